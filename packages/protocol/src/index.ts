@@ -1,0 +1,9 @@
+// Public surface of @flowport/protocol.
+export * from './errors';
+export * from './roles';
+export * from './parameters';
+export * from './auth';
+export * from './packages';
+export * from './manager';
+
+export const FLOWPORT_VERSION = '0.1.0';

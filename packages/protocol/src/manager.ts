@@ -1,0 +1,76 @@
+// Session Manager snapshot and live-event wire types (SPEC 4 and 9).
+import type { Role } from './roles';
+import type { Progress } from './packages';
+
+export type SessionKind = 'studio' | 'integrator' | 'batch';
+
+export interface ManagerPackage {
+  id: string;
+  name: string;
+  version: string;
+  path: string | null;
+  createdAt: string | null;
+  savedAt: string | null;
+  lastActivityAt: string;
+  running: boolean;
+  dirty?: boolean;
+  progress?: Progress;
+}
+
+export interface ManagerSession {
+  id: string;
+  name: string;
+  user: string;
+  kind: SessionKind;
+  host: string;
+  hostName?: string;
+  role: Role | null;
+  roles: Role[];
+  createdAt: string;
+  lastActivityAt: string;
+  running: boolean;
+  requestId?: string;
+  packages: ManagerPackage[];
+}
+
+export interface SharedHolder {
+  /** Session name, or "server (pool)" for the pool. */
+  name: string;
+  sessionId: string | null;
+}
+
+export interface ManagerSharedPackage extends ManagerPackage {
+  refCount: number;
+  referencedBy: SharedHolder[];
+  stale: boolean;
+}
+
+export interface ManagerPoolItem extends ManagerPackage {
+  checkedOut: boolean;
+  hits: number;
+  lastUsedAt: string;
+}
+
+export interface ManagerSnapshot {
+  version: number;
+  serverTime: string;
+  sessions: ManagerSession[];
+  shared: ManagerSharedPackage[];
+  pool: { max: number; items: ManagerPoolItem[]; hits: number; misses: number };
+}
+
+/** Frames of the manager's live WebSocket: a snapshot first, then deltas, or a fresh snapshot. */
+export type ManagerLiveFrame =
+  | { type: 'snapshot'; snapshot: ManagerSnapshot }
+  | {
+      type: 'delta';
+      version: number;
+      serverTime: string;
+      upsertSessions: ManagerSession[];
+      removeSessions: string[];
+      upsertShared: ManagerSharedPackage[];
+      removeShared: string[];
+      pool?: ManagerSnapshot['pool'];
+    }
+  | { type: 'audit'; entry: import('./auth').AuditEntry }
+  | { type: 'error'; error: { code: string; message: string } };

@@ -1,0 +1,79 @@
+// Server parameters: keys, types, defaults, bounds and help text, shared by server, CLI and page.
+
+export interface ParameterDef {
+  key: ParameterKey;
+  type: 'integer' | 'enum';
+  default: number | string;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  unit?: string;
+  help: string;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServerParameters {
+  packagePoolSize: number;
+  connectionCheckPeriodSeconds: number;
+  serverStopTimeoutSeconds: number;
+  loginAttemptLimit: number;
+  loginLockoutSeconds: number;
+  logLevel: LogLevel;
+  integratorBodyLimitBytes: number;
+  integratorTimeoutSeconds: number;
+}
+export type ParameterKey = keyof ServerParameters;
+
+export const PARAMETER_DEFS: readonly ParameterDef[] = [
+  { key: 'packagePoolSize', type: 'integer', default: 10, min: 0, max: 10000, help: 'Most package instances kept warm in the pool for the Integrator and BatchLauncher' },
+  { key: 'connectionCheckPeriodSeconds', type: 'integer', default: 60, min: 1, max: 86400, unit: 's', help: 'How often client connections are checked; a dead client\'s session is closed' },
+  { key: 'serverStopTimeoutSeconds', type: 'integer', default: 10, min: 1, max: 3600, unit: 's', help: 'Longest time a graceful shutdown may take' },
+  { key: 'loginAttemptLimit', type: 'integer', default: 5, min: 1, max: 1000, help: 'Failed logins allowed per account and per client before a lockout' },
+  { key: 'loginLockoutSeconds', type: 'integer', default: 300, min: 1, max: 86400, unit: 's', help: 'How long a lockout lasts' },
+  { key: 'logLevel', type: 'enum', default: 'info', values: LOG_LEVELS, help: 'Least severe level written to the log' },
+  { key: 'integratorBodyLimitBytes', type: 'integer', default: 10 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024, unit: 'bytes', help: 'Largest Integrator request body' },
+  { key: 'integratorTimeoutSeconds', type: 'integer', default: 60, min: 1, max: 86400, unit: 's', help: 'Longest time an Integrator call may execute' },
+];
+
+export const DEFAULT_PARAMETERS: ServerParameters = Object.fromEntries(
+  PARAMETER_DEFS.map((d) => [d.key, d.default]),
+) as unknown as ServerParameters;
+
+export interface ParameterIssue {
+  field: string;
+  message: string;
+}
+
+/**
+ * Checks a partial update of the parameters. Unknown keys, wrong types and values out of
+ * bounds are reported by field; nothing is coerced except integer-looking strings.
+ */
+export function validateParameters(input: unknown): { value: Partial<ServerParameters>; issues: ParameterIssue[] } {
+  const issues: ParameterIssue[] = [];
+  const value: Record<string, number | string> = {};
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { value: {}, issues: [{ field: '(body)', message: 'expected an object of parameter values' }] };
+  }
+  for (const [key, raw] of Object.entries(input as Record<string, unknown>)) {
+    const def = PARAMETER_DEFS.find((d) => d.key === key);
+    if (!def) {
+      issues.push({ field: key, message: `unknown parameter; known: ${PARAMETER_DEFS.map((d) => d.key).join(', ')}` });
+      continue;
+    }
+    if (def.type === 'enum') {
+      if (typeof raw !== 'string' || !def.values!.includes(raw)) {
+        issues.push({ field: key, message: `must be one of ${def.values!.join(', ')}` });
+      } else value[key] = raw;
+      continue;
+    }
+    const n = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (typeof n !== 'number' || !Number.isInteger(n)) {
+      issues.push({ field: key, message: `must be an integer, got ${JSON.stringify(raw)}` });
+    } else if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) {
+      issues.push({ field: key, message: `must be between ${def.min} and ${def.max}, got ${n}` });
+    } else value[key] = n;
+  }
+  return { value: value as Partial<ServerParameters>, issues };
+}

@@ -1,0 +1,103 @@
+// Composition root: build(config) wires storage, database, auth, core and routes into a ready, not yet listening app.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import { FLOWPORT_VERSION, type HealthResponse } from '@flowport/protocol';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { AuthService } from './auth/auth-service';
+import { LoginLimiter } from './auth/login-limiter';
+import { LoginSessions } from './auth/login-sessions';
+import { generatePassword } from './auth/password';
+import { UserStore } from './auth/user-store';
+import type { FlowportConfig } from './config/config';
+import { systemClock, type Clock } from './core/clock';
+import { dataPaths, prepareDataDir } from './data-dir';
+import { AuditLog } from './db/audit-log';
+import { openDatabase } from './db/database';
+import { ParameterStore } from './db/parameter-store';
+import { adminRoutes } from './http/admin.routes';
+import { auditRoutes } from './http/audit.routes';
+import { authRoutes } from './http/auth.routes';
+import { errorBody, installErrorHandler } from './http/error-mapping';
+import { installRouteGuard } from './http/route-guard';
+import { createLogger } from './logger';
+import type { AppServices } from './services';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+  }
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  /** Called once when the first administrator is created, with the password to show the operator. */
+  onFirstAdmin?: (name: string, password: string, generated: boolean) => void;
+}
+
+export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const paths = dataPaths(config.dataDir);
+  prepareDataDir(paths, config.seedExamples ? config.examplesDir : null);
+  const db = openDatabase(paths.database);
+  const params = new ParameterStore(db);
+  const logger = createLogger(paths.logs, config.logLevel ?? params.get().logLevel, config.logToStdout);
+  const users = new UserStore(db);
+  const audit = new AuditLog(db);
+  const limiter = new LoginLimiter(clock, () => {
+    const p = params.get();
+    return { attempts: p.loginAttemptLimit, lockoutSeconds: p.loginLockoutSeconds };
+  });
+  const auth = new AuthService(users, limiter, new LoginSessions(clock));
+
+  if (users.count() === 0) {
+    const generated = !config.adminPassword;
+    const password = config.adminPassword ?? generatePassword();
+    await users.create('admin', password, ['admin']);
+    logger.info({ user: 'admin', generated }, 'first administrator created');
+    options.onFirstAdmin?.('admin', password, generated);
+  }
+  params.onChange((next) => {
+    if (!config.logLevel) logger.level = next.logLevel;
+  });
+
+  const services: AppServices = { config, paths, db, params, users, audit, auth, logger };
+  // Typed as the plain instance so route plugins need not know the pino Logger type.
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: params.get().integratorBodyLimitBytes,
+    trustProxy: false,
+    forceCloseConnections: true,
+  });
+  app.decorate('services', services);
+  installErrorHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+  installRouteGuard(app, auth);
+
+  app.get('/api/health', { config: { access: 'public' } }, async (): Promise<HealthResponse> => ({ status: 'ok', version: FLOWPORT_VERSION }));
+  await app.register(authRoutes, { services });
+  await app.register(adminRoutes, { services });
+  await app.register(auditRoutes, { services });
+
+  const webDir = config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;
+  if (webDir) await app.register(fastifyStatic, { root: webDir, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0]!;
+    if (request.method !== 'GET' || url.startsWith('/api/') || url.startsWith('/integrator/')) {
+      return reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${url}`));
+    }
+    if (!webDir) {
+      return reply.status(404).type('text/plain').send('The web pages are not built. Run `npm run build`, then restart.');
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+
+  app.addHook('onClose', async () => {
+    db.close();
+  });
+  return app;
+}

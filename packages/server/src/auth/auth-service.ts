@@ -1,0 +1,79 @@
+// Logging in by password (form, HTTP Basic) and resolving the caller of a request.
+import type { Role } from '@flowport/protocol';
+import { DomainError } from '../core/domain-error';
+import type { LoginLimiter } from './login-limiter';
+import type { LoginSessions } from './login-sessions';
+import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
+import type { UserStore } from './user-store';
+
+export interface Principal {
+  user: string;
+  roles: Role[];
+  via: 'cookie' | 'basic' | 'bearer';
+  /** Present for cookie logins; state-changing requests must echo it. */
+  csrfToken?: string;
+  loginToken?: string;
+}
+
+export class AuthService {
+  constructor(
+    private readonly users: UserStore,
+    private readonly limiter: LoginLimiter,
+    readonly sessions: LoginSessions,
+  ) {}
+
+  /**
+   * Checks a password. Unknown user and wrong password give the same error and take the same time,
+   * so names cannot be enumerated; every failure counts against the account and the client.
+   */
+  async verify(username: unknown, password: unknown, client: string): Promise<{ user: string; roles: Role[] }> {
+    if (typeof username !== 'string' || typeof password !== 'string' || username.length > 200 || password.length > 1024) {
+      throw new DomainError('BAD_REQUEST', 'Send {"username": "...", "password": "..."} as JSON strings');
+    }
+    const lockedMs = this.limiter.lockedFor(username, client);
+    if (lockedMs > 0) {
+      throw new DomainError('LOGIN_LOCKED', `Too many failed logins; try again in ${Math.ceil(lockedMs / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(lockedMs / 1000),
+      });
+    }
+    const user = this.users.find(username);
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!user || !ok) {
+      this.limiter.fail(username, client);
+      throw new DomainError('INVALID_CREDENTIALS', 'Wrong user name or password');
+    }
+    if (user.blocked) throw new DomainError('ACCOUNT_BLOCKED', `The account "${user.name}" is blocked; ask an administrator`);
+    if (user.roles.length === 0) throw new DomainError('NO_ROLE', `The account "${user.name}" has no role; ask an administrator`);
+    this.limiter.succeed(username, client);
+    this.users.recordLogin(user.name);
+    return { user: user.name, roles: user.roles };
+  }
+
+  async login(username: unknown, password: unknown, client: string) {
+    const who = await this.verify(username, password, client);
+    return this.sessions.create(who.user, who.roles);
+  }
+
+  /** Resolves the caller from the Authorization header or the session cookie; undefined when anonymous. */
+  async resolve(authorization: string | undefined, cookieToken: string | undefined, client: string): Promise<Principal | undefined> {
+    if (authorization) {
+      const [scheme, value = ''] = authorization.split(' ', 2);
+      if (scheme?.toLowerCase() === 'basic') {
+        const decoded = Buffer.from(value, 'base64').toString('utf8');
+        const i = decoded.indexOf(':');
+        if (i < 0) throw new DomainError('UNAUTHENTICATED', 'Malformed HTTP Basic credentials');
+        const who = await this.verify(decoded.slice(0, i), decoded.slice(i + 1), client);
+        return { ...who, via: 'basic' };
+      }
+      if (scheme?.toLowerCase() === 'bearer') {
+        const s = this.sessions.get(value);
+        if (!s) throw new DomainError('UNAUTHENTICATED', 'The bearer token is unknown or expired; log in again');
+        return { user: s.user, roles: s.roles, via: 'bearer', loginToken: s.token };
+      }
+      throw new DomainError('UNAUTHENTICATED', `Unsupported authorization scheme "${scheme}"; use Basic or Bearer`);
+    }
+    const s = this.sessions.get(cookieToken);
+    if (!s) return undefined;
+    return { user: s.user, roles: s.roles, via: 'cookie', csrfToken: s.csrfToken, loginToken: s.token };
+  }
+}

@@ -1,0 +1,99 @@
+// `flowport users ...`: manage users in the data directory's database (works while the server runs).
+import { ROLES, isRole, type Role } from '@flowport/protocol';
+import { publicUser, UserStore } from '../auth/user-store';
+import { loadConfig } from '../config/config';
+import { dataPaths } from '../data-dir';
+import { AuditLog } from '../db/audit-log';
+import { openDatabase } from '../db/database';
+import { DATA_DIR_OPTION, parse, UsageError } from './args';
+
+export const USERS_HELP = `Usage: flowport users <command> [options] [--data-dir DIR]
+
+Commands:
+  list                               List users with their roles
+  add NAME --roles R1,R2 [--password-env VAR]
+                                     Add a user; the password is read from VAR or generated and printed
+  set-roles NAME R1,R2               Replace a user's roles
+  passwd NAME [--password-env VAR]   Set a new password (from VAR, or generated and printed)
+  block NAME | unblock NAME          Block or unblock a user
+  remove NAME                        Remove a user
+Roles: ${ROLES.join(', ')}
+`;
+
+function parseRoles(text: string | undefined): Role[] {
+  if (!text) throw new UsageError(`give the roles as a comma-separated list of ${ROLES.join(', ')}`);
+  const roles = text.split(',').map((r) => r.trim()).filter(Boolean);
+  const bad = roles.filter((r) => !isRole(r));
+  if (bad.length) throw new UsageError(`unknown role(s) ${bad.join(', ')}; use ${ROLES.join(', ')}`);
+  return roles as Role[];
+}
+
+function passwordFrom(envVar: string | undefined): { password: string; generated: boolean } {
+  if (envVar) {
+    const v = process.env[envVar];
+    if (!v) throw new UsageError(`environment variable ${envVar} is empty or not set`);
+    return { password: v, generated: false };
+  }
+  return { password: Math.random().toString(36).slice(2, 10) + Math.random().toString(36).slice(2, 10), generated: true };
+}
+
+export async function usersCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...DATA_DIR_OPTION, roles: { type: 'string' }, 'password-env': { type: 'string' } });
+  const [sub, name, extra] = positionals;
+  if (values.help || !sub) {
+    process.stdout.write(USERS_HELP);
+    return values.help ? 0 : 2;
+  }
+  const config = loadConfig(values as Record<string, string | boolean | undefined>);
+  const db = openDatabase(dataPaths(config.dataDir).database);
+  const users = new UserStore(db);
+  const audit = new AuditLog(db);
+  const need = () => {
+    if (!name) throw new UsageError(`"users ${sub}" needs a user name`);
+    return name;
+  };
+  const log = (action: string, target: string) => audit.record({ actor: 'cli', action, target, outcome: 'ok', details: null });
+  try {
+    switch (sub) {
+      case 'list':
+        for (const u of users.list().map(publicUser)) {
+          process.stdout.write(`${u.name.padEnd(24)} ${u.roles.join(',').padEnd(24)} ${u.blocked ? 'blocked' : 'active'}\n`);
+        }
+        return 0;
+      case 'add': {
+        const { password, generated } = passwordFrom(values['password-env'] as string | undefined);
+        await users.create(need(), password, parseRoles(values.roles as string | undefined));
+        log('user.create', need());
+        process.stdout.write(`User ${need()} added.${generated ? ` Password: ${password}` : ''}\n`);
+        return 0;
+      }
+      case 'set-roles':
+        await users.update(need(), { roles: parseRoles(extra ?? (values.roles as string | undefined)) });
+        log('user.update', need());
+        process.stdout.write(`Roles of ${need()} set.\n`);
+        return 0;
+      case 'passwd': {
+        const { password, generated } = passwordFrom(values['password-env'] as string | undefined);
+        await users.update(need(), { password });
+        log('user.update', need());
+        process.stdout.write(`Password of ${need()} changed.${generated ? ` New password: ${password}` : ''}\n`);
+        return 0;
+      }
+      case 'block':
+      case 'unblock':
+        await users.update(need(), { blocked: sub === 'block' });
+        log('user.update', need());
+        process.stdout.write(`User ${need()} ${sub}ed.\n`);
+        return 0;
+      case 'remove':
+        users.remove(need());
+        log('user.remove', need());
+        process.stdout.write(`User ${need()} removed.\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "users ${sub}"; see flowport users --help`);
+    }
+  } finally {
+    db.close();
+  }
+}

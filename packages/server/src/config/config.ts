@@ -1,0 +1,124 @@
+// Typed start-up configuration: declared with defaults and help, read from file, env and flags, validated once.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '@flowport/protocol';
+
+export interface FlowportConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  adminPassword: string | null;
+  logLevel: LogLevel | null;
+  logToStdout: boolean;
+  webDir: string | null;
+  examplesDir: string | null;
+  seedExamples: boolean;
+}
+
+interface OptionDef {
+  key: keyof FlowportConfig;
+  flag: string;
+  env: string;
+  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path';
+  help: string;
+  secret?: boolean;
+}
+
+export const CONFIG_OPTIONS: readonly OptionDef[] = [
+  { key: 'host', flag: 'host', env: 'FLOWPORT_HOST', type: 'string', help: 'Address to listen on' },
+  { key: 'port', flag: 'port', env: 'FLOWPORT_PORT', type: 'port', help: 'TCP port to listen on (0 picks a free one)' },
+  { key: 'dataDir', flag: 'data-dir', env: 'FLOWPORT_DATA_DIR', type: 'path', help: 'Data directory: storage, database, logs, backups' },
+  { key: 'adminPassword', flag: 'admin-password', env: 'FLOWPORT_ADMIN_PASSWORD', type: 'string', secret: true, help: 'Password of the first administrator, used only when the database is created' },
+  { key: 'logLevel', flag: 'log-level', env: 'FLOWPORT_LOG_LEVEL', type: 'logLevel', help: 'Overrides the stored logLevel server parameter' },
+  { key: 'logToStdout', flag: 'log-stdout', env: 'FLOWPORT_LOG_STDOUT', type: 'boolean', help: 'Also write the JSON log to standard output' },
+  { key: 'webDir', flag: 'web-dir', env: 'FLOWPORT_WEB_DIR', type: 'path', help: 'Folder of the built web pages' },
+  { key: 'examplesDir', flag: 'examples-dir', env: 'FLOWPORT_EXAMPLES_DIR', type: 'path', help: 'Folder copied into a new, empty file storage' },
+  { key: 'seedExamples', flag: 'seed-examples', env: 'FLOWPORT_SEED_EXAMPLES', type: 'boolean', help: 'Seed an empty storage with the examples' },
+];
+
+const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../..');
+
+export function defaultConfig(): FlowportConfig {
+  return {
+    host: '127.0.0.1',
+    port: 4580,
+    dataDir: path.resolve('flowport-data'),
+    adminPassword: null,
+    logLevel: null,
+    logToStdout: false,
+    webDir: path.join(REPO_ROOT, 'packages/web/dist'),
+    examplesDir: path.join(REPO_ROOT, 'examples/storage'),
+    seedExamples: true,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function convert(def: OptionDef, raw: unknown, source: string): unknown {
+  const where = `${source} ${def.type === 'boolean' ? '' : ''}`.trim();
+  if (raw === null) return null;
+  switch (def.type) {
+    case 'string':
+    case 'path': {
+      if (typeof raw !== 'string' || raw === '') throw new ConfigError(`${where}: ${def.key} must be a non-empty string`);
+      return def.type === 'path' ? path.resolve(raw) : raw;
+    }
+    case 'port': {
+      const n = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
+      if (!Number.isInteger(n) || n < 0 || n > 65535)
+        throw new ConfigError(`${where}: ${def.key} must be a port number 0-65535, got ${JSON.stringify(raw)}`);
+      return n;
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return raw;
+      if (['1', 'true', 'yes', 'on'].includes(String(raw))) return true;
+      if (['0', 'false', 'no', 'off'].includes(String(raw))) return false;
+      throw new ConfigError(`${where}: ${def.key} must be true or false, got ${JSON.stringify(raw)}`);
+    }
+    case 'logLevel': {
+      if (!LOG_LEVELS.includes(raw as LogLevel))
+        throw new ConfigError(`${where}: ${def.key} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+      return raw;
+    }
+  }
+}
+
+/**
+ * Merges, in rising priority: defaults, a JSON config file (--config or FLOWPORT_CONFIG), FLOWPORT_* variables and
+ * command-line flags. Throws ConfigError naming the source and the option on any bad value or unknown key.
+ */
+export function loadConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): FlowportConfig {
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  const file = (flags['config'] as string | undefined) ?? env.FLOWPORT_CONFIG;
+  if (file) {
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new ConfigError(`config file ${file}: expected a JSON object`);
+    for (const [k, v] of Object.entries(data)) {
+      const def = CONFIG_OPTIONS.find((o) => o.key === k);
+      if (!def) throw new ConfigError(`config file ${file}: unknown option "${k}"; known: ${CONFIG_OPTIONS.map((o) => o.key).join(', ')}`);
+      const value = def.type === 'path' && typeof v === 'string' ? path.resolve(path.dirname(file), v) : v;
+      config[def.key] = convert(def, value, `config file ${file}`);
+    }
+  }
+  for (const def of CONFIG_OPTIONS) {
+    const v = env[def.env];
+    if (v !== undefined && v !== '') config[def.key] = convert(def, v, `environment variable ${def.env}`);
+  }
+  for (const def of CONFIG_OPTIONS) {
+    const v = flags[def.flag];
+    if (v !== undefined) config[def.key] = convert(def, v, `flag --${def.flag}`);
+  }
+  return config as unknown as FlowportConfig;
+}
+
+export function configHelp(): string {
+  return CONFIG_OPTIONS.map((o) => `  --${o.flag.padEnd(16)} ${o.env.padEnd(26)} ${o.help}`).join('\n');
+}

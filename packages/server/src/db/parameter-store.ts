@@ -1,0 +1,60 @@
+// Server parameters stored in SQLite over their declared defaults.
+import { DEFAULT_PARAMETERS, validateParameters, type ServerParameters } from '@flowport/protocol';
+import { DomainError } from '../core/domain-error';
+import type { Db } from './database';
+
+export class ParameterStore {
+  private cache: ServerParameters;
+  private listeners = new Set<(next: ServerParameters, prev: ServerParameters) => void>();
+
+  constructor(private readonly db: Db) {
+    this.cache = this.read();
+  }
+
+  private read(): ServerParameters {
+    const rows = this.db.prepare('SELECT key, value FROM parameters').all() as { key: string; value: string }[];
+    const stored: Record<string, unknown> = {};
+    for (const r of rows) stored[r.key] = JSON.parse(r.value);
+    // Values stored by an older build that no longer validate fall back to defaults instead of failing start.
+    const { value } = validateParameters(
+      Object.fromEntries(Object.entries(stored).filter(([k]) => k in DEFAULT_PARAMETERS)),
+    );
+    return { ...DEFAULT_PARAMETERS, ...value };
+  }
+
+  get(): ServerParameters {
+    return { ...this.cache };
+  }
+
+  /** Validates the whole update first; either every value is stored or none is. */
+  update(input: unknown): { next: ServerParameters; changed: Partial<ServerParameters> } {
+    const { value, issues } = validateParameters(input);
+    if (issues.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+        { issues },
+      );
+    }
+    const prev = this.cache;
+    const now = new Date().toISOString();
+    const stmt = this.db.prepare(
+      'INSERT INTO parameters(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
+    this.db.transaction(() => {
+      for (const [k, v] of Object.entries(value)) stmt.run(k, JSON.stringify(v), now);
+    })();
+    this.cache = { ...prev, ...value };
+    const changed: Partial<ServerParameters> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (prev[k as keyof ServerParameters] !== v) (changed as Record<string, unknown>)[k] = v;
+    }
+    for (const l of this.listeners) l(this.cache, prev);
+    return { next: this.get(), changed };
+  }
+
+  onChange(listener: (next: ServerParameters, prev: ServerParameters) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,70 @@
+// Maps domain error codes to HTTP statuses and renders every error as {error: {code, message}}.
+import type { ErrorBody, ErrorCode } from '@flowport/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDomainError } from '../core/domain-error';
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  LOGIN_LOCKED: 429,
+  ACCOUNT_BLOCKED: 403,
+  NO_ROLE: 403,
+  FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  USER_EXISTS: 409,
+  LAST_ADMIN: 409,
+  SESSION_NOT_FOUND: 404,
+  PACKAGE_NOT_FOUND: 404,
+  NODE_NOT_FOUND: 404,
+  PACKAGE_INVALID: 422,
+  PACKAGE_REFERENCED: 409,
+  PACKAGE_READ_ONLY: 403,
+  NOT_RUNNING: 409,
+  ALREADY_RUNNING: 409,
+  PATH_OUTSIDE_STORAGE: 400,
+  PATH_INVALID: 400,
+  FILE_NOT_FOUND: 404,
+  FILE_TOO_LARGE: 413,
+  PAYLOAD_TOO_LARGE: 413,
+  EXECUTION_FAILED: 500,
+  EXECUTION_CANCELLED: 409,
+  TIMEOUT: 504,
+  SHUTTING_DOWN: 503,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+/** Turns any thrown value into a status and body; unknown errors become a 500 without internals. */
+export function toHttpError(err: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+  if (isDomainError(err)) {
+    return { status: HTTP_STATUS[err.code] ?? 500, body: errorBody(err.code, err.message, err.details), unexpected: false };
+  }
+  const fe = err as FastifyError;
+  if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than the limit: ${fe.message}`), unexpected: false };
+  }
+  if (fe?.validation) {
+    return { status: 400, body: errorBody('BAD_REQUEST', `Invalid request: ${fe.message}`), unexpected: false };
+  }
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: errorBody('BAD_REQUEST', fe.message), unexpected: false };
+  }
+  return { status: 500, body: errorBody('INTERNAL', 'Internal server error; see the server log'), unexpected: true };
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body, unexpected } = toHttpError(err);
+    if (unexpected) request.log.error({ err }, 'unexpected error');
+    else request.log.debug({ code: body.error.code, status }, body.error.message);
+    void reply.status(status).send(body);
+  });
+}

@@ -1,0 +1,57 @@
+// Declares who may call each route: resolves the caller, checks roles and CSRF, refuses routes that declare nothing.
+import type { Role } from '@flowport/protocol';
+import { CSRF_HEADER, SESSION_COOKIE } from '@flowport/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthService, Principal } from '../auth/auth-service';
+import { DomainError } from '../core/domain-error';
+
+/** `public` needs no login; `authenticated` any role; otherwise one of the listed roles. */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function clientAddress(request: FastifyRequest): string {
+  return request.ip;
+}
+
+/** The caller of a guarded route; the guard has already refused anonymous calls. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new DomainError('UNAUTHENTICATED', 'Log in first');
+  return request.principal;
+}
+
+export function installRouteGuard(app: FastifyInstance, auth: AuthService): void {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    const guarded = url.startsWith('/api/') || url.startsWith('/integrator/');
+    if (guarded && route.config?.access === undefined) {
+      throw new Error(`Route ${String(route.method)} ${url} declares no access; add config.access`);
+    }
+  });
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return;
+    const principal = await auth.resolve(request.headers.authorization, request.cookies?.[SESSION_COOKIE], clientAddress(request));
+    if (!principal) throw new DomainError('UNAUTHENTICATED', 'Log in first (cookie, HTTP Basic or a bearer token)');
+    request.principal = principal;
+    if (access !== 'authenticated' && !access.some((r) => principal.roles.includes(r))) {
+      throw new DomainError('FORBIDDEN', `This needs one of the roles: ${access.join(', ')}`);
+    }
+    if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || sent !== principal.csrfToken) {
+        throw new DomainError('CSRF_REJECTED', `Send the CSRF token from login or /api/auth/me in the ${CSRF_HEADER} header`);
+      }
+    }
+  });
+}

@@ -1,0 +1,28 @@
+// The services the composition root wires together and hands to every route plugin.
+import type { Logger } from 'pino';
+import type { AuthService } from './auth/auth-service';
+import type { UserStore } from './auth/user-store';
+import type { FlowportConfig } from './config/config';
+import type { AuditLog } from './db/audit-log';
+import type { Db } from './db/database';
+import type { ParameterStore } from './db/parameter-store';
+
+export interface DataPaths {
+  root: string;
+  storage: string;
+  database: string;
+  logs: string;
+  backups: string;
+  scratch: string;
+}
+
+export interface AppServices {
+  config: FlowportConfig;
+  paths: DataPaths;
+  db: Db;
+  params: ParameterStore;
+  users: UserStore;
+  audit: AuditLog;
+  auth: AuthService;
+  logger: Logger;
+}

@@ -1,0 +1,105 @@
+// Server parameters, users and the audit log through the real HTTP API.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createUser, errorCode, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
+
+let t: TestApp;
+let admin: LoggedIn;
+beforeEach(async () => {
+  t = await makeTestApp();
+  admin = await login(t.app);
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const put = (url: string, payload: unknown) => t.app.inject({ method: 'PUT', url, headers: admin.headers, payload: payload as object });
+
+describe('server parameters', () => {
+  it('reads the defaults of SPEC 3', async () => {
+    const res = await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers });
+    expect(res.json()).toEqual({
+      packagePoolSize: 10,
+      connectionCheckPeriodSeconds: 60,
+      serverStopTimeoutSeconds: 10,
+      loginAttemptLimit: 5,
+      loginLockoutSeconds: 300,
+      logLevel: 'info',
+      integratorBodyLimitBytes: 10 * 1024 * 1024,
+      integratorTimeoutSeconds: 60,
+    });
+  });
+
+  it.each([
+    [{ packagePoolSize: -1 }, 'packagePoolSize'],
+    [{ packagePoolSize: 'abc' }, 'packagePoolSize'],
+    [{ logLevel: 'loud' }, 'logLevel'],
+    [{ noSuchKey: 1 }, 'noSuchKey'],
+  ])('refuses %j with a 400 naming the field', async (payload, field) => {
+    const res = await put('/api/admin/parameters', payload);
+    expect(res.statusCode).toBe(400);
+    expect(errorCode(res)).toBe('VALIDATION_FAILED');
+    expect(res.json().error.message).toContain(field);
+    expect(res.json().error.details.issues[0].field).toBe(field);
+  });
+
+  it('stores nothing when one value of an update is bad', async () => {
+    await put('/api/admin/parameters', { packagePoolSize: 3, loginLockoutSeconds: -5 });
+    const res = await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers });
+    expect(res.json().packagePoolSize).toBe(10);
+  });
+
+  it('keeps a change across a restart on the same data directory', async () => {
+    expect((await put('/api/admin/parameters', { packagePoolSize: 7 })).json().packagePoolSize).toBe(7);
+    await t.app.close();
+    const { makeTestApp: again } = await import('./helpers/test-app');
+    const second = await again({}, {}, t.dataDir);
+    const a2 = await login(second.app);
+    expect((await second.app.inject({ url: '/api/admin/parameters', headers: a2.headers })).json().packagePoolSize).toBe(7);
+    await second.app.close();
+  });
+});
+
+describe('users', () => {
+  it('adds a user, changes roles, blocks and removes, each audited', async () => {
+    await createUser(t.app, admin, 'anna', ['design', 'view']);
+    let res = await put('/api/admin/users/anna', { roles: ['view', 'admin'] });
+    expect(res.json().roles).toEqual(['admin', 'view']);
+    res = await put('/api/admin/users/anna', { blocked: true });
+    expect(res.json().blocked).toBe(true);
+    res = await t.app.inject({ method: 'DELETE', url: '/api/admin/users/anna', headers: admin.headers });
+    expect(res.statusCode).toBe(204);
+    const list = (await t.app.inject({ url: '/api/admin/users', headers: admin.headers })).json().users;
+    expect(list.map((u: { name: string }) => u.name)).toEqual(['admin']);
+    const audit = (await t.app.inject({ url: '/api/manager/audit', headers: admin.headers })).json().entries;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(['user.remove', 'user.update', 'user.update', 'user.create']);
+    expect(audit[0]).toMatchObject({ actor: 'admin', target: 'anna', outcome: 'ok' });
+  });
+
+  it('refuses a duplicate name, a short password and an unknown role', async () => {
+    await createUser(t.app, admin, 'bob', ['view']);
+    const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/admin/users', headers: admin.headers, payload });
+    expect(errorCode(await post({ name: 'bob', password: 'long-enough-1', roles: ['view'] }))).toBe('USER_EXISTS');
+    expect(errorCode(await post({ name: 'carl', password: 'short', roles: ['view'] }))).toBe('VALIDATION_FAILED');
+    expect(errorCode(await post({ name: 'carl', password: 'long-enough-1', roles: ['wizard'] }))).toBe('VALIDATION_FAILED');
+    expect(errorCode(await post({ name: '../x', password: 'long-enough-1', roles: ['view'] }))).toBe('VALIDATION_FAILED');
+  });
+
+  it('never removes the last administrator', async () => {
+    const res = await put('/api/admin/users/admin', { roles: ['view'] });
+    expect(res.statusCode).toBe(409);
+    expect(errorCode(res)).toBe('LAST_ADMIN');
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/admin/users/admin', headers: admin.headers });
+    expect(errorCode(del)).toBe('LAST_ADMIN');
+  });
+
+  it('lets a user log in with a password reset by an administrator', async () => {
+    await createUser(t.app, admin, 'dora', ['view']);
+    await put('/api/admin/users/dora', { password: 'brand-new-pass' });
+    await expect(login(t.app, 'dora', 'brand-new-pass')).resolves.toBeTruthy();
+  });
+
+  it('never lists password hashes', async () => {
+    const body = (await t.app.inject({ url: '/api/admin/users', headers: admin.headers })).body;
+    expect(body).not.toContain('scrypt');
+  });
+});

@@ -1,0 +1,64 @@
+// The flowport command: help, bad arguments, users and params against a data directory.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTestApp } from './helpers/test-app';
+
+const BIN = path.resolve(__dirname, '../bin/flowport.mjs');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowport-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function flowport(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FLOWPORT_FROM_SOURCE: '1', FLOWPORT_DATA_DIR: dataDir, NEW_PW: 'cli-password-1' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('flowport command', () => {
+  it('prints help and exits 0 for --help on each command', () => {
+    for (const cmd of [[], ['serve'], ['users'], ['params']]) {
+      const r = flowport(...cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/Usage: flowport/);
+    }
+  });
+
+  it('exits 2 with a clear message on an unknown command or flag', () => {
+    const unknown = flowport('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('unknown command "frobnicate"');
+    const flag = flowport('users', 'list', '--colour');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toMatch(/Unknown option '--colour'/);
+  });
+
+  it('refuses a bad port with the source of the value', () => {
+    const r = flowport('serve', '--port', 'eighty');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('flag --port: port must be a port number');
+  });
+
+  it('manages users and parameters in the data directory', async () => {
+    const t = await makeTestApp({}, {}, dataDir);
+    await t.app.close();
+    expect(flowport('users', 'add', 'carol', '--roles', 'design,view', '--password-env', 'NEW_PW').code).toBe(0);
+    expect(flowport('users', 'list').out).toMatch(/carol\s+design,view\s+active/);
+    expect(flowport('users', 'set-roles', 'carol', 'batch').code).toBe(0);
+    expect(flowport('users', 'block', 'carol').code).toBe(0);
+    expect(flowport('users', 'list').out).toMatch(/carol\s+batch\s+blocked/);
+    const badRole = flowport('users', 'set-roles', 'carol', 'wizard');
+    expect(badRole.code).toBe(2);
+    expect(badRole.err).toContain('unknown role(s) wizard');
+    expect(flowport('users', 'remove', 'carol').code).toBe(0);
+    expect(flowport('users', 'remove', 'carol').code).toBe(1);
+    expect(flowport('params', 'set', 'packagePoolSize=3').code).toBe(0);
+    expect(flowport('params', 'get', 'packagePoolSize').out.trim()).toBe('packagePoolSize=3');
+    const bad = flowport('params', 'set', 'packagePoolSize=-1');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('packagePoolSize');
+  });
+});

@@ -1,0 +1,23 @@
+// Production build: the web pages with Vite, the server bundled with esbuild into packages/server/dist.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const web = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'packages/web', stdio: 'inherit' });
+if (web.status !== 0) process.exit(web.status ?? 1);
+
+const serverPkg = JSON.parse(readFileSync('packages/server/package.json', 'utf8'));
+const external = Object.keys(serverPkg.dependencies).filter((d) => !d.startsWith('@flowport/'));
+await build({
+  entryPoints: ['packages/server/src/main.ts'],
+  outfile: 'packages/server/dist/main.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+process.stdout.write('Built packages/web/dist and packages/server/dist/main.js\n');
