@@ -1,0 +1,220 @@
+// One locked-down in-memory DuckDB database: confined to allowed folders, no extensions, no settings.
+import {
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBMaterializedResult,
+  type DuckDBResultReader,
+} from '@duckdb/node-api';
+import path from 'node:path';
+import { DomainError } from '../core/domain-error';
+import { bindParameters, type BoundValue } from './sql-parameters';
+
+export interface DuckDbOptions {
+  /** Absolute folders package SQL may read and write (the storage root, the engine scratch folder). */
+  allowedDirectories: string[];
+  /** DuckDB memory limit, e.g. '1GB'. */
+  memoryLimit?: string;
+  threads?: number;
+  /** Connections made before the lock (progress must be enabled on each; none can be added later). */
+  connections?: number;
+  /** Spill folder; must be inside an allowed directory. */
+  tempDirectory?: string;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /** Called about every 100 ms while the query runs, with DuckDB's progress 0..1 (table scans only). */
+  onProgress?(fraction: number): void;
+}
+
+const POLL_MS = 100;
+const REINTERRUPT_MS = 10;
+
+/** A SQL string literal; used only for file paths already confined by FileStorage (COPY cannot take parameters). */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+export function sqlIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function isInterrupt(err: unknown): boolean {
+  return err instanceof Error && /INTERRUPT|Interrupted/i.test(err.message);
+}
+
+export function cancelledError(what = 'The execution'): DomainError {
+  return new DomainError('EXECUTION_CANCELLED', `${what} was cancelled.`);
+}
+
+/** A connection lent by the pool; DuckDB work of one node runs on one. */
+export class LockedConnection {
+  constructor(readonly raw: DuckDBConnection) {}
+
+  /**
+   * Runs one statement with named parameters bound (only those the statement uses). The signal
+   * interrupts DuckDB at once; progress is polled while it runs.
+   */
+  async run(
+    sql: string,
+    params: Record<string, BoundValue> = {},
+    opts: QueryOptions = {},
+  ): Promise<DuckDBMaterializedResult> {
+    return this.guard(opts, async () => {
+      const stmt = await this.raw.prepare(sql);
+      try {
+        bindParameters(stmt, params);
+        return await stmt.run();
+      } finally {
+        stmt.destroySync();
+      }
+    });
+  }
+
+  /** Like run, and reads every row. */
+  async read(
+    sql: string,
+    params: Record<string, BoundValue> = {},
+    opts: QueryOptions = {},
+  ): Promise<DuckDBResultReader> {
+    return this.guard(opts, async () => {
+      const stmt = await this.raw.prepare(sql);
+      try {
+        bindParameters(stmt, params);
+        return await stmt.runAndReadAll();
+      } finally {
+        stmt.destroySync();
+      }
+    });
+  }
+
+  private async guard<T>(opts: QueryOptions, work: () => Promise<T>): Promise<T> {
+    const { signal, onProgress } = opts;
+    if (signal?.aborted) throw cancelledError();
+    let settled = false;
+    let reinterrupt: ReturnType<typeof setInterval> | undefined;
+    // An interrupt that lands before the query starts is lost, so it is repeated until the query ends.
+    const onAbort = () => {
+      this.raw.interrupt();
+      reinterrupt ??= setInterval(() => !settled && this.raw.interrupt(), REINTERRUPT_MS);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const poll = onProgress
+      ? setInterval(() => {
+          const pct = this.raw.progress.percentage;
+          if (pct >= 0) onProgress(Math.min(1, pct / 100));
+        }, POLL_MS)
+      : undefined;
+    try {
+      const out = await work();
+      if (signal?.aborted) throw cancelledError();
+      return out;
+    } catch (err) {
+      if (signal?.aborted || isInterrupt(err)) throw cancelledError();
+      throw err;
+    } finally {
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (poll) clearInterval(poll);
+      if (reinterrupt) clearInterval(reinterrupt);
+    }
+  }
+}
+
+export class DuckDbDatabase {
+  private readonly idle: LockedConnection[];
+  private readonly waiters: ((c: LockedConnection) => void)[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly all: LockedConnection[],
+  ) {
+    this.idle = [...all];
+  }
+
+  /** Creates the database, prepares its connections, then confines and locks it. */
+  static async create(opts: DuckDbOptions): Promise<DuckDbDatabase> {
+    for (const dir of opts.allowedDirectories) {
+      if (!path.isAbsolute(dir)) throw new DomainError('INTERNAL', `DuckDB allowed directory must be absolute: ${dir}`);
+    }
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      threads: String(opts.threads ?? 2),
+      memory_limit: opts.memoryLimit ?? '1GB',
+    };
+    if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const conns: LockedConnection[] = [];
+    try {
+      for (let i = 0; i < Math.max(1, opts.connections ?? 4); i++) {
+        const c = await instance.connect();
+        await c.run('SET enable_progress_bar = true');
+        await c.run('SET enable_progress_bar_print = false');
+        conns.push(new LockedConnection(c));
+      }
+      const first = conns[0].raw;
+      const dirs = opts.allowedDirectories.map((d) => sqlString(d.endsWith('/') ? d : `${d}/`)).join(', ');
+      await first.run(`SET allowed_directories = [${dirs}]`);
+      await first.run('SET enable_external_access = false');
+      await first.run('SET lock_configuration = true');
+    } catch (err) {
+      for (const c of conns) c.raw.closeSync();
+      instance.closeSync();
+      throw err;
+    }
+    return new DuckDbDatabase(instance, conns);
+  }
+
+  /** Lends a connection for the duration of `fn`; waits (abortably) when all are busy. */
+  async withConnection<T>(fn: (c: LockedConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const conn = await this.acquire(signal);
+    try {
+      return await fn(conn);
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  private acquire(signal?: AbortSignal): Promise<LockedConnection> {
+    if (this.closed) return Promise.reject(new DomainError('EXECUTION_CANCELLED', 'The package instance was closed.'));
+    if (signal?.aborted) return Promise.reject(cancelledError());
+    const free = this.idle.pop();
+    if (free) return Promise.resolve(free);
+    return new Promise((resolve, reject) => {
+      const waiter = (c: LockedConnection) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(c);
+      };
+      const onAbort = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(cancelledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private release(conn: LockedConnection): void {
+    const next = this.waiters.shift();
+    if (next) next(conn);
+    else this.idle.push(conn);
+  }
+
+  /** Interrupts whatever runs and frees the database. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.all) {
+      try {
+        c.raw.interrupt();
+        c.raw.closeSync();
+      } catch {}
+    }
+    try {
+      this.instance.closeSync();
+    } catch {}
+  }
+}

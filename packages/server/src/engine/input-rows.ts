@@ -1,0 +1,123 @@
+// Fills an input node's table from provided rows (validated against the declared columns) or from a calling package.
+import { DuckDBDateValue, type DuckDBResult } from '@duckdb/node-api';
+import { DomainError } from '../core/domain-error';
+import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
+import type { ValueType } from './package-types';
+import { receiveTable } from './table-transfer';
+import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
+
+export type Row = Record<string, unknown>;
+
+/** Validated rows as arrays in column order; the first bad value fails with its row index and column. */
+export function validateRows(node: string, columns: Record<string, ValueType>, rows: unknown): CheckedValue[][] {
+  if (!Array.isArray(rows)) {
+    throw new DomainError('VALIDATION_FAILED', `Input "${node}" must be an array of row objects.`, { node });
+  }
+  const names = Object.keys(columns);
+  return rows.map((row, index) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Input "${node}", row ${index}: must be an object with columns ${names.join(', ')}.`,
+        { node, row: index },
+      );
+    }
+    for (const key of Object.keys(row)) {
+      if (!(key in columns)) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Input "${node}", row ${index}: unknown column "${key}"; the columns are ${names.join(', ')}.`,
+          { node, row: index, column: key },
+        );
+      }
+    }
+    return names.map((col) => {
+      const checked = checkValue(columns[col], (row as Row)[col], true);
+      if ('error' in checked) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Input "${node}", row ${index}, column "${col}" (${columns[col]}): ${checked.error}.`,
+          { node, row: index, column: col },
+        );
+      }
+      return checked.value;
+    });
+  });
+}
+
+function columnList(columns: Record<string, ValueType>): string {
+  return Object.entries(columns)
+    .map(([name, type]) => `${sqlIdent(name)} ${DUCKDB_TYPES[type]}`)
+    .join(', ');
+}
+
+/** Creates the table and appends the rows through DuckDB's appender (typed, no SQL text involved). */
+export async function createInputTable(
+  conn: LockedConnection,
+  table: string,
+  columns: Record<string, ValueType>,
+  rows: CheckedValue[][],
+  opts: QueryOptions,
+): Promise<void> {
+  await conn.run(`CREATE TABLE ${sqlIdent(table)} (${columnList(columns)})`, {}, opts);
+  if (!rows.length) return;
+  const types = Object.values(columns);
+  const appender = await conn.raw.createAppender(table);
+  try {
+    for (const row of rows) {
+      row.forEach((value, i) => {
+        if (value === null) return appender.appendNull();
+        switch (types[i]) {
+          case 'string':
+            return appender.appendVarchar(String(value));
+          case 'number':
+            return appender.appendDouble(Number(value));
+          case 'integer':
+            return appender.appendBigInt(BigInt(value as number));
+          case 'boolean':
+            return appender.appendBoolean(Boolean(value));
+          case 'date':
+            return appender.appendDate(DuckDBDateValue.fromParts(parseIsoDate(String(value))!));
+        }
+      });
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/**
+ * Creates the table from rows another instance streams in: received as they are into a staging
+ * table, then the declared columns are kept and cast (extra columns are dropped).
+ */
+export async function createInputTableFromResult(
+  conn: LockedConnection,
+  node: string,
+  table: string,
+  columns: Record<string, ValueType>,
+  result: DuckDBResult,
+  opts: { signal: AbortSignal },
+): Promise<void> {
+  const present = new Set(result.deduplicatedColumnNames());
+  const missing = Object.keys(columns).filter((c) => !present.has(c));
+  if (missing.length) {
+    throw new DomainError(
+      'EXECUTION_FAILED',
+      `Input "${node}" needs columns ${missing.join(', ')}, which the calling node does not provide (it has ${[...present].join(', ')}).`,
+      { node },
+    );
+  }
+  const staging = `${table}__in`;
+  await conn.run(`DROP TABLE IF EXISTS ${sqlIdent(staging)}`);
+  try {
+    await receiveTable(conn, staging, result, opts.signal);
+    const select = Object.entries(columns)
+      .map(([name, type]) => `CAST(${sqlIdent(name)} AS ${DUCKDB_TYPES[type]}) AS ${sqlIdent(name)}`)
+      .join(', ');
+    await conn.run(`CREATE TABLE ${sqlIdent(table)} AS SELECT ${select} FROM ${sqlIdent(staging)}`, {}, opts);
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${sqlIdent(staging)}`).catch(() => undefined);
+  }
+}

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { DomainError } from '../core/domain-error';
+import type { PackageRuntime } from './package-runtime';
+import { engineFixture, type EngineFixture } from './test-fixtures';
+
+let fx: EngineFixture;
+beforeEach(() => {
+  fx = engineFixture();
+});
+afterEach(async () => {
+  await fx.cleanup();
+});
+
+const LIB = `name: Lib
+version: 1.3.0
+nodes:
+  - id: rows
+    kind: input
+    columns: { id: integer, v: number }
+  - id: doubled
+    kind: sql
+    access: public
+    inputs: [rows]
+    sql: SELECT id, v * 2 AS v FROM rows ORDER BY id
+  - id: hidden
+    kind: sql
+    sql: SELECT 1 AS x
+`;
+
+const APP = (node = 'doubled') => `name: App
+references:
+  - { alias: lib, path: lib/lib.pkg.yaml, version: ^1.0.0 }
+nodes:
+  - id: src
+    kind: sql
+    sql: SELECT range AS id, range * 1.5 AS v, 'extra' AS ignored FROM range(4)
+  - id: called
+    kind: call
+    package: lib
+    node: ${node}
+    inputs: { rows: src }
+  - id: result
+    kind: sql
+    access: published
+    inputs: [called]
+    sql: SELECT sum(v) AS total FROM called
+`;
+
+function wire(lib: PackageRuntime, text: string) {
+  return fx.runtime(text, { resolveReference: () => lib });
+}
+
+it('calls a public node of a referenced package, passing our node as its input', async () => {
+  const lib = fx.runtime(LIB);
+  const app = wire(lib, APP());
+  const r = await app.run({ node: 'result' });
+  expect(r.rows).toEqual([{ total: 18 }]);
+  expect(await app.rows('called', 0, 10)).toMatchObject({
+    total: 4,
+    rows: [
+      { id: 0, v: 0 },
+      { id: 1, v: 3 },
+      { id: 2, v: 6 },
+      { id: 3, v: 9 },
+    ],
+  });
+});
+
+it('shares one computation of the referenced package between instances that call it alike', async () => {
+  const lib = fx.runtime(LIB);
+  const a = wire(lib, APP());
+  const b = wire(lib, APP());
+  await Promise.all([a.run({ node: 'result' }), b.run({ node: 'result' })]);
+  await a.run({ node: 'result' });
+  expect(lib.computationCounts()).toEqual({ rows: 1, doubled: 1 });
+});
+
+it('refuses to call a private node', async () => {
+  const lib = fx.runtime(LIB);
+  const app = wire(lib, APP('hidden'));
+  await expect(app.run({ node: 'result' })).rejects.toThrow(/private, not public/);
+});
+
+it('fails the call node clearly when the referenced package is not available', async () => {
+  const app = fx.runtime(APP());
+  const err = await app.run({ node: 'result' }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(DomainError);
+  expect((err as DomainError).message).toMatch(/lib.*not available/);
+});
+
+it('tells which columns the calling node lacks', async () => {
+  const lib = fx.runtime(LIB);
+  const app = wire(lib, APP().replace("range * 1.5 AS v, 'extra' AS ignored", "'x' AS w"));
+  await expect(app.run({ node: 'result' })).rejects.toThrow(/needs columns v/);
+});

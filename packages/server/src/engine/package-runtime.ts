@@ -1,0 +1,382 @@
+// The engine's handle for one package instance: plans, executes, caches and cancels its nodes on its own DuckDB.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, promises as fs, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
+import { DomainError, isDomainError } from '../core/domain-error';
+import type { FileStorage } from '../storage/file-storage';
+import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
+import { readerColumns, readerRows } from './json-values';
+import { executeNode, type CallTarget, type InputSource } from './node-executor';
+import { sendTable, type TableSink } from './table-transfer';
+import { NodeJob, type NodeResult } from './node-job';
+import { checkGraph } from './package-graph';
+import type { PackageDef, ReferenceDef } from './package-types';
+import { bindInputs, bindVariables } from './run-arguments';
+import { ResultStore } from './result-store';
+import { errorText, planRun, type Step } from './run-plan';
+import type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
+import type { BoundValue } from './sql-parameters';
+
+export type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
+
+/** Gives the runtime that serves a reference; the core decides which instance (shared or session's own). */
+export type ReferenceResolver = (alias: string, ref: ReferenceDef) => PackageRuntime | Promise<PackageRuntime>;
+
+export interface PackageRuntimeOptions {
+  def: PackageDef;
+  storage: FileStorage;
+  /** Absolute engine folder for DuckDB spill files; outside the storage and not readable by package SQL. */
+  scratchDir: string;
+  resolveReference?: ReferenceResolver;
+  /** DuckDB memory limit, default '1GB'. */
+  memoryLimit?: string;
+  /** DuckDB threads, default 2. */
+  threads?: number;
+  /** Rows a run returns for its target node at most (default 10,000); rows() pages through all. */
+  maxResultRows?: number;
+  /** Results kept per node for different fingerprints (default 3). */
+  keepResultsPerNode?: number;
+}
+
+const ACCESS_RANK: Record<NodeAccess, number> = { private: 0, public: 1, published: 2 };
+
+export class PackageRuntime implements CallTarget {
+  /** Identity of this instance; a new instance (e.g. after a file change) never shares cached keys. */
+  readonly instanceId = randomBytes(6).toString('hex');
+  readonly def: PackageDef;
+  readonly issues: PackageIssue[];
+  private dbPromise?: Promise<DuckDbDatabase>;
+  private readonly results = new ResultStore();
+  private activeRuns = 0;
+  private exportSerial = 0;
+  private closed = false;
+
+  constructor(private readonly opts: PackageRuntimeOptions) {
+    this.def = opts.def;
+    this.issues = checkGraph(opts.def);
+    if (!path.isAbsolute(opts.scratchDir))
+      throw new DomainError('INTERNAL', 'The engine scratch folder must be absolute.');
+  }
+
+  get running(): boolean {
+    return this.activeRuns > 0;
+  }
+
+  /** Activates a node (or all) and its needed predecessors, reusing results still valid. */
+  async run(opts: RunOptions = {}): Promise<RunResult> {
+    const started = Date.now();
+    const signal = opts.signal ?? new AbortController().signal;
+    this.assertOpen();
+    if (this.issues.length) {
+      throw new DomainError('PACKAGE_INVALID', `Package "${this.def.name}" has errors: ${this.issues[0].message}`, {
+        issues: this.issues,
+      });
+    }
+    if (opts.node !== undefined) this.assertNode(opts.node, opts.requireAccess);
+    const variables = bindVariables(this.def, opts.variables);
+    const sources = bindInputs(this.def, opts.inputs);
+    this.activeRuns++;
+    try {
+      const { results, executed, reused } = await this.execute(
+        opts.node ? [opts.node] : undefined,
+        variables,
+        sources,
+        signal,
+        {
+          onNode: opts.onNode,
+          onProgress: opts.onProgress,
+        },
+      );
+      const out: RunResult = { executed, reused, durationMs: Date.now() - started };
+      if (opts.node) {
+        const result = results.get(opts.node)!;
+        const limit = this.opts.maxResultRows ?? 10_000;
+        const page = await this.readPage(result, 0, limit);
+        Object.assign(out, {
+          node: opts.node,
+          rows: page.rows,
+          columns: page.columns,
+          total: result.rows,
+          truncated: result.rows > limit,
+        });
+      }
+      return out;
+    } finally {
+      this.activeRuns--;
+      await this.prune();
+    }
+  }
+
+  /** The fingerprint a node would have with these input sources (keys) and default variables. */
+  async fingerprintOf(node: string, inputKeys: Record<string, string>): Promise<string> {
+    const sources: Record<string, InputSource> = {};
+    for (const [id, key] of Object.entries(inputKeys))
+      sources[id] = { kind: 'table', fingerprint: key, send: async () => undefined };
+    const steps = await this.plan([node], bindVariables(this.def), sources);
+    return steps[steps.length - 1].fp;
+  }
+
+  /** Runs a public node for a referencing package and streams its result into the caller's sink. */
+  async callNode(
+    node: string,
+    inputs: Record<string, InputSource>,
+    signal: AbortSignal,
+    onFraction: ((f: number) => void) | undefined,
+    sink: TableSink,
+  ): Promise<void> {
+    this.assertOpen();
+    this.assertNode(node, 'public');
+    if (this.issues.length)
+      throw new DomainError(
+        'PACKAGE_INVALID',
+        `Referenced package "${this.def.name}" has errors: ${this.issues[0].message}`,
+      );
+    this.activeRuns++;
+    try {
+      const { results } = await this.execute([node], bindVariables(this.def), inputs, signal, {
+        onProgress: onFraction && ((p) => onFraction(p.percent / 100)),
+      });
+      const db = await this.db();
+      await db.withConnection((conn) => sendTable(conn, results.get(node)!.table, sink, signal), signal);
+    } finally {
+      this.activeRuns--;
+      await this.prune();
+    }
+  }
+
+  /** A page of the latest result of a node. */
+  async rows(node: string, offset = 0, limit = 100): Promise<RowsPage> {
+    this.assertOpen();
+    this.assertNode(node);
+    const result = this.results.latestResult(node);
+    if (!result) throw new DomainError('NOT_FOUND', `Node "${node}" has no result yet; run it first.`, { node });
+    const off = Math.max(0, Math.floor(Number(offset) || 0));
+    const lim = Math.min(10_000, Math.max(1, Math.floor(Number(limit) || 100)));
+    const page = await this.readPage(result, off, lim);
+    return { node, offset: off, limit: lim, total: result.rows, columns: page.columns, rows: page.rows };
+  }
+
+  /** How many times each node was computed in this instance (results awaited or reused do not count). */
+  computationCounts(): Record<string, number> {
+    return this.results.computationCounts();
+  }
+
+  nodeStates(): NodeDto[] {
+    return this.results.nodeStates(this.def);
+  }
+
+  private plan(
+    targets: string[] | undefined,
+    variables: Record<string, BoundValue>,
+    sources: Record<string, InputSource>,
+  ) {
+    return planRun<PackageRuntime>({
+      def: this.def,
+      storage: this.opts.storage,
+      targets,
+      variables,
+      sources,
+      resolveCallee: (alias) => this.resolveCallee(alias),
+      nextExportSerial: () => ++this.exportSerial,
+    });
+  }
+
+  /** Stops whatever runs, frees the database; the runtime cannot run afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const pending = this.results.running().map((job) => {
+      job.controller.abort();
+      return job.promise.catch(() => undefined);
+    });
+    await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2000))]);
+    const db = await this.dbPromise?.catch(() => undefined);
+    db?.close();
+    await fs
+      .rm(path.join(this.opts.scratchDir, `spill-${this.instanceId}`), { recursive: true, force: true })
+      .catch(() => undefined);
+  }
+
+  // ---- planning and execution ----
+
+  private async execute(
+    targets: string[] | undefined,
+    variables: Record<string, BoundValue>,
+    sources: Record<string, InputSource>,
+    signal: AbortSignal,
+    listeners: { onNode?: (e: NodeEvent) => void; onProgress?: (p: RunProgress) => void },
+  ) {
+    const steps = await this.plan(targets, variables, sources);
+    if (signal.aborted) throw cancelledError();
+    const outputs = new Map<string, NodeResult>();
+    const stepTables = new Map(steps.map((s) => [s.node.id, s.table]));
+    const executed: string[] = [];
+    const reused: string[] = [];
+    const total = steps.filter((s) => !this.results.isDone(s.node.id, s.fp)).length;
+    let done = 0;
+    let best = 0;
+    const report = (node: string, startedAt: number, fraction: number) => {
+      if (!listeners.onProgress) return;
+      best = Math.max(best, total ? ((done + Math.min(1, fraction)) / total) * 100 : 100);
+      listeners.onProgress({ percent: Math.round(best * 10) / 10, node, nodeStartedAt: startedAt });
+    };
+    for (const step of steps) {
+      const id = step.node.id;
+      let job = this.results.find(id, step.fp);
+      if (job?.status === 'done') {
+        const cached = this.results.reuse(job);
+        outputs.set(id, cached);
+        reused.push(id);
+        listeners.onNode?.({
+          type: 'finished',
+          node: id,
+          at: Date.now(),
+          rows: cached.rows,
+          durationMs: 0,
+          reused: true,
+        });
+        continue;
+      }
+      job ??= this.startJob(step, outputs, variables, stepTables);
+      listeners.onNode?.({ type: 'started', node: id, at: job.startedAt });
+      report(id, job.startedAt, 0);
+      try {
+        const result = await job.await(signal, { progress: (f) => report(id, job!.startedAt, f) });
+        outputs.set(id, result);
+        executed.push(id);
+        done++;
+        report(id, job.startedAt, 0);
+        listeners.onNode?.({
+          type: 'finished',
+          node: id,
+          at: Date.now(),
+          rows: result.rows,
+          durationMs: result.durationMs,
+          reused: false,
+        });
+      } catch (err) {
+        const cancelled = signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
+        if (cancelled) {
+          listeners.onNode?.({ type: 'cancelled', node: id, at: Date.now() });
+          throw cancelledError(`The execution of node "${id}"`);
+        }
+        const message = errorText(err);
+        listeners.onNode?.({ type: 'failed', node: id, at: Date.now(), error: message });
+        throw new DomainError('EXECUTION_FAILED', `Node "${id}" failed: ${message}`, {
+          node: id,
+          cause: isDomainError(err) ? err.code : undefined,
+        });
+      }
+    }
+    // A run answered wholly from cache still tells its listener it is complete.
+    if (total === 0 && steps.length) report(steps[steps.length - 1].node.id, Date.now(), 0);
+    return { results: outputs, executed, reused };
+  }
+
+  private startJob(
+    step: Step<PackageRuntime>,
+    results: Map<string, NodeResult>,
+    variables: Record<string, BoundValue>,
+    stepTables: Map<string, string>,
+  ): NodeJob {
+    const id = step.node.id;
+    const job = new NodeJob(id, step.fp, async (j) => {
+      const started = Date.now();
+      const db = await this.db();
+      const owned = step.node.kind !== 'export';
+      if (owned) await db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${sqlIdent(step.table)}`), j.signal);
+      try {
+        const r = await executeNode(step.node, {
+          db,
+          storage: this.opts.storage,
+          table: step.table,
+          signal: j.signal,
+          progress: (f) => j.progress(f),
+          upstream: (dep) => {
+            const r = results.get(dep);
+            if (!r) throw new DomainError('INTERNAL', `Result of "${dep}" is missing.`);
+            return r;
+          },
+          sourceKey: (dep) => stepTables.get(dep)!,
+          variables: step.node.kind === 'sql' ? variables : {},
+          inputSource: step.source,
+          resolveCallee: async () => step.callee!,
+        });
+        return { ...r, durationMs: Date.now() - started };
+      } catch (err) {
+        if (owned)
+          await db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${sqlIdent(step.table)}`)).catch(() => undefined);
+        throw err;
+      }
+    });
+    this.results.add(job);
+    return job;
+  }
+
+  private async resolveCallee(alias: string): Promise<PackageRuntime> {
+    const ref = this.def.references.find((r) => r.alias === alias);
+    if (!ref) throw new DomainError('PACKAGE_INVALID', `Package "${this.def.name}" has no reference "${alias}".`);
+    if (!this.opts.resolveReference) {
+      throw new DomainError(
+        'EXECUTION_FAILED',
+        `Reference "${alias}" (${ref.path}) is not available to this package instance.`,
+      );
+    }
+    return this.opts.resolveReference(alias, ref);
+  }
+
+  private async readPage(result: NodeResult, offset: number, limit: number) {
+    const db = await this.db();
+    return db.withConnection(async (conn) => {
+      const reader = await conn.read(`SELECT * FROM ${sqlIdent(result.table)} LIMIT ${limit} OFFSET ${offset}`);
+      return { columns: readerColumns(reader), rows: readerRows(reader) };
+    });
+  }
+
+  /** Drops results beyond the kept number per node, when no run could still be reading them. */
+  private async prune(): Promise<void> {
+    if (this.activeRuns > 0 || this.closed || !this.dbPromise) return;
+    const drop = this.results.evict(this.opts.keepResultsPerNode ?? 3);
+    if (!drop.length) return;
+    const db = await this.dbPromise;
+    await db.withConnection(async (c) => {
+      for (const t of drop) await c.run(`DROP TABLE IF EXISTS ${sqlIdent(t)}`).catch(() => undefined);
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DomainError('PACKAGE_NOT_FOUND', `Package instance "${this.def.name}" is closed.`);
+  }
+
+  private assertNode(node: string, access?: 'public' | 'published'): void {
+    const def = this.def.nodes.find((n) => n.id === node);
+    if (!def) throw new DomainError('NODE_NOT_FOUND', `Package "${this.def.name}" has no node "${node}".`, { node });
+    if (access && ACCESS_RANK[def.access] < ACCESS_RANK[access]) {
+      throw new DomainError(
+        'NODE_NOT_FOUND',
+        `Node "${node}" of package "${this.def.name}" is ${def.access}, not ${access}.`,
+        { node },
+      );
+    }
+  }
+
+  private async scratch(): Promise<string> {
+    mkdirSync(this.opts.scratchDir, { recursive: true });
+    return realpathSync(this.opts.scratchDir);
+  }
+
+  private db(): Promise<DuckDbDatabase> {
+    this.dbPromise ??= (async () => {
+      const scratch = await this.scratch();
+      return DuckDbDatabase.create({
+        // Only the storage: spill files live in the scratch folder, which package SQL cannot reach.
+        allowedDirectories: [this.opts.storage.root],
+        memoryLimit: this.opts.memoryLimit,
+        threads: this.opts.threads,
+        tempDirectory: path.join(scratch, `spill-${this.instanceId}`),
+      });
+    })();
+    return this.dbPromise;
+  }
+}

@@ -1,0 +1,41 @@
+// The options, events and results of a package run, as the core and the HTTP layer see them.
+import type { ColumnInfo } from './json-values';
+
+export interface RunProgress {
+  /** 0..100 */
+  percent: number;
+  node: string;
+  /** Epoch ms the node's activation started. */
+  nodeStartedAt: number;
+}
+
+export type NodeEvent =
+  | { type: 'started'; node: string; at: number }
+  | { type: 'finished'; node: string; at: number; rows: number; durationMs: number; reused: boolean }
+  | { type: 'failed'; node: string; at: number; error: string }
+  | { type: 'cancelled'; node: string; at: number };
+
+export interface RunOptions {
+  /** The node to activate (with the predecessors it needs); all nodes when absent. */
+  node?: string;
+  variables?: Record<string, unknown>;
+  /** Rows for input nodes, by input node id. */
+  inputs?: Record<string, unknown>;
+  signal?: AbortSignal;
+  onProgress?(p: RunProgress): void;
+  onNode?(e: NodeEvent): void;
+  /** Refuse a target node below this access (the Integrator asks for 'published'). */
+  requireAccess?: 'public' | 'published';
+}
+
+export interface RunResult {
+  node?: string;
+  /** The target node's rows, at most maxResultRows. */
+  rows?: Record<string, unknown>[];
+  columns?: ColumnInfo[];
+  total?: number;
+  truncated?: boolean;
+  executed: string[];
+  reused: string[];
+  durationMs: number;
+}

@@ -1,0 +1,6 @@
+// Public surface of the file storage.
+export { FileStorage, DEFAULT_READ_LIMIT, type FileStat } from './file-storage';
+export { StorageWatcher, type StorageWatcherEvents, type StorageWatcherOptions } from './storage-watcher';
+export { writeBackup, safeFileName } from './session-backup';
+export { writeFileAtomic } from './atomic-write';
+export { pathSegments, normalizeStoragePath, isPackagePath } from './storage-path';
