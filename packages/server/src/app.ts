@@ -20,10 +20,16 @@ import { ParameterStore } from './db/parameter-store';
 import { adminRoutes } from './http/admin.routes';
 import { auditRoutes } from './http/audit.routes';
 import { authRoutes } from './http/auth.routes';
+import { batchRoutes } from './http/batch.routes';
 import { errorBody, installErrorHandler } from './http/error-mapping';
+import { integratorRoutes } from './http/integrator.routes';
+import { managerRoutes } from './http/manager.routes';
 import { installRouteGuard } from './http/route-guard';
+import { sessionRoutes } from './http/sessions.routes';
 import { createLogger } from './logger';
 import type { AppServices } from './services';
+import type { HostNames } from './workspace/host-names';
+import { createWorkspace } from './workspace/workspace';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +41,11 @@ export interface BuildOptions {
   clock?: Clock;
   /** Called once when the first administrator is created, with the password to show the operator. */
   onFirstAdmin?: (name: string, password: string, generated: boolean) => void;
+  /** Rows of the generated example reference table (tests use fewer). */
+  exampleDataRows?: number;
+  /** Watch the storage for changes made by other programs (default on). */
+  watchStorage?: boolean;
+  hostNames?: HostNames;
 }
 
 export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -63,7 +74,16 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     if (!config.logLevel) logger.level = next.logLevel;
   });
 
-  const services: AppServices = { config, paths, db, params, users, audit, auth, logger };
+  const workspace = await createWorkspace({
+    paths,
+    params,
+    logger,
+    clock,
+    exampleDataRows: options.exampleDataRows,
+    watch: options.watchStorage,
+    hostNames: options.hostNames,
+  });
+  const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace };
   // Typed as the plain instance so route plugins need not know the pino Logger type.
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -78,10 +98,18 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   installRouteGuard(app, auth);
 
-  app.get('/api/health', { config: { access: 'public' } }, async (): Promise<HealthResponse> => ({ status: 'ok', version: FLOWPORT_VERSION }));
+  app.get('/api/health', { config: { access: 'public' } }, async (): Promise<HealthResponse> => ({
+    status: 'ok',
+    version: FLOWPORT_VERSION,
+  }));
   await app.register(authRoutes, { services });
   await app.register(adminRoutes, { services });
   await app.register(auditRoutes, { services });
+  await app.register(sessionRoutes, { studio: workspace.studio });
+  await app.register(managerRoutes, { manager: workspace.manager, audit });
+  await app.register(integratorRoutes, { services });
+  await app.register(batchRoutes, { services });
+  audit.onRecord((entry) => workspace.feed.broadcast({ type: 'audit', entry }));
 
   const webDir = config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;
   if (webDir) await app.register(fastifyStatic, { root: webDir, wildcard: false });
@@ -91,11 +119,17 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
       return reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${url}`));
     }
     if (!webDir) {
-      return reply.status(404).type('text/plain').send('The web pages are not built. Run `npm run build`, then restart.');
+      return reply
+        .status(404)
+        .type('text/plain')
+        .send('The web pages are not built. Run `npm run build`, then restart.');
     }
     return reply.type('text/html').sendFile('index.html');
   });
 
+  app.addHook('preClose', async () => {
+    await workspace.shutdown();
+  });
   app.addHook('onClose', async () => {
     db.close();
   });

@@ -6,6 +6,7 @@ import type { FlowportConfig } from './config/config';
 import type { AuditLog } from './db/audit-log';
 import type { Db } from './db/database';
 import type { ParameterStore } from './db/parameter-store';
+import type { Workspace } from './workspace/workspace';
 
 export interface DataPaths {
   root: string;
@@ -25,4 +26,5 @@ export interface AppServices {
   audit: AuditLog;
   auth: AuthService;
   logger: Logger;
+  workspace: Workspace;
 }

@@ -12,7 +12,8 @@ afterEach(async () => {
   await t.close();
 });
 
-const put = (url: string, payload: unknown) => t.app.inject({ method: 'PUT', url, headers: admin.headers, payload: payload as object });
+const put = (url: string, payload: unknown) =>
+  t.app.inject({ method: 'PUT', url, headers: admin.headers, payload: payload as object });
 
 describe('server parameters', () => {
   it('reads the defaults of SPEC 3', async () => {
@@ -54,7 +55,9 @@ describe('server parameters', () => {
     const { makeTestApp: again } = await import('./helpers/test-app');
     const second = await again({}, {}, t.dataDir);
     const a2 = await login(second.app);
-    expect((await second.app.inject({ url: '/api/admin/parameters', headers: a2.headers })).json().packagePoolSize).toBe(7);
+    expect(
+      (await second.app.inject({ url: '/api/admin/parameters', headers: a2.headers })).json().packagePoolSize,
+    ).toBe(7);
     await second.app.close();
   });
 });
@@ -71,17 +74,27 @@ describe('users', () => {
     const list = (await t.app.inject({ url: '/api/admin/users', headers: admin.headers })).json().users;
     expect(list.map((u: { name: string }) => u.name)).toEqual(['admin']);
     const audit = (await t.app.inject({ url: '/api/manager/audit', headers: admin.headers })).json().entries;
-    expect(audit.map((e: { action: string }) => e.action)).toEqual(['user.remove', 'user.update', 'user.update', 'user.create']);
+    expect(audit.map((e: { action: string }) => e.action)).toEqual([
+      'user.remove',
+      'user.update',
+      'user.update',
+      'user.create',
+    ]);
     expect(audit[0]).toMatchObject({ actor: 'admin', target: 'anna', outcome: 'ok' });
   });
 
   it('refuses a duplicate name, a short password and an unknown role', async () => {
     await createUser(t.app, admin, 'bob', ['view']);
-    const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/admin/users', headers: admin.headers, payload });
+    const post = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/admin/users', headers: admin.headers, payload });
     expect(errorCode(await post({ name: 'bob', password: 'long-enough-1', roles: ['view'] }))).toBe('USER_EXISTS');
     expect(errorCode(await post({ name: 'carl', password: 'short', roles: ['view'] }))).toBe('VALIDATION_FAILED');
-    expect(errorCode(await post({ name: 'carl', password: 'long-enough-1', roles: ['wizard'] }))).toBe('VALIDATION_FAILED');
-    expect(errorCode(await post({ name: '../x', password: 'long-enough-1', roles: ['view'] }))).toBe('VALIDATION_FAILED');
+    expect(errorCode(await post({ name: 'carl', password: 'long-enough-1', roles: ['wizard'] }))).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect(errorCode(await post({ name: '../x', password: 'long-enough-1', roles: ['view'] }))).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 
   it('never removes the last administrator', async () => {

@@ -34,7 +34,12 @@ describe('login', () => {
 
   it('locks an account after the failed-login limit, even with the right password', async () => {
     const admin = await login(t.app);
-    await t.app.inject({ method: 'PUT', url: '/api/admin/parameters', headers: admin.headers, payload: { loginAttemptLimit: 3 } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/parameters',
+      headers: admin.headers,
+      payload: { loginAttemptLimit: 3 },
+    });
     for (let i = 0; i < 3; i++) expect((await loginAs('admin', 'bad-password', `10.0.0.${i}`)).statusCode).toBe(401);
     const locked = await loginAs('admin', ADMIN_PASSWORD, '10.0.0.9');
     expect(locked.statusCode).toBe(429);
@@ -43,7 +48,12 @@ describe('login', () => {
 
   it('locks a client that guesses many accounts', async () => {
     const admin = await login(t.app);
-    await t.app.inject({ method: 'PUT', url: '/api/admin/parameters', headers: admin.headers, payload: { loginAttemptLimit: 3 } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/parameters',
+      headers: admin.headers,
+      payload: { loginAttemptLimit: 3 },
+    });
     for (const u of ['a1', 'a2', 'a3']) await loginAs(u, 'bad-password', '10.9.9.9');
     expect(errorCode(await loginAs('admin', ADMIN_PASSWORD, '10.9.9.9'))).toBe('LOGIN_LOCKED');
     expect((await loginAs('admin', ADMIN_PASSWORD, '10.9.9.8')).statusCode).toBe(200);
@@ -51,13 +61,26 @@ describe('login', () => {
 
   it('counts HTTP Basic failures against the same limit', async () => {
     const admin = await login(t.app);
-    await t.app.inject({ method: 'PUT', url: '/api/admin/parameters', headers: admin.headers, payload: { loginAttemptLimit: 2 } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/parameters',
+      headers: admin.headers,
+      payload: { loginAttemptLimit: 2 },
+    });
     const basic = (p: string) => 'Basic ' + Buffer.from(`admin:${p}`).toString('base64');
     for (let i = 0; i < 2; i++) {
-      const r = await t.app.inject({ url: '/api/auth/me', headers: { authorization: basic('wrong-one') }, remoteAddress: '10.1.1.1' });
+      const r = await t.app.inject({
+        url: '/api/auth/me',
+        headers: { authorization: basic('wrong-one') },
+        remoteAddress: '10.1.1.1',
+      });
       expect(r.statusCode).toBe(401);
     }
-    const r = await t.app.inject({ url: '/api/auth/me', headers: { authorization: basic(ADMIN_PASSWORD) }, remoteAddress: '10.1.1.2' });
+    const r = await t.app.inject({
+      url: '/api/auth/me',
+      headers: { authorization: basic(ADMIN_PASSWORD) },
+      remoteAddress: '10.1.1.2',
+    });
     expect(errorCode(r)).toBe('LOGIN_LOCKED');
   });
 
@@ -65,7 +88,12 @@ describe('login', () => {
     const admin = await login(t.app);
     await createUser(t.app, admin, 'blocky', ['design']);
     await createUser(t.app, admin, 'nobody', []);
-    await t.app.inject({ method: 'PUT', url: '/api/admin/users/blocky', headers: admin.headers, payload: { blocked: true } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/users/blocky',
+      headers: admin.headers,
+      payload: { blocked: true },
+    });
     const blocked = await loginAs('blocky', 'user-password-1');
     expect(blocked.statusCode).toBe(403);
     expect(errorCode(blocked)).toBe('ACCOUNT_BLOCKED');
@@ -79,7 +107,12 @@ describe('login', () => {
     await createUser(t.app, admin, 'des', ['design']);
     const des = await login(t.app, 'des', 'user-password-1');
     expect((await t.app.inject({ url: '/api/auth/me', headers: des.headers })).statusCode).toBe(200);
-    await t.app.inject({ method: 'PUT', url: '/api/admin/users/des', headers: admin.headers, payload: { blocked: true } });
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/users/des',
+      headers: admin.headers,
+      payload: { blocked: true },
+    });
     expect((await t.app.inject({ url: '/api/auth/me', headers: des.headers })).statusCode).toBe(401);
   });
 
@@ -119,7 +152,9 @@ describe('route guard', () => {
       payload: { packagePoolSize: 3 },
     });
     expect(wrong.statusCode).toBe(403);
-    expect((await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers })).json().packagePoolSize).toBe(10);
+    expect((await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers })).json().packagePoolSize).toBe(
+      10,
+    );
   });
 
   it('accepts HTTP Basic without a CSRF token', async () => {

@@ -58,7 +58,7 @@ describe('start-up', () => {
     expect(() => openDatabase(file)).toThrow(/newer than this Flowport build supports/);
   });
 
-  it('refuses a database that is not Flowport\'s', () => {
+  it("refuses a database that is not Flowport's", () => {
     const file = path.join(tempDir(), 'flowport.db');
     const db = new Database(file);
     db.exec('CREATE TABLE other(x)');

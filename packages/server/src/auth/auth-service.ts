@@ -10,6 +10,8 @@ export interface Principal {
   user: string;
   roles: Role[];
   via: 'cookie' | 'basic' | 'bearer';
+  /** `<user>:<id>` of the login, as written in the log. */
+  sessionName: string;
   /** Present for cookie logins; state-changing requests must echo it. */
   csrfToken?: string;
   loginToken?: string;
@@ -63,17 +65,17 @@ export class AuthService {
         const i = decoded.indexOf(':');
         if (i < 0) throw new DomainError('UNAUTHENTICATED', 'Malformed HTTP Basic credentials');
         const who = await this.verify(decoded.slice(0, i), decoded.slice(i + 1), client);
-        return { ...who, via: 'basic' };
+        return { ...who, via: 'basic', sessionName: `${who.user}:basic` };
       }
       if (scheme?.toLowerCase() === 'bearer') {
         const s = this.sessions.get(value);
         if (!s) throw new DomainError('UNAUTHENTICATED', 'The bearer token is unknown or expired; log in again');
-        return { user: s.user, roles: s.roles, via: 'bearer', loginToken: s.token };
+        return { user: s.user, roles: s.roles, via: 'bearer', loginToken: s.token, sessionName: `${s.user}:${s.id}` };
       }
       throw new DomainError('UNAUTHENTICATED', `Unsupported authorization scheme "${scheme}"; use Basic or Bearer`);
     }
     const s = this.sessions.get(cookieToken);
     if (!s) return undefined;
-    return { user: s.user, roles: s.roles, via: 'cookie', csrfToken: s.csrfToken, loginToken: s.token };
+    return { user: s.user, roles: s.roles, via: 'cookie', csrfToken: s.csrfToken, loginToken: s.token, sessionName: `${s.user}:${s.id}` };
   }
 }

@@ -1,10 +1,12 @@
 // Logged-in browser sessions: random cookie tokens with their CSRF token, kept in memory.
 import { randomBytes } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
-import type { Clock } from '../core/clock';
+import { randomId, type Clock } from '../core/clock';
 
 export interface LoginSession {
   token: string;
+  /** Short public id; `<user>:<id>` names this login in the log and the audit log. */
+  id: string;
   csrfToken: string;
   user: string;
   roles: Role[];
@@ -23,6 +25,7 @@ export class LoginSessions {
     const now = this.clock.now();
     const s: LoginSession = {
       token: randomBytes(32).toString('base64url'),
+      id: randomId(),
       csrfToken: randomBytes(24).toString('base64url'),
       user,
       roles,

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => serveCommand,
   users: async () => usersCommand,
   params: async () => paramsCommand,
+  batch: async () => (await import('./batch.command')).batchCommand,
 };
 
 export function registerCommand(name: string, load: () => Promise<Command>): void {

@@ -1,49 +1,49 @@
 // Server parameters and users, for administrators; every change goes to the audit log.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { publicUser } from '../auth/user-store';
-import { isDomainError } from '../core/domain-error';
 import type { AppServices } from '../services';
-import { principalOf } from './route-guard';
+import { auditor } from './audited';
 
 const ADMIN = { access: ['admin'] as const };
 
 export async function adminRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
   const { params, users, audit, auth } = services;
 
-  /** Runs an administrator action, recording its outcome in the audit log and the server log either way. */
-  async function audited<T>(request: FastifyRequest, action: string, target: string | null, details: Record<string, unknown> | null, run: () => Promise<T> | T): Promise<T> {
-    const actor = principalOf(request).user;
-    try {
-      const result = await run();
-      audit.record({ actor, action, target, outcome: 'ok', details });
-      request.log.info({ actor, action, target }, `admin ${action}`);
-      return result;
-    } catch (err) {
-      audit.record({ actor, action, target, outcome: 'error', details: { ...details, error: isDomainError(err) ? err.code : 'INTERNAL' } });
-      request.log.info({ actor, action, target, err: (err as Error).message }, `admin ${action} refused`);
-      throw err;
-    }
-  }
+  const audited = auditor(audit);
 
   app.get('/api/admin/parameters', { config: ADMIN }, async () => params.get());
 
   app.put('/api/admin/parameters', { config: ADMIN }, async (request) => {
     const body = request.body;
-    return audited(request, 'parameters.update', null, { values: body as Record<string, unknown> }, () => params.update(body).next);
+    return audited(
+      request,
+      'parameters.update',
+      null,
+      { values: body as Record<string, unknown> },
+      () => params.update(body).next,
+    );
   });
 
   app.get('/api/admin/users', { config: ADMIN }, async () => ({ users: users.list().map(publicUser) }));
 
   app.post('/api/admin/users', { config: ADMIN }, async (request, reply) => {
     const b = (request.body ?? {}) as { name?: unknown; password?: unknown; roles?: unknown };
-    const user = await audited(request, 'user.create', typeof b.name === 'string' ? b.name : null, { roles: b.roles ?? null }, () => users.create(b.name, b.password, b.roles));
+    const user = await audited(
+      request,
+      'user.create',
+      typeof b.name === 'string' ? b.name : null,
+      { roles: b.roles ?? null },
+      () => users.create(b.name, b.password, b.roles),
+    );
     return reply.status(201).send(publicUser(user));
   });
 
   app.put<{ Params: { name: string } }>('/api/admin/users/:name', { config: ADMIN }, async (request) => {
     const b = (request.body ?? {}) as { roles?: unknown; blocked?: unknown; password?: unknown };
     const details = { roles: b.roles, blocked: b.blocked, passwordReset: b.password !== undefined };
-    const user = await audited(request, 'user.update', request.params.name, details, () => users.update(request.params.name, b));
+    const user = await audited(request, 'user.update', request.params.name, details, () =>
+      users.update(request.params.name, b),
+    );
     auth.sessions.updateUser(user.name, user.blocked ? null : user.roles);
     return publicUser(user);
   });

@@ -3,8 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../services';
 
 export async function auditRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
-  app.get<{ Querystring: { limit?: string } }>('/api/manager/audit', { config: { access: ['admin'] } }, async (request) => {
-    const limit = Number(request.query.limit ?? 100);
-    return { entries: services.audit.latest(Number.isFinite(limit) ? limit : 100) };
-  });
+  app.get<{ Querystring: { limit?: string } }>(
+    '/api/manager/audit',
+    { config: { access: ['admin'] } },
+    async (request) => {
+      const limit = Number(request.query.limit ?? 100);
+      return { entries: services.audit.latest(Number.isFinite(limit) ? limit : 100) };
+    },
+  );
 }

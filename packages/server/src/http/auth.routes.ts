@@ -22,7 +22,14 @@ export async function authRoutes(app: FastifyInstance, { services }: { services:
       const res: LoginResponse = { user: { name: s.user, roles: s.roles }, csrfToken: s.csrfToken };
       return res;
     } catch (err) {
-      request.log.info({ user: typeof body.username === 'string' ? body.username : undefined, host: client, code: (err as { code?: string }).code }, 'login refused');
+      request.log.info(
+        {
+          user: typeof body.username === 'string' ? body.username : undefined,
+          host: client,
+          code: (err as { code?: string }).code,
+        },
+        'login refused',
+      );
       throw err;
     }
   });

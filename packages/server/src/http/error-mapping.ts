@@ -45,11 +45,19 @@ export function errorBody(code: ErrorCode, message: string, details?: Record<str
 /** Turns any thrown value into a status and body; unknown errors become a 500 without internals. */
 export function toHttpError(err: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (isDomainError(err)) {
-    return { status: HTTP_STATUS[err.code] ?? 500, body: errorBody(err.code, err.message, err.details), unexpected: false };
+    return {
+      status: HTTP_STATUS[err.code] ?? 500,
+      body: errorBody(err.code, err.message, err.details),
+      unexpected: false,
+    };
   }
   const fe = err as FastifyError;
   if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than the limit: ${fe.message}`), unexpected: false };
+    return {
+      status: 413,
+      body: errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than the limit: ${fe.message}`),
+      unexpected: false,
+    };
   }
   if (fe?.validation) {
     return { status: 400, body: errorBody('BAD_REQUEST', `Invalid request: ${fe.message}`), unexpected: false };

@@ -41,7 +41,11 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
   app.addHook('preHandler', async (request) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
-    const principal = await auth.resolve(request.headers.authorization, request.cookies?.[SESSION_COOKIE], clientAddress(request));
+    const principal = await auth.resolve(
+      request.headers.authorization,
+      request.cookies?.[SESSION_COOKIE],
+      clientAddress(request),
+    );
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'Log in first (cookie, HTTP Basic or a bearer token)');
     request.principal = principal;
     if (access !== 'authenticated' && !access.some((r) => principal.roles.includes(r))) {
@@ -50,7 +54,10 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
     if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || sent !== principal.csrfToken) {
-        throw new DomainError('CSRF_REJECTED', `Send the CSRF token from login or /api/auth/me in the ${CSRF_HEADER} header`);
+        throw new DomainError(
+          'CSRF_REJECTED',
+          `Send the CSRF token from login or /api/auth/me in the ${CSRF_HEADER} header`,
+        );
       }
     }
   });

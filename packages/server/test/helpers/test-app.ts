@@ -56,8 +56,19 @@ export async function login(app: FastifyInstance, username = 'admin', password =
   return { cookie: cookie!.value, csrf, headers };
 }
 
-export async function createUser(app: FastifyInstance, admin: LoggedIn, name: string, roles: string[], password = 'user-password-1') {
-  const res = await app.inject({ method: 'POST', url: '/api/admin/users', headers: admin.headers, payload: { name, password, roles } });
+export async function createUser(
+  app: FastifyInstance,
+  admin: LoggedIn,
+  name: string,
+  roles: string[],
+  password = 'user-password-1',
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/admin/users',
+    headers: admin.headers,
+    payload: { name, password, roles },
+  });
   if (res.statusCode !== 201) throw new Error(`create user ${name}: ${res.statusCode} ${res.body}`);
   return password;
 }

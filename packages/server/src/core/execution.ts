@@ -1,0 +1,84 @@
+// One execution of a package instance; its AbortController is the only way anything is stopped.
+
+export interface ExecutionProgress {
+  /** 0..100 */
+  percent: number;
+  /** Id of the node being activated. */
+  node: string;
+  /** Milliseconds since the epoch when that node's activation started. */
+  nodeStartedAt: number;
+}
+
+export type ExecutionOutcome = 'done' | 'failed' | 'cancelled';
+
+/** What the engine adapter gets from `beginExecution`. */
+export interface Execution {
+  readonly id: string;
+  readonly instanceId: string;
+  /** The node asked for, or null for the whole package. */
+  readonly node: string | null;
+  readonly startedAt: number;
+  /** Aborted by stop/close (the reason string is in `signal.reason`) or by `abort`. */
+  readonly signal: AbortSignal;
+  setProgress(p: ExecutionProgress): void;
+  /** Ends the execution; later calls are ignored. */
+  end(outcome: ExecutionOutcome): void;
+  /** Aborts this execution (client gone, timeout) through the same path as a stop. */
+  abort(reason: string): void;
+}
+
+/** The core side of an execution: told about progress and the end, once each time. */
+export interface ExecutionHost {
+  progressed(exec: ExecutionRecord): void;
+  stopping(exec: ExecutionRecord): void;
+  ended(exec: ExecutionRecord, outcome: ExecutionOutcome): void;
+}
+
+export class ExecutionRecord implements Execution {
+  private readonly controller = new AbortController();
+  progress: ExecutionProgress | null = null;
+  ended = false;
+
+  constructor(
+    readonly id: string,
+    readonly instanceId: string,
+    readonly node: string | null,
+    readonly startedAt: number,
+    private readonly host: ExecutionHost,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True once aborted and not yet ended: the engine is unwinding. */
+  get stopping(): boolean {
+    return this.controller.signal.aborted && !this.ended;
+  }
+
+  /** Aborts unless already aborted or ended; returns whether this call aborted it. */
+  stop(reason: string): boolean {
+    if (this.ended || this.controller.signal.aborted) return false;
+    this.controller.abort(reason);
+    this.host.stopping(this);
+    return true;
+  }
+
+  abort(reason: string): void {
+    this.stop(reason);
+  }
+
+  setProgress(p: ExecutionProgress): void {
+    if (this.ended) return;
+    // The engine may overshoot or report NaN at the edges; the view wants 0..100.
+    const percent = Number.isFinite(p.percent) ? Math.min(100, Math.max(0, p.percent)) : 0;
+    this.progress = { percent, node: p.node, nodeStartedAt: p.nodeStartedAt };
+    this.host.progressed(this);
+  }
+
+  end(outcome: ExecutionOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.host.ended(this, outcome);
+  }
+}

@@ -1,0 +1,21 @@
+// Public surface of the core bookkeeping: the facade and the types adapters need.
+export { FlowportCore, type ClosedSession, type FlowportCoreOptions } from './flowport-core';
+export type { LoadedPackage, PackageLoader } from './package-loader';
+export type { InstanceInfo, InstanceKind } from './package-instance';
+export type { OpenSessionOptions, SessionInfo } from './session-registry';
+export type { Execution, ExecutionOutcome, ExecutionProgress } from './execution';
+export {
+  mergeAffects,
+  noAffects,
+  type Affects,
+  type CoreEvent,
+  type CoreEventBody,
+  type CoreListener,
+  type PackageCloseReason,
+  type PoolChange,
+  type SessionCloseReason,
+} from './core-events';
+export type { ManagerDelta } from './manager-view';
+export { POOL_HOLDER_NAME } from './shared-packages';
+export { DomainError, isDomainError } from './domain-error';
+export { randomId, sequentialIds, systemClock, type Clock, type IdGenerator } from './clock';

@@ -1,0 +1,123 @@
+// Builds the Session Manager's rows (SPEC 9 snapshot shape) from the core's records.
+import type {
+  ManagerLiveFrame,
+  ManagerPackage,
+  ManagerPoolItem,
+  ManagerSession,
+  ManagerSharedPackage,
+  ManagerSnapshot,
+  SharedHolder,
+} from '@flowport/protocol';
+import type { Affects } from './core-events';
+import type { CoreState } from './core-state';
+import type { InstanceRecord } from './package-instance';
+import type { SessionRecord } from './session-registry';
+import { POOL_HOLDER_NAME } from './shared-packages';
+
+export type ManagerDelta = Extract<ManagerLiveFrame, { type: 'delta' }>;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
+}
+
+export function packageRow<H>(rec: InstanceRecord<H>): ManagerPackage {
+  const row: ManagerPackage = {
+    id: rec.id,
+    name: rec.name,
+    version: rec.version,
+    path: rec.path,
+    createdAt: isoOrNull(rec.createdAt),
+    savedAt: isoOrNull(rec.savedAt),
+    lastActivityAt: iso(rec.lastActivityAt),
+    running: rec.running,
+  };
+  if (rec.kind === 'session') row.dirty = rec.dirty;
+  const p = rec.progress;
+  if (p) row.progress = { percent: p.percent, node: p.node, nodeStartedAt: iso(p.nodeStartedAt) };
+  return row;
+}
+
+export function sessionRow<H>(s: SessionRecord<H>): ManagerSession {
+  const packages: ManagerPackage[] = [];
+  let running = false;
+  for (const p of s.packages) {
+    const row = packageRow(p);
+    running ||= row.running;
+    packages.push(row);
+  }
+  const row: ManagerSession = {
+    id: s.id,
+    name: s.name,
+    user: s.user,
+    kind: s.kind,
+    host: s.host,
+    role: s.role,
+    roles: [...s.roles],
+    createdAt: iso(s.createdAt),
+    lastActivityAt: iso(s.lastActivityAt),
+    running,
+    packages,
+  };
+  if (s.requestId !== undefined) row.requestId = s.requestId;
+  return row;
+}
+
+export function sharedRow<H>(state: CoreState<H>, rec: InstanceRecord<H>): ManagerSharedPackage {
+  const holders = state.shared.holders(rec);
+  const referencedBy: SharedHolder[] = holders.sessionIds.map((id) => ({
+    name: state.sessions.get(id)?.name ?? id,
+    sessionId: id,
+  }));
+  if (holders.pool) referencedBy.push({ name: POOL_HOLDER_NAME, sessionId: null });
+  return { ...packageRow(rec), refCount: referencedBy.length, referencedBy, stale: rec.stale };
+}
+
+function poolItem<H>(rec: InstanceRecord<H>): ManagerPoolItem {
+  return { ...packageRow(rec), checkedOut: rec.checkedOut, hits: rec.hits, lastUsedAt: iso(rec.lastUsedAt) };
+}
+
+/** Checked-out instances first, then idle ones, most recently used first. */
+export function poolView<H>(state: CoreState<H>): ManagerSnapshot['pool'] {
+  const items: ManagerPoolItem[] = [];
+  for (const rec of state.pool.checkedOutItems()) items.push(poolItem(rec));
+  const idle = [...state.pool.idleItems()];
+  for (let i = idle.length - 1; i >= 0; i--) items.push(poolItem(idle[i]));
+  return { max: state.pool.max, items, hits: state.pool.hits, misses: state.pool.misses };
+}
+
+export function snapshot<H>(state: CoreState<H>): ManagerSnapshot {
+  const sessions: ManagerSession[] = [];
+  for (const s of state.sessions.values()) sessions.push(sessionRow(s));
+  const shared: ManagerSharedPackage[] = [];
+  for (const rec of state.shared.values()) shared.push(sharedRow(state, rec));
+  return { version: state.bus.version, serverTime: iso(state.now()), sessions, shared, pool: poolView(state) };
+}
+
+/** The delta frame for the rows `affects` names; rows that no longer exist are listed as removed. */
+export function delta<H>(state: CoreState<H>, affects: Affects): ManagerDelta {
+  const frame: ManagerDelta = {
+    type: 'delta',
+    version: state.bus.version,
+    serverTime: iso(state.now()),
+    upsertSessions: [],
+    removeSessions: [],
+    upsertShared: [],
+    removeShared: [],
+  };
+  for (const id of new Set(affects.sessions)) {
+    const s = state.sessions.get(id);
+    if (s) frame.upsertSessions.push(sessionRow(s));
+    else frame.removeSessions.push(id);
+  }
+  for (const id of new Set(affects.shared)) {
+    const rec = state.shared.get(id);
+    if (rec) frame.upsertShared.push(sharedRow(state, rec));
+    else frame.removeShared.push(id);
+  }
+  if (affects.pool) frame.pool = poolView(state);
+  return frame;
+}

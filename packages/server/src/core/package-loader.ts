@@ -1,0 +1,31 @@
+// The port through which the core loads and frees packages; the engine adapter implements it.
+
+/** A package as the engine loaded it: the metadata the core shows plus the engine's opaque handle. */
+export interface LoadedPackage<H> {
+  name: string;
+  version: string;
+  /** Opaque; changes whenever the file changes. Null for a draft. */
+  fileVersion: string | null;
+  /** Milliseconds since the epoch; null for a draft. */
+  createdAt: number | null;
+  savedAt: number | null;
+  /** Storage paths of the DIRECT references. */
+  references: string[];
+  /**
+   * Storage path, only read by `replaceLoaded` (a draft saved, or "save as"): `undefined` keeps the
+   * instance's path. `load(path)` results need not set it.
+   */
+  path?: string | null;
+  handle: H;
+}
+
+export interface PackageLoader<H> {
+  /** The current fileVersion of a file; throws DomainError FILE_NOT_FOUND. */
+  currentVersion(path: string): Promise<string>;
+  load(path: string): Promise<LoadedPackage<H>>;
+  /**
+   * Frees the engine resources of a handle; never throws. The core calls it right after aborting
+   * the handle's executions, so the engine must cope with a handle whose run is still unwinding.
+   */
+  unload(handle: H): void | Promise<void>;
+}

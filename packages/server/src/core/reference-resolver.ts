@@ -1,0 +1,105 @@
+// Resolves a package's references, transitively, to shared instances: loads what is missing, pins what exists.
+import type { IdGenerator } from './clock';
+import type { FileChanges } from './file-changes';
+import { InstanceRecord } from './package-instance';
+import type { PackageLoader } from './package-loader';
+import { sharedClosure, type SharedPackages } from './shared-packages';
+
+/**
+ * The outcome of resolving, not yet visible to anyone: instances loaded for it are registered,
+ * and existing ones (pinned meanwhile) gain the new holder only when the caller commits.
+ */
+export interface Resolution<H> {
+  /** Direct reference path -> serving instance (shared, or one of the same session). */
+  links: Map<string, InstanceRecord<H>>;
+  /** Shared instances this resolution loaded; unregistered until commit. */
+  created: InstanceRecord<H>[];
+  /** Existing shared instances pinned (with their closures) until commit or abandon. */
+  pinned: InstanceRecord<H>[];
+  /** Shared instances chosen per path, so a diamond or a cycle resolves to one instance. */
+  byPath: Map<string, InstanceRecord<H>>;
+}
+
+export interface ResolverDeps<H> {
+  loader: PackageLoader<H>;
+  shared: SharedPackages<H>;
+  changes: FileChanges;
+  newId: IdGenerator;
+  now: () => number;
+  /** Called when a file turns out to have changed without notice: mark the outdated instances. */
+  outdated: (path: string, fileVersion: string) => void;
+  unload: (handle: H) => void;
+}
+
+export class ReferenceResolver<H> {
+  constructor(private readonly d: ResolverDeps<H>) {}
+
+  /**
+   * Resolves direct references; `local(path)` may name an instance of the opening session, which
+   * then serves that path instead of a shared one. Throws (after cleaning up) if a load fails.
+   */
+  async resolve(
+    references: readonly string[],
+    local: (path: string) => InstanceRecord<H> | undefined,
+  ): Promise<Resolution<H>> {
+    const res: Resolution<H> = { links: new Map(), created: [], pinned: [], byPath: new Map() };
+    try {
+      for (const path of references) {
+        if (res.links.has(path)) continue;
+        res.links.set(path, local(path) ?? (await this.acquire(path, res)));
+      }
+    } catch (err) {
+      this.abandon(res);
+      throw err;
+    }
+    return res;
+  }
+
+  /** Gives up a resolution: unpins and unloads what it loaded; returns the instances unpinned. */
+  abandon(res: Resolution<H>): InstanceRecord<H>[] {
+    for (const rec of res.created) this.d.unload(rec.handle);
+    res.created = [];
+    const unpinned = res.pinned;
+    for (const rec of unpinned) rec.pins--;
+    res.pinned = [];
+    return unpinned;
+  }
+
+  /**
+   * Shared instances are keyed by (path, file version): an existing current instance serves only if
+   * the file still has its version; otherwise the file changed unnoticed and a new one is loaded.
+   * Loads are not shared between concurrent resolutions (a duplicate is dropped at commit), so two
+   * resolutions never wait on each other and reference cycles cannot deadlock.
+   */
+  private async acquire(path: string, res: Resolution<H>): Promise<InstanceRecord<H>> {
+    const chosen = res.byPath.get(path);
+    if (chosen) return chosen;
+    const epoch = this.d.changes.epoch();
+    const fileVersion = await this.d.loader.currentVersion(path);
+    const again = res.byPath.get(path);
+    if (again) return again;
+    const existing = this.d.shared.currentOf(path);
+    if (existing && existing.fileVersion !== fileVersion) this.d.outdated(path, fileVersion);
+    const current = this.d.shared.currentOf(path);
+    if (current) {
+      // Pin the whole closure: its members lose their holders if the last root goes meanwhile.
+      for (const rec of sharedClosure([current])) {
+        rec.pins++;
+        res.pinned.push(rec);
+      }
+      res.byPath.set(path, current);
+      return current;
+    }
+    const loaded = await this.d.loader.load(path);
+    const rec = new InstanceRecord<H>(this.d.newId(), 'shared', this.d.now());
+    rec.apply(loaded);
+    rec.path = path;
+    rec.loadEpoch = epoch;
+    res.created.push(rec);
+    res.byPath.set(path, rec);
+    for (const ref of rec.references) {
+      if (!rec.links.has(ref)) rec.links.set(ref, await this.acquire(ref, res));
+    }
+    return rec;
+  }
+}

@@ -1,0 +1,193 @@
+// The Integrator REST API (SPEC 6): one POST per published node, its OpenAPI document and the documentation page.
+import { randomUUID } from 'node:crypto';
+import { Transform } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, isDomainError } from '../core/domain-error';
+import type { AppServices } from '../services';
+import { IntegrationService } from '../workspace/integration-service';
+import { PublishedCatalog } from '../workspace/published-catalog';
+import { INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
+import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
+import { clientAddress, principalOf } from './route-guard';
+
+const CALLERS = { access: ['admin', 'batch'] as const };
+/** The largest integratorBodyLimitBytes allowed; the parameter's current value is enforced per request. */
+const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
+
+interface CallBody {
+  variables?: Record<string, unknown>;
+  inputs?: Record<string, unknown>;
+}
+
+function tooLarge(limit: number): DomainError {
+  const err = new DomainError(
+    'PAYLOAD_TOO_LARGE',
+    `The request body is larger than ${limit} bytes (server parameter integratorBodyLimitBytes)`,
+    { limit },
+  );
+  // Fastify keeps a 4xx status set on a body-reading error instead of turning it into a 400.
+  return Object.assign(err, { statusCode: 413 });
+}
+
+/** Refuses a body over the current limit: at once by its declared length, or while a chunked body streams in. */
+async function limitBody(limit: number, request: FastifyRequest, payload: NodeJS.ReadableStream) {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared)) {
+    if (declared > limit) throw tooLarge(limit);
+    return payload; // Node's parser never reads past the declared length.
+  }
+  let received = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      done(received > limit ? tooLarge(limit) : null, chunk);
+    },
+  });
+  payload.on('error', (err) => counter.destroy(err as Error));
+  return payload.pipe(counter);
+}
+
+/** `credit/scoring.pkg.yaml/scored` → package path and node. */
+function splitTarget(rest: string): { path: string; node: string } {
+  const i = rest.lastIndexOf('/');
+  if (i <= 0 || i === rest.length - 1) {
+    throw new DomainError(
+      'NOT_FOUND',
+      `Call ${INTEGRATOR_PREFIX}/<package path>/<published node>, e.g. ${INTEGRATOR_PREFIX}/credit/scoring.pkg.yaml/scored`,
+    );
+  }
+  return { path: rest.slice(0, i), node: rest.slice(i + 1) };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseBody(body: unknown): CallBody {
+  if (body === undefined || body === null || body === '') return {};
+  if (!isPlainObject(body))
+    throw new DomainError(
+      'BAD_REQUEST',
+      'Send a JSON object: {"variables": {...}, "inputs": {"<input node>": [rows]}}',
+    );
+  const unknown = Object.keys(body).filter((k) => k !== 'variables' && k !== 'inputs');
+  if (unknown.length)
+    throw new DomainError(
+      'BAD_REQUEST',
+      `Unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; the body has "variables" and "inputs"`,
+    );
+  if (body.variables !== undefined && !isPlainObject(body.variables))
+    throw new DomainError('BAD_REQUEST', '"variables" must be an object of name: value');
+  if (body.inputs !== undefined && !isPlainObject(body.inputs))
+    throw new DomainError('BAD_REQUEST', '"inputs" must be an object of input node id: [rows]');
+  return body as CallBody;
+}
+
+/** The server's limit, lowered (never raised) by the caller's header or query parameter. */
+export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query: unknown): number {
+  let seconds = serverSeconds;
+  for (const [name, raw] of [
+    [TIMEOUT_HEADER, header],
+    ['timeout', query],
+  ] as const) {
+    if (raw === undefined || raw === '') continue;
+    const n = typeof raw === 'string' ? Number(raw.trim()) : NaN;
+    if (!Number.isFinite(n) || n <= 0)
+      throw new DomainError('BAD_REQUEST', `${name} must be a positive number of seconds, got ${JSON.stringify(raw)}`);
+    seconds = Math.min(seconds, n);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** Aborts when the client goes away before the answer is sent. */
+function callerGone(reply: FastifyReply): { signal: AbortSignal; dispose(): void } {
+  const ctl = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableFinished) ctl.abort('the caller disconnected');
+  };
+  reply.raw.once('close', onClose);
+  if (reply.raw.destroyed) onClose();
+  return { signal: ctl.signal, dispose: () => reply.raw.off('close', onClose) };
+}
+
+export async function integratorRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
+  const { workspace, params, logger } = services;
+  const catalog = new PublishedCatalog(workspace.storage, logger);
+  const calls = new IntegrationService({
+    core: workspace.core,
+    log: logger,
+    onResultColumns: (path, fileVersion, node, columns) => catalog.learn(path, fileVersion, node, columns),
+  });
+  let cached: { signature: string; json: string } | undefined;
+
+  app.get('/integrator/docs', { config: { access: 'public' } }, async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
+      )
+      .send(INTEGRATOR_DOCS_HTML),
+  );
+
+  app.get(`${INTEGRATOR_PREFIX}/openapi.json`, { config: CALLERS }, async (_request, reply) => {
+    const view = await catalog.view();
+    if (cached?.signature !== view.signature) {
+      cached = { signature: view.signature, json: JSON.stringify(buildOpenApiDocument(view)) };
+    }
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send(cached.json);
+  });
+
+  app.post<{ Params: { '*': string }; Querystring: { timeout?: string } }>(
+    `${INTEGRATOR_PREFIX}/*`,
+    {
+      config: CALLERS,
+      bodyLimit: MAX_BODY_LIMIT,
+      preParsing: async (request, _reply, payload) =>
+        limitBody(params.get().integratorBodyLimitBytes, request, payload),
+    },
+    async (request, reply) => {
+      const requestId = randomUUID();
+      void reply.header('x-request-id', requestId);
+      const gone = callerGone(reply);
+      try {
+        const { path, node } = splitTarget(request.params['*']);
+        const body = parseBody(request.body);
+        const timeoutMs = effectiveTimeoutMs(
+          params.get().integratorTimeoutSeconds,
+          request.headers[TIMEOUT_HEADER],
+          request.query.timeout,
+        );
+        const p = principalOf(request);
+        const result = await calls.call({
+          kind: 'integrator',
+          user: p.user,
+          roles: p.roles,
+          host: clientAddress(request),
+          requestId,
+          path,
+          node,
+          variables: body.variables,
+          inputs: body.inputs,
+          signal: gone.signal,
+          timeoutMs,
+        });
+        return {
+          requestId,
+          node,
+          rows: result.rows ?? [],
+          columns: result.columns ?? [],
+          total: result.total ?? result.rows?.length ?? 0,
+          truncated: result.truncated ?? false,
+        };
+      } catch (err) {
+        // The request id travels with errors too, so a failed call can be found in the log.
+        if (isDomainError(err)) throw new DomainError(err.code, err.message, { ...err.details, requestId });
+        throw err;
+      } finally {
+        gone.dispose();
+      }
+    },
+  );
+}

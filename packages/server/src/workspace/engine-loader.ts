@@ -1,0 +1,98 @@
+// The core's package loader over the file storage and the DuckDB engine.
+import path from 'node:path';
+import { DomainError } from '../core/domain-error';
+import { describePackage, loadPackage, parsePackage, PackageRuntime, type ReferenceDef } from '../engine';
+import type { FileStorage } from '../storage';
+import type { EngineHandle } from './engine-handle';
+
+export interface LoadedForCore {
+  name: string;
+  version: string;
+  fileVersion: string | null;
+  createdAt: number | null;
+  savedAt: number | null;
+  references: string[];
+  handle: EngineHandle;
+}
+
+export interface EngineLoaderOptions {
+  storage: FileStorage;
+  scratchDir: string;
+  memoryLimit?: string;
+  threads?: number;
+  /** Which runtime serves a reference of the package whose handle is given; decided by the core. */
+  resolveReference: (from: EngineHandle, ref: ReferenceDef) => PackageRuntime;
+}
+
+export class EngineLoader {
+  constructor(private readonly opts: EngineLoaderOptions) {}
+
+  async currentVersion(relPath: string): Promise<string> {
+    return (await this.opts.storage.stat(relPath)).fileVersion;
+  }
+
+  async load(relPath: string): Promise<LoadedForCore> {
+    const file = await loadPackage(this.opts.storage, relPath);
+    const handle = this.handleFor(file.path, file.text, file.def, file.issues);
+    return {
+      ...this.describe(handle, file.path),
+      fileVersion: file.stat.fileVersion,
+      createdAt: file.stat.createdAtMs,
+      savedAt: file.stat.savedAtMs,
+    };
+  }
+
+  /** A draft or edited source, parsed without touching the storage. */
+  fromText(text: string, label: string, relPath: string | null): LoadedForCore {
+    const { def, issues } = parsePackage(text, relPath ?? label);
+    const handle = this.handleFor(relPath, text, def, issues);
+    return { ...this.describe(handle, relPath ?? label), fileVersion: null, createdAt: null, savedAt: null };
+  }
+
+  unload(handle: EngineHandle): Promise<void> {
+    return handle.runtime?.close().catch(() => undefined) ?? Promise.resolve();
+  }
+
+  private handleFor(
+    relPath: string | null,
+    text: string,
+    def: EngineHandle['def'],
+    issues: EngineHandle['issues'],
+  ): EngineHandle {
+    const handle: EngineHandle = { path: relPath, text, def, issues: [...issues] };
+    if (def) {
+      handle.runtime = new PackageRuntime({
+        def,
+        storage: this.opts.storage,
+        scratchDir: this.opts.scratchDir,
+        memoryLimit: this.opts.memoryLimit,
+        threads: this.opts.threads,
+        resolveReference: (_alias, ref) => this.opts.resolveReference(handle, ref),
+      });
+      for (const issue of handle.runtime.issues) if (!handle.issues.includes(issue)) handle.issues.push(issue);
+    }
+    return handle;
+  }
+
+  private describe(handle: EngineHandle, label: string) {
+    if (!handle.def) {
+      return { name: path.posix.basename(label).replace(/\.pkg\.yaml$/, ''), version: '0.0.0', references: [], handle };
+    }
+    const summary = describePackage(handle.def);
+    return { name: summary.name, version: summary.version, references: summary.references, handle };
+  }
+}
+
+export function requireRuntime(handle: EngineHandle): PackageRuntime {
+  if (!handle.runtime || handle.issues.length > 0) {
+    const first = handle.issues[0];
+    throw new DomainError(
+      'PACKAGE_INVALID',
+      first
+        ? `The package has errors; first: ${first.line ? `line ${first.line}: ` : ''}${first.message}`
+        : 'The package has errors.',
+      { issues: handle.issues },
+    );
+  }
+  return handle.runtime;
+}

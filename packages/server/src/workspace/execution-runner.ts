@@ -1,0 +1,110 @@
+// Runs a package instance on the engine under a core execution: one AbortController, progress and events.
+import type { SessionEvent } from '@flowport/protocol';
+import type { Logger } from 'pino';
+import type { FlowportCore, InstanceInfo } from '../core';
+import { isDomainError } from '../core/domain-error';
+import type { RunResult } from '../engine';
+import type { EngineHandle } from './engine-handle';
+import { requireRuntime } from './engine-loader';
+
+export interface RunRequestOptions {
+  node?: string;
+  variables?: Record<string, unknown>;
+  inputs?: Record<string, unknown>;
+  requireAccess?: 'public' | 'published';
+  /** Extra reason to abort (client gone, timeout): it goes through the execution's own controller. */
+  signal?: AbortSignal;
+  onEvent?: (event: SessionEvent) => void;
+}
+
+export interface StartedExecution {
+  id: string;
+  done: Promise<RunResult>;
+}
+
+export class ExecutionRunner {
+  constructor(
+    private readonly core: FlowportCore<EngineHandle>,
+    private readonly log: Logger,
+  ) {}
+
+  start(inst: InstanceInfo<EngineHandle>, o: RunRequestOptions = {}): StartedExecution {
+    const runtime = requireRuntime(inst.handle);
+    const exec = this.core.beginExecution(inst.id, { node: o.node });
+    const session = inst.sessionId ? this.core.getSession(inst.sessionId) : undefined;
+    const log = this.log.child({ session: session?.name, package: inst.name, path: inst.path, execution: exec.id });
+    if (o.signal) {
+      if (o.signal.aborted) exec.abort(String(o.signal.reason ?? 'aborted'));
+      else o.signal.addEventListener('abort', () => exec.abort(String(o.signal!.reason ?? 'aborted')), { once: true });
+    }
+    const emit = o.onEvent ?? (() => undefined);
+    log.debug({ node: o.node ?? '(all)' }, 'execution started');
+    let lastProgressSent = 0;
+    const done = runtime
+      .run({
+        node: o.node,
+        variables: o.variables,
+        inputs: o.inputs,
+        requireAccess: o.requireAccess,
+        signal: exec.signal,
+        onProgress: (p) => {
+          exec.setProgress(p);
+          const now = Date.now();
+          // The page needs a few updates a second, not one per DuckDB poll.
+          if (now - lastProgressSent >= 200 || p.percent >= 100) {
+            lastProgressSent = now;
+            emit({
+              type: 'progress',
+              packageId: inst.id,
+              progress: { ...p, nodeStartedAt: new Date(p.nodeStartedAt).toISOString() },
+            });
+          }
+        },
+        onNode: (e) => {
+          if (e.type === 'started') {
+            log.debug({ node: e.node }, 'node activation started');
+            emit({ type: 'node-started', packageId: inst.id, node: e.node, at: new Date(e.at).toISOString() });
+          } else if (e.type === 'finished') {
+            log.debug(
+              { node: e.node, rows: e.rows, durationMs: e.durationMs, reused: e.reused },
+              'node activation finished',
+            );
+            emit({ type: 'node-finished', packageId: inst.id, node: e.node, rows: e.rows, durationMs: e.durationMs });
+          } else if (e.type === 'failed') {
+            log.debug({ node: e.node, error: e.error }, 'node activation failed');
+            emit({ type: 'node-failed', packageId: inst.id, node: e.node, error: e.error });
+          }
+        },
+      })
+      .then(
+        (result) => {
+          exec.end('done');
+          emit({ type: 'run-finished', packageId: inst.id, outcome: 'done' });
+          return result;
+        },
+        (err: unknown) => {
+          const cancelled = exec.signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
+          exec.end(cancelled ? 'cancelled' : 'failed');
+          const message = (err as Error).message;
+          log.info(
+            {
+              outcome: cancelled ? 'cancelled' : 'failed',
+              reason: cancelled ? String(exec.signal.reason ?? '') : undefined,
+              err: message,
+            },
+            'execution ended',
+          );
+          emit({
+            type: 'run-finished',
+            packageId: inst.id,
+            outcome: cancelled ? 'cancelled' : 'failed',
+            error: message,
+          });
+          throw err;
+        },
+      );
+    // A Studio run is fire-and-forget; its outcome travels as events.
+    done.catch(() => undefined);
+    return { id: exec.id, done };
+  }
+}

@@ -1,0 +1,227 @@
+// Integrator and batch calls: a core session per call, a pooled instance, one execution, and cleanup always.
+import type { Role, SessionEvent } from '@flowport/protocol';
+import type { Logger } from 'pino';
+import type { FlowportCore, InstanceInfo, SessionInfo } from '../core';
+import { DomainError, isDomainError } from '../core/domain-error';
+import type { ColumnInfo, RunResult } from '../engine';
+import { isPackagePath } from '../storage';
+import type { EngineHandle } from './engine-handle';
+import { requireRuntime } from './engine-loader';
+import { ExecutionRunner } from './execution-runner';
+
+export type CallKind = 'integrator' | 'batch';
+
+export interface CallRequest {
+  kind: CallKind;
+  user: string;
+  roles: Role[];
+  /** Client IP. */
+  host: string;
+  /** Returned to the caller, shown in the Session Manager and written on every log line of the call. */
+  requestId: string;
+  /** Package path in the storage. */
+  path: string;
+  /** The published node to answer with; a batch run may leave it out to run the whole package. */
+  node?: string;
+  variables?: Record<string, unknown>;
+  inputs?: Record<string, unknown>;
+  /** Aborted when the caller goes away. */
+  signal?: AbortSignal;
+  /** Cancels the call (TIMEOUT) when it takes longer, loading included. */
+  timeoutMs?: number;
+}
+
+/** A call with its session open and its instance checked out, ready to execute once. */
+export interface PreparedCall {
+  readonly session: SessionInfo;
+  readonly instance: InstanceInfo<EngineHandle>;
+  /** Runs the node (or the package); errors are explained (TIMEOUT, EXECUTION_CANCELLED with the reason). */
+  execute(onEvent?: (event: SessionEvent) => void): Promise<RunResult>;
+  /** Gives the instance back and closes the session; safe to call more than once. */
+  end(): void;
+}
+
+export interface IntegrationServiceDeps {
+  core: FlowportCore<EngineHandle>;
+  log: Logger;
+  /** Told the result columns of each successful node call (the OpenAPI document learns from them). */
+  onResultColumns?: (path: string, fileVersion: string | null, node: string, columns: ColumnInfo[]) => void;
+}
+
+export class IntegrationService {
+  constructor(private readonly d: IntegrationServiceDeps) {}
+
+  /** The whole call: prepare, execute, and give everything back whatever happens. */
+  async call(req: CallRequest, onEvent?: (event: SessionEvent) => void): Promise<RunResult> {
+    const prepared = await this.prepare(req);
+    try {
+      return await prepared.execute(onEvent);
+    } finally {
+      prepared.end();
+    }
+  }
+
+  /**
+   * Opens the session (kind integrator or batch) and checks out an instance from the pool; refuses
+   * an unknown package or node, a node that is not published and a package with errors. On any
+   * failure here the session is already closed and the instance given back.
+   */
+  async prepare(req: CallRequest): Promise<PreparedCall> {
+    if (!isPackagePath(req.path)) {
+      throw new DomainError(
+        'PACKAGE_NOT_FOUND',
+        `"${req.path}" is not a package path: package files end in .pkg.yaml (call /integrator/v1/<package path>/<node>)`,
+        { path: req.path },
+      );
+    }
+    const started = Date.now();
+    const { core } = this.d;
+    const session = core.openSession({
+      user: req.user,
+      roles: req.roles,
+      host: req.host,
+      kind: req.kind,
+      requestId: req.requestId,
+    });
+    const log = this.d.log.child({ requestId: req.requestId, session: session.name });
+    log.info({ kind: req.kind, path: req.path, node: req.node ?? '(all)', host: req.host }, `${req.kind} call started`);
+
+    const abort = new AbortController();
+    let timedOut = false;
+    const onCallerGone = () => abort.abort('the caller disconnected');
+    if (req.signal?.aborted) onCallerGone();
+    else req.signal?.addEventListener('abort', onCallerGone, { once: true });
+    const timer =
+      req.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            abort.abort(`timed out after ${seconds(req.timeoutMs!)}`);
+          }, req.timeoutMs)
+        : undefined;
+    timer?.unref();
+
+    let instance: InstanceInfo<EngineHandle> | undefined;
+    let outcome = 'failed';
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (timer) clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerGone);
+      try {
+        if (instance) core.release(instance.id);
+      } catch (err) {
+        log.warn({ err }, 'giving the instance back to the pool failed');
+      }
+      // An administrator may have closed the session already.
+      if (core.getSession(session.id)) core.closeSession(session.id, timedOut ? 'timeout' : 'client');
+      log.info({ outcome, ms: Date.now() - started }, `${req.kind} call ended`);
+    };
+    const explain = (err: unknown): unknown => {
+      if (timedOut) {
+        return new DomainError(
+          'TIMEOUT',
+          `The call did not finish within ${seconds(req.timeoutMs!)} and was cancelled; the server parameter integratorTimeoutSeconds (or the x-flowport-timeout header) sets the limit`,
+          { timeoutSeconds: req.timeoutMs! / 1000 },
+        );
+      }
+      if (abort.signal.aborted) {
+        return new DomainError('EXECUTION_CANCELLED', `The execution was cancelled: ${String(abort.signal.reason)}`);
+      }
+      return err;
+    };
+
+    try {
+      instance = await core.checkout(req.path, session.id).catch((err: unknown) => {
+        if (isDomainError(err) && err.code === 'FILE_NOT_FOUND') {
+          throw new DomainError('PACKAGE_NOT_FOUND', `No package "${req.path}" in the file storage`, {
+            path: req.path,
+          });
+        }
+        throw err;
+      });
+      checkNode(instance, req.node, req.kind);
+      if (abort.signal.aborted) throw explain(new Error('aborted'));
+    } catch (err) {
+      outcome = abort.signal.aborted ? 'cancelled' : 'refused';
+      end();
+      throw explain(err);
+    }
+
+    const inst = instance;
+    const runner = new ExecutionRunner(core, log);
+    let executed = false;
+    return {
+      session,
+      instance: inst,
+      execute: async (onEvent) => {
+        if (executed) throw new Error('internal: a prepared call executes once');
+        executed = true;
+        // The session may have been stopped or closed by an administrator while the package loaded.
+        if (!core.getSession(session.id)) {
+          throw new DomainError(
+            'EXECUTION_CANCELLED',
+            `Session ${session.name} was closed before the execution started`,
+          );
+        }
+        const exec = runner.start(inst, {
+          node: req.node,
+          variables: req.variables,
+          inputs: req.inputs,
+          requireAccess: req.node ? 'published' : undefined,
+          signal: abort.signal,
+          onEvent,
+        });
+        try {
+          const result = await exec.done;
+          outcome = 'done';
+          if (req.node && result.columns)
+            this.d.onResultColumns?.(req.path, inst.fileVersion, req.node, result.columns);
+          return result;
+        } catch (err) {
+          let explained = explain(err);
+          if (isDomainError(explained) && explained.code === 'EXECUTION_CANCELLED' && !abort.signal.aborted) {
+            // Stopped from the Session Manager (or the server is stopping): say so rather than a bare "cancelled".
+            explained = new DomainError(
+              'EXECUTION_CANCELLED',
+              `The execution was stopped on the server (Session Manager or shutdown): ${explained.message}`,
+            );
+          }
+          outcome = isDomainError(explained) ? explained.code.toLowerCase() : 'failed';
+          throw explained;
+        }
+      },
+      end,
+    };
+  }
+}
+
+/** Refuses a node the call may not run, naming the nodes it may. */
+function checkNode(inst: InstanceInfo<EngineHandle>, node: string | undefined, kind: CallKind): void {
+  const runtime = requireRuntime(inst.handle);
+  if (node === undefined) {
+    if (kind === 'integrator') throw new DomainError('BAD_REQUEST', 'An Integrator call names a published node');
+    return;
+  }
+  const published = runtime.def.nodes.filter((n) => n.access === 'published').map((n) => n.id);
+  const list = published.length ? published.join(', ') : '(none)';
+  const def = runtime.def.nodes.find((n) => n.id === node);
+  if (!def) {
+    throw new DomainError(
+      'NODE_NOT_FOUND',
+      `Package "${inst.name}" (${inst.path}) has no node "${node}"; its published nodes: ${list}`,
+      { node, published },
+    );
+  }
+  if (def.access !== 'published') {
+    throw new DomainError(
+      'NODE_NOT_FOUND',
+      `Node "${node}" of package "${inst.name}" (${inst.path}) is ${def.access}, not published: only published nodes can be called from outside; its published nodes: ${list}`,
+      { node, access: def.access, published },
+    );
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}

@@ -1,0 +1,98 @@
+// Session Manager use cases: snapshots with host names, the live feed, and the administrator's actions.
+import type { ManagerSession, ManagerSnapshot } from '@flowport/protocol';
+import type { WebSocket } from 'ws';
+import type { FlowportCore } from '../core';
+import { DomainError } from '../core/domain-error';
+import type { EngineHandle } from './engine-handle';
+import type { EngineLoader } from './engine-loader';
+import type { HostNames } from './host-names';
+import type { ManagerFeed } from './manager-feed';
+import type { StudioService } from './studio-service';
+
+export interface ManagerServiceDeps {
+  core: FlowportCore<EngineHandle>;
+  feed: ManagerFeed;
+  hostNames: HostNames;
+  studio: StudioService;
+  loader: EngineLoader;
+  backup: StudioServiceBackup;
+}
+
+type StudioServiceBackup = (
+  sessionName: string,
+  instances: ReturnType<FlowportCore<EngineHandle>['closeSession']>['unsaved'],
+) => Promise<void>;
+
+export class ManagerService {
+  private readonly plain = (s: ManagerSession) => s;
+  private readonly named = (s: ManagerSession): ManagerSession => {
+    const hostName = this.d.hostNames.lookup(s.host);
+    return hostName ? { ...s, hostName } : s;
+  };
+
+  constructor(private readonly d: ManagerServiceDeps) {
+    // A name that becomes known updates the rows of the sessions from that host.
+    d.hostNames.onResolved((ip) => {
+      for (const s of d.core.snapshot().sessions) if (s.host === ip) d.feed.sessionChanged(s.id);
+    });
+  }
+
+  async snapshot(resolveNames: boolean): Promise<ManagerSnapshot> {
+    const snap = this.d.core.snapshot();
+    if (!resolveNames) return snap;
+    return { ...snap, sessions: snap.sessions.map(this.named) };
+  }
+
+  attachLive(socket: WebSocket, resolveNames: boolean, _admin: string): void {
+    this.d.feed.attach(socket, resolveNames ? this.named : this.plain);
+  }
+
+  sessionLabel(id: string): string {
+    return this.d.core.getSession(id)?.name ?? id;
+  }
+
+  packageLabel(id: string): string {
+    const i = this.d.core.getInstance(id);
+    return i ? `${i.name}${i.path ? ` (${i.path})` : ''}` : id;
+  }
+
+  stopSession(id: string, by: string): { stopped: number } {
+    const s = this.d.core.getSession(id);
+    if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
+    const stopped = this.d.core.stopSession(id, `stopped by administrator ${by}`);
+    if (stopped === 0) throw new DomainError('NOT_RUNNING', `Session ${s.name} is not executing anything`);
+    this.d.studio.send(id, { type: 'stopped-by-administrator', packageId: null, by });
+    return { stopped };
+  }
+
+  async closeSession(id: string, by: string): Promise<{ closed: number }> {
+    const s = this.d.core.getSession(id);
+    if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
+    return { closed: await this.d.studio.close(id, 'administrator', by) };
+  }
+
+  stopPackage(id: string, by: string): { stopped: boolean } {
+    const i = this.d.core.getInstance(id);
+    if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
+    if (!i.running) throw new DomainError('NOT_RUNNING', `Package ${i.name} is not executing`);
+    this.d.core.stopPackage(id, `stopped by administrator ${by}`);
+    if (i.sessionId) this.d.studio.send(i.sessionId, { type: 'stopped-by-administrator', packageId: id, by });
+    return { stopped: true };
+  }
+
+  async closePackage(id: string, by: string): Promise<{ closed: true }> {
+    const i = this.d.core.getInstance(id);
+    if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
+    const session = i.sessionId ? this.d.core.getSession(i.sessionId) : undefined;
+    const closed = this.d.core.closePackage(id);
+    if (session && closed.dirty) await this.d.backup(session.name, [closed]);
+    await this.d.loader.unload(closed.handle);
+    if (session) this.d.studio.send(session.id, { type: 'package-closed', packageId: id, byAdministrator: true });
+    void by;
+    return { closed: true };
+  }
+
+  clearPool(): { removed: number } {
+    return { removed: this.d.core.clearPool() };
+  }
+}

@@ -1,0 +1,257 @@
+// Studio sessions: the session API's use cases over the core bookkeeping, the engine and the storage.
+import type { PackageDto, RowsPage, SessionCreated, SessionEvent, StorageListing } from '@flowport/protocol';
+import type { WebSocket } from 'ws';
+import type { Principal } from '../auth/auth-service';
+import type { Clock } from '../core/clock';
+import { DomainError } from '../core/domain-error';
+import type { FlowportCore, InstanceInfo } from '../core';
+import { variableDtos } from '../engine';
+import type { FileStorage } from '../storage';
+import { isPackagePath } from '../storage';
+import type { EngineHandle } from './engine-handle';
+import { requireRuntime, type EngineLoader } from './engine-loader';
+import type { ExecutionRunner } from './execution-runner';
+import { SessionChannel } from './session-channel';
+
+export interface StudioServiceDeps {
+  core: FlowportCore<EngineHandle>;
+  loader: EngineLoader;
+  storage: FileStorage;
+  runner: ExecutionRunner;
+  clock: Clock;
+  /** Writes unsaved work of a closing session to the backup folder. */
+  backup: (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => Promise<void>;
+}
+
+export class StudioService {
+  private readonly channels = new Map<string, SessionChannel>();
+
+  constructor(private readonly d: StudioServiceDeps) {
+    d.core.on((e) => {
+      if (e.type === 'session-closed') {
+        const ch = this.channels.get(e.sessionId);
+        this.channels.delete(e.sessionId);
+        ch?.close({ type: 'session-closed', reason: e.reason, by: e.by });
+      }
+    });
+  }
+
+  channelsById(): [string, SessionChannel][] {
+    return [...this.channels];
+  }
+
+  send(sessionId: string, event: SessionEvent): void {
+    this.channels.get(sessionId)?.send(event);
+  }
+
+  listStorage(path: string): Promise<StorageListing> {
+    return this.d.storage.list(path);
+  }
+
+  createSession(p: Principal, host: string): SessionCreated {
+    const s = this.d.core.openSession({ user: p.user, roles: p.roles, host, kind: 'studio' });
+    this.channels.set(s.id, new SessionChannel(this.d.clock.now()));
+    return { id: s.id, name: s.name };
+  }
+
+  /** The session, if it exists and belongs to this user; others' sessions look absent. */
+  private session(p: Principal, sid: string) {
+    const s = this.d.core.getSession(sid);
+    if (!s || s.user !== p.user || s.kind !== 'studio')
+      throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}" of yours; create one with POST /api/sessions`);
+    this.d.core.touchSession(sid);
+    return s;
+  }
+
+  private instance(p: Principal, sid: string, pid: string): InstanceInfo<EngineHandle> {
+    this.session(p, sid);
+    const inst = this.d.core.getInstance(pid);
+    if (!inst || inst.sessionId !== sid)
+      throw new DomainError('PACKAGE_NOT_FOUND', `No package "${pid}" in session "${sid}"`);
+    return inst;
+  }
+
+  private canEdit(p: Principal): boolean {
+    return p.roles.includes('admin') || p.roles.includes('design');
+  }
+
+  private requireEditor(p: Principal): void {
+    if (!this.canEdit(p))
+      throw new DomainError('PACKAGE_READ_ONLY', 'Report viewers may open and run packages but not edit or save them');
+  }
+
+  async endSession(p: Principal, sid: string): Promise<void> {
+    this.session(p, sid);
+    await this.close(sid, 'client');
+  }
+
+  /** Closes a session for any reason, backing up unsaved work first. */
+  async close(sid: string, reason: 'administrator' | 'client' | 'timeout' | 'shutdown', by?: string): Promise<number> {
+    const s = this.d.core.getSession(sid);
+    if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}"`);
+    const { closed, unsaved } = this.d.core.closeSession(sid, reason, by);
+    if (unsaved.length) await this.d.backup(s.name, unsaved);
+    await Promise.all(closed.map((i) => this.d.loader.unload(i.handle)));
+    return closed.length;
+  }
+
+  attachSocket(p: Principal, sid: string, socket: WebSocket): void {
+    let s;
+    try {
+      s = this.session(p, sid);
+    } catch (err) {
+      socket.send(
+        JSON.stringify({ type: 'error', error: { code: (err as DomainError).code, message: (err as Error).message } }),
+      );
+      socket.close(4404, 'no such session');
+      return;
+    }
+    let ch = this.channels.get(sid);
+    if (!ch) {
+      ch = new SessionChannel(this.d.clock.now());
+      this.channels.set(sid, ch);
+    }
+    ch.attach(socket);
+    socket.on('message', () => this.d.core.touchSession(sid));
+    socket.send(JSON.stringify({ type: 'hello', session: { id: s.id, name: s.name } } satisfies SessionEvent));
+  }
+
+  async openPackage(
+    p: Principal,
+    sid: string,
+    body: { path?: unknown; draft?: { yaml?: unknown } },
+  ): Promise<PackageDto> {
+    this.session(p, sid);
+    if (body.draft !== undefined) {
+      this.requireEditor(p);
+      const yaml = body.draft?.yaml ?? `name: New package\nversion: 1.0.0\nnodes: []\n`;
+      if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'draft.yaml must be a string of YAML');
+      const inst = await this.d.core.openDraft(sid, this.d.loader.fromText(yaml, 'draft', null));
+      return this.dto(p, inst);
+    }
+    if (typeof body.path !== 'string' || body.path === '') {
+      throw new DomainError(
+        'BAD_REQUEST',
+        'Send {"path": "<package path in the storage>"} or {"draft": {"yaml": "..."}}',
+      );
+    }
+    if (!isPackagePath(body.path))
+      throw new DomainError('PATH_INVALID', `"${body.path}" is not a package: package files end in .pkg.yaml`);
+    const inst = await this.d.core.openPackage(sid, body.path);
+    return this.dto(p, inst);
+  }
+
+  packageDto(p: Principal, sid: string, pid: string): PackageDto {
+    return this.dto(p, this.instance(p, sid, pid));
+  }
+
+  source(p: Principal, sid: string, pid: string): { yaml: string } {
+    return { yaml: this.instance(p, sid, pid).handle.text };
+  }
+
+  async replaceSource(p: Principal, sid: string, pid: string, yaml: unknown): Promise<PackageDto> {
+    const inst = this.instance(p, sid, pid);
+    this.requireEditor(p);
+    if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'Send {"yaml": "<package source>"}');
+    if (inst.running) throw new DomainError('ALREADY_RUNNING', 'Stop the execution before editing the package');
+    const loaded = this.d.loader.fromText(yaml, inst.name, inst.path);
+    const old = inst.handle;
+    await this.d.core.replaceLoaded(
+      pid,
+      { ...loaded, fileVersion: inst.fileVersion, createdAt: inst.createdAt, savedAt: inst.savedAt },
+      { dirty: true },
+    );
+    await this.d.loader.unload(old);
+    return this.dto(p, this.d.core.getInstance(pid)!);
+  }
+
+  async save(p: Principal, sid: string, pid: string, target: unknown): Promise<PackageDto> {
+    const inst = this.instance(p, sid, pid);
+    this.requireEditor(p);
+    if (target !== undefined && typeof target !== 'string')
+      throw new DomainError('BAD_REQUEST', 'path must be a string');
+    const path = (target as string | undefined) ?? inst.path;
+    if (!path) throw new DomainError('BAD_REQUEST', 'A draft has no path yet: send {"path": "folder/name.pkg.yaml"}');
+    if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
+    const stat = await this.d.storage.writeText(path, inst.handle.text);
+    const reloaded = this.d.loader.fromText(inst.handle.text, inst.name, stat.path);
+    const old = inst.handle;
+    await this.d.core.replaceLoaded(
+      pid,
+      {
+        ...reloaded,
+        fileVersion: stat.fileVersion,
+        createdAt: stat.createdAtMs,
+        savedAt: stat.savedAtMs,
+        path: stat.path,
+      },
+      { dirty: false },
+    );
+    await this.d.loader.unload(old);
+    // Other instances of this file (pool, shared) are now stale; the watcher would tell too, later.
+    this.d.core.fileChanged(stat.path);
+    return this.dto(p, this.d.core.getInstance(pid)!);
+  }
+
+  async closePackage(p: Principal, sid: string, pid: string): Promise<void> {
+    this.instance(p, sid, pid);
+    const closed = this.d.core.closePackage(pid);
+    await this.d.loader.unload(closed.handle);
+  }
+
+  async run(p: Principal, sid: string, pid: string, body: { node?: unknown; variables?: unknown }) {
+    const inst = this.instance(p, sid, pid);
+    if (body.node !== undefined && typeof body.node !== 'string')
+      throw new DomainError('BAD_REQUEST', 'node must be a node id string');
+    if (
+      body.variables !== undefined &&
+      (typeof body.variables !== 'object' || body.variables === null || Array.isArray(body.variables))
+    ) {
+      throw new DomainError('BAD_REQUEST', 'variables must be an object of name: value');
+    }
+    const runtime = requireRuntime(inst.handle);
+    if (body.node && !runtime.def.nodes.some((n) => n.id === body.node)) {
+      throw new DomainError('NODE_NOT_FOUND', `Package "${inst.name}" has no node "${body.node}"`);
+    }
+    const exec = this.d.runner.start(inst, {
+      node: body.node as string | undefined,
+      variables: body.variables as Record<string, unknown> | undefined,
+      onEvent: (event) => this.send(sid, event),
+    });
+    return { executionId: exec.id, packageId: pid, node: body.node ?? null };
+  }
+
+  stop(p: Principal, sid: string, pid: string): { stopped: boolean } {
+    this.instance(p, sid, pid);
+    return { stopped: this.d.core.stopPackage(pid, 'user') };
+  }
+
+  async rows(p: Principal, sid: string, pid: string, node: string, offset?: string, limit?: string): Promise<RowsPage> {
+    const inst = this.instance(p, sid, pid);
+    const runtime = requireRuntime(inst.handle);
+    if (!runtime.def.nodes.some((n) => n.id === node))
+      throw new DomainError('NODE_NOT_FOUND', `Package "${inst.name}" has no node "${node}"`);
+    return runtime.rows(node, Number(offset ?? 0), Number(limit ?? 100));
+  }
+
+  dto(p: Principal, inst: InstanceInfo<EngineHandle>): PackageDto {
+    const h = inst.handle;
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const dto: PackageDto = {
+      id: inst.id,
+      name: inst.name,
+      version: inst.version,
+      path: inst.path,
+      dirty: inst.dirty,
+      running: inst.running,
+      readOnly: !this.canEdit(p),
+      createdAt: iso(inst.createdAt),
+      savedAt: iso(inst.savedAt),
+      nodes: h.runtime?.nodeStates() ?? [],
+      variables: h.def ? variableDtos(h.def) : [],
+      issues: h.issues,
+    };
+    if (inst.progress) dto.progress = { ...inst.progress, nodeStartedAt: iso(inst.progress.nodeStartedAt)! };
+    return dto;
+  }
+}

@@ -1,0 +1,154 @@
+// Wires the core bookkeeping to the engine, the storage and the live views; owned by the composition root.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock';
+import { FlowportCore, type InstanceInfo } from '../core';
+import type { ParameterStore } from '../db/parameter-store';
+import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
+import { FileStorage, StorageWatcher, writeBackup } from '../storage';
+import type { DataPaths } from '../services';
+import { ConnectionMonitor } from './connection-monitor';
+import type { EngineHandle } from './engine-handle';
+import { EngineLoader } from './engine-loader';
+import { ExecutionRunner } from './execution-runner';
+import { HostNames } from './host-names';
+import { ManagerFeed } from './manager-feed';
+import { ManagerService } from './manager-service';
+import { StudioService } from './studio-service';
+
+export interface WorkspaceOptions {
+  paths: DataPaths;
+  params: ParameterStore;
+  logger: Logger;
+  clock: Clock;
+  /** Rows of the generated example reference table (smaller in tests). */
+  exampleDataRows?: number;
+  /** Watch the storage for package files changed by other programs. */
+  watch?: boolean;
+  hostNames?: HostNames;
+}
+
+export interface Workspace {
+  core: FlowportCore<EngineHandle>;
+  storage: FileStorage;
+  loader: EngineLoader;
+  runner: ExecutionRunner;
+  studio: StudioService;
+  manager: ManagerService;
+  feed: ManagerFeed;
+  monitor: ConnectionMonitor;
+  /** Stops executions, backs up unsaved work, closes sessions and engines. */
+  shutdown(): Promise<void>;
+}
+
+export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
+  const log = o.logger;
+  const storage = new FileStorage(o.paths.storage);
+  if (existsSync(path.join(o.paths.storage, 'credit')) && !existsSync(path.join(o.paths.storage, CUSTOMERS_PATH))) {
+    const started = Date.now();
+    await ensureExampleData(o.paths.storage, { rows: o.exampleDataRows });
+    log.info({ file: CUSTOMERS_PATH, ms: Date.now() - started }, 'example reference table generated');
+  }
+
+  // The loader needs the core to resolve references, and the core needs the loader.
+  // eslint-disable-next-line prefer-const
+  let core: FlowportCore<EngineHandle>;
+  const loader = new EngineLoader({
+    storage,
+    scratchDir: o.paths.scratch,
+    resolveReference: (from, ref): PackageRuntime => {
+      const inst = core.instanceByHandle(from);
+      if (!inst) throw new Error('internal: a package calls a reference before it is registered');
+      const target = core.resolveReference(inst.id, ref.path);
+      if (!target.handle.runtime) throw new Error(`referenced package ${ref.path} has errors`);
+      return target.handle.runtime;
+    },
+  });
+  core = new FlowportCore<EngineHandle>({ loader, clock: o.clock, poolSize: o.params.get().packagePoolSize });
+
+  const feed = new ManagerFeed({
+    snapshot: () => core.snapshot(),
+    sessionRow: (id) => core.sessionView(id),
+    sharedRow: (id) => core.sharedView(id),
+    pool: () => core.poolView(),
+    get version() {
+      return core.version;
+    },
+  });
+  core.on((e) => {
+    switch (e.type) {
+      case 'session-opened':
+      case 'session-closed': {
+        const s = e.type === 'session-opened' ? core.getSession(e.sessionId) : undefined;
+        log.info(
+          {
+            session: s?.name ?? e.sessionId,
+            ...(e.type === 'session-closed' ? { reason: e.reason, by: e.by } : { host: s?.host, kind: s?.kind }),
+          },
+          e.type === 'session-opened' ? 'session opened' : 'session closed',
+        );
+        break;
+      }
+    }
+    for (const id of e.affects.sessions) feed.sessionChanged(id);
+    for (const id of e.affects.shared) feed.sharedChanged(id);
+    if (e.affects.pool) feed.poolChanged();
+  });
+  o.params.onChange((next, prev) => {
+    if (next.packagePoolSize !== prev.packagePoolSize) core.setPoolSize(next.packagePoolSize);
+  });
+
+  const backup = async (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => {
+    for (const inst of instances) {
+      try {
+        const file = await writeBackup(o.paths.backups, sessionName, inst.path ?? inst.name, inst.handle.text);
+        log.info({ session: sessionName, package: inst.name, file }, 'unsaved work backed up');
+      } catch (err) {
+        log.error({ session: sessionName, package: inst.name, err }, 'backup of unsaved work failed');
+      }
+    }
+  };
+  const runner = new ExecutionRunner(core, log);
+  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup });
+  const hostNames = o.hostNames ?? new HostNames();
+  const manager = new ManagerService({ core, feed, hostNames, studio, loader, backup });
+  const monitor = new ConnectionMonitor(studio, () => o.params.get().connectionCheckPeriodSeconds, log);
+  monitor.start();
+
+  let watcher: StorageWatcher | undefined;
+  if (o.watch !== false) {
+    watcher = new StorageWatcher(o.paths.storage);
+    watcher.on('change', (p) => {
+      log.info({ path: p }, 'package file changed');
+      core.fileChanged(p);
+    });
+    watcher.on('unlink', (p) => {
+      log.info({ path: p }, 'package file removed');
+      core.fileChanged(p);
+    });
+    watcher.on('error', (err) => log.warn({ err }, 'storage watcher error'));
+    await watcher.start();
+  }
+
+  return {
+    core,
+    storage,
+    loader,
+    runner,
+    studio,
+    manager,
+    feed,
+    monitor,
+    async shutdown() {
+      monitor.stop();
+      feed.close();
+      await watcher?.close();
+      for (const s of core.snapshot().sessions) {
+        await studio.close(s.id, 'shutdown').catch(() => undefined);
+      }
+      core.clearPool();
+      await core.shutdown?.();
+    },
+  };
+}

@@ -1,0 +1,344 @@
+// The Integrator through the real server: answers, errors, limits, cancellation, the pool and the OpenAPI document.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  basicAuth,
+  bearerToken,
+  listen,
+  poolIntact,
+  setParameters,
+  snapshot,
+  waitFor,
+} from './helpers/integration-helpers';
+import { createUser, errorCode, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
+
+const SCORED = '/integrator/v1/credit/scoring.pkg.yaml/scored';
+const GREETING = '/integrator/v1/demo/hello.pkg.yaml/greeting';
+const TOTALS = '/integrator/v1/demo/long-aggregation.pkg.yaml/totals';
+const APPLICANTS = [
+  { id: 1, income: 52000, age: 34 },
+  { id: 2, income: -10, age: 17 },
+];
+
+let t: TestApp;
+let admin: LoggedIn;
+let bearer: string;
+const PASSWORD = 'user-password-1';
+
+beforeAll(async () => {
+  t = await makeTestApp({ seedExamples: true }, { exampleDataRows: 2000 });
+  admin = await login(t.app);
+  await createUser(t.app, admin, 'ian', ['batch']);
+  await createUser(t.app, admin, 'dana', ['design']);
+  bearer = await bearerToken(t.app, 'ian', PASSWORD);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function call(url: string, payload?: object, headers: Record<string, string> = {}) {
+  return t.app.inject({ method: 'POST', url, payload, headers: { authorization: bearer, ...headers } });
+}
+
+describe('calls', () => {
+  it('answers the scoring result with HTTP Basic, with the request id', async () => {
+    const res = await call(
+      SCORED,
+      { inputs: { applicants: APPLICANTS } },
+      { authorization: basicAuth('ian', PASSWORD) },
+    );
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.requestId).toEqual(expect.any(String));
+    expect(res.headers['x-request-id']).toBe(body.requestId);
+    expect(body.node).toBe('scored');
+    expect(body.rows).toHaveLength(2);
+    expect(body.rows[0]).toMatchObject({
+      id: 1,
+      income: 52000,
+      age: 34,
+      segment: expect.any(String),
+      score: expect.any(Number),
+    });
+    // The common package cleans the second applicant: income clamped at 0, age raised to 18.
+    expect(body.rows[1]).toMatchObject({ id: 2, income: 0, age: 18, score: 0 });
+    expect(body.columns.map((c: { name: string }) => c.name)).toEqual([
+      'id',
+      'segment',
+      'income',
+      'age',
+      'score',
+      'credit_limit',
+    ]);
+  });
+
+  it('applies variables and reuses the warm pooled instance', async () => {
+    const before = (await snapshot(t.app, admin)).pool;
+    const one = (await call(SCORED, { inputs: { applicants: APPLICANTS } })).json();
+    const two = (await call(SCORED, { variables: { threshold: 1 }, inputs: { applicants: APPLICANTS } })).json();
+    expect(two.rows[0].score).toBeCloseTo(one.rows[0].score * 2, 1);
+    const after = (await snapshot(t.app, admin)).pool;
+    expect(after.hits).toBeGreaterThanOrEqual(before.hits + 2);
+    expect(after.items.filter((i) => i.path === 'credit/scoring.pkg.yaml').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('needs the Batch execution or Administration role', async () => {
+    expect((await t.app.inject({ method: 'POST', url: SCORED, payload: {} })).statusCode).toBe(401);
+    const dana = await call(SCORED, {}, { authorization: basicAuth('dana', PASSWORD) });
+    expect(dana.statusCode).toBe(403);
+    const asAdmin = await call(
+      GREETING,
+      { inputs: { names: [{ name: 'Ada' }] } },
+      { authorization: basicAuth('admin', 'admin-password-1') },
+    );
+    expect(asAdmin.json().rows).toEqual([{ name: 'Ada', greeting: 'Hello, Ada!' }]);
+  });
+
+  it('gives 404 for an unknown package or node, and for a node that is not published', async () => {
+    const pkg = await call('/integrator/v1/credit/nope.pkg.yaml/scored', {});
+    expect(pkg.statusCode).toBe(404);
+    expect(pkg.json().error).toMatchObject({
+      code: 'PACKAGE_NOT_FOUND',
+      message: expect.stringContaining('credit/nope.pkg.yaml'),
+    });
+    const node = await call('/integrator/v1/credit/scoring.pkg.yaml/nope', {});
+    expect(node.statusCode).toBe(404);
+    expect(node.json().error).toMatchObject({
+      code: 'NODE_NOT_FOUND',
+      message: expect.stringContaining('published nodes: scored'),
+    });
+    const priv = await call('/integrator/v1/credit/scoring.pkg.yaml/joined', {});
+    expect(priv.statusCode).toBe(404);
+    expect(priv.json().error.message).toMatch(/"joined".*private, not published/);
+    expect((await call('/integrator/v1/scored', {})).statusCode).toBe(404);
+    expect(poolIntact(await snapshot(t.app, admin))).toBe(true);
+  });
+
+  it('gives 400 naming the row and column of a wrong value, and for a bad body', async () => {
+    const rows = [...APPLICANTS, { id: 'three', income: 1, age: 40 }];
+    const res = await call(SCORED, { inputs: { applicants: rows } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    expect(res.json().error.message).toContain('row 2, column "id"');
+    const unknownColumn = await call(SCORED, { inputs: { applicants: [{ id: 1, salary: 3 }] } });
+    expect(unknownColumn.json().error.message).toContain('row 0: unknown column "salary"');
+    const unknownVar = await call(SCORED, { variables: { thresold: 1 } });
+    expect(unknownVar.json().error.message).toContain('no variable "thresold"');
+    expect(errorCode(await call(SCORED, { input: {} }))).toBe('BAD_REQUEST');
+    expect(errorCode(await call(SCORED, { inputs: [] }))).toBe('BAD_REQUEST');
+    expect(poolIntact(await snapshot(t.app, admin))).toBe(true);
+  });
+
+  it('gives 413 for a body over integratorBodyLimitBytes, declared or streamed', async () => {
+    await setParameters(t.app, admin, { integratorBodyLimitBytes: 2048 });
+    try {
+      const names = Array.from({ length: 200 }, (_, i) => ({ name: `name number ${i}` }));
+      const res = await call(GREETING, { inputs: { names } });
+      expect(res.statusCode).toBe(413);
+      expect(res.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+      const chunked = await t.app.inject({
+        method: 'POST',
+        url: GREETING,
+        headers: { authorization: bearer, 'content-type': 'application/json' },
+        payload: Readable.from([JSON.stringify({ inputs: { names } })]),
+      });
+      expect(chunked.statusCode).toBe(413);
+      expect((await call(GREETING, { inputs: { names: names.slice(0, 3) } })).statusCode).toBe(200);
+    } finally {
+      await setParameters(t.app, admin, { integratorBodyLimitBytes: 10 * 1024 * 1024 });
+    }
+    expect(
+      (await call(GREETING, { inputs: { names: Array.from({ length: 200 }, () => ({ name: 'x' })) } })).statusCode,
+    ).toBe(200);
+  });
+
+  it('cancels a call that runs over its timeout with 504, and refuses a bad timeout', async () => {
+    const started = Date.now();
+    const res = await call(TOTALS, {}, { 'x-flowport-timeout': '1' });
+    expect(res.statusCode).toBe(504);
+    expect(res.json().error).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('1 s') });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(errorCode(await call(`${TOTALS}?timeout=-3`, {}))).toBe('BAD_REQUEST');
+    await waitFor('the pool to settle', async () => poolIntact(await snapshot(t.app, admin)));
+  });
+
+  it('is visible in the Session Manager with its request id while it runs, and stoppable there', async () => {
+    const pending = call(TOTALS, {});
+    const session = await waitFor('a running integrator session', async () =>
+      (await snapshot(t.app, admin)).sessions.find((s) => s.kind === 'integrator' && s.running),
+    );
+    expect(session.requestId).toEqual(expect.any(String));
+    expect(session.name).toBe(`ian:${session.id}`);
+    expect(session.packages[0]).toMatchObject({ path: 'demo/long-aggregation.pkg.yaml', running: true });
+    const stop = await t.app.inject({
+      method: 'POST',
+      url: `/api/manager/sessions/${session.id}/stop`,
+      headers: admin.headers,
+    });
+    expect(stop.statusCode).toBe(200);
+    const res = await pending;
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'EXECUTION_CANCELLED', details: { requestId: session.requestId } });
+    await waitFor('the session to close', async () => poolIntact(await snapshot(t.app, admin)));
+  });
+});
+
+describe('over a real connection', () => {
+  it('cancels the execution when the caller disconnects; the session goes and the pool stays intact', async () => {
+    const base = await listen(t.app);
+    const ctl = new AbortController();
+    const pending = fetch(`${base}${TOTALS}`, {
+      method: 'POST',
+      headers: { authorization: bearer, 'content-type': 'application/json' },
+      body: '{}',
+      signal: ctl.signal,
+    }).catch((err: Error) => err);
+    const session = await waitFor('a running integrator session', async () =>
+      (await snapshot(t.app, admin)).sessions.find((s) => s.kind === 'integrator' && s.running),
+    );
+    const abortedAt = Date.now();
+    ctl.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await waitFor(
+      'the session to disappear',
+      async () => !(await snapshot(t.app, admin)).sessions.some((s) => s.id === session.id),
+      10_000,
+    );
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
+    await waitFor('the pool to settle', async () => poolIntact(await snapshot(t.app, admin)));
+    const after = await fetch(`${base}${GREETING}`, {
+      method: 'POST',
+      headers: { authorization: bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: { names: [{ name: 'Bo' }] } }),
+    });
+    expect(after.status).toBe(200);
+    expect((await after.json()).rows).toEqual([{ name: 'Bo', greeting: 'Hello, Bo!' }]);
+  });
+});
+
+describe('the pool', () => {
+  it('gives concurrent callers their own instances and keeps at most the pool size', async () => {
+    await setParameters(t.app, admin, { packagePoolSize: 2 });
+    const out = new Set<string>();
+    let shared = 0;
+    let peak = 0;
+    const off = t.app.services.workspace.core.on((e) => {
+      if (e.type !== 'pool-changed') return;
+      if (e.change === 'checkout') {
+        for (const id of e.instanceIds) {
+          if (out.has(id)) shared++;
+          out.add(id);
+        }
+        peak = Math.max(peak, out.size);
+      } else if (e.change === 'release') {
+        out.delete(e.instanceIds[0]!);
+      }
+    });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          call(SCORED, { inputs: { applicants: [{ id: i + 1, income: 1000 * (i + 1), age: 30 }] } }),
+        ),
+      );
+      for (const [i, res] of results.entries()) {
+        expect(res.statusCode).toBe(200);
+        expect(res.json().rows[0].id).toBe(i + 1);
+      }
+      expect(shared).toBe(0);
+      expect(peak).toBeGreaterThanOrEqual(2);
+      const snap = await snapshot(t.app, admin);
+      expect(snap.pool.max).toBe(2);
+      expect(snap.pool.items.length).toBeLessThanOrEqual(2);
+      expect(poolIntact(snap)).toBe(true);
+    } finally {
+      off();
+      await setParameters(t.app, admin, { packagePoolSize: 10 });
+    }
+  });
+
+  it('answers with the new version after the package file changes and pools no old instance', async () => {
+    const file = path.join(t.dataDir, 'storage/it/echo.pkg.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const source = (version: string, word: string) =>
+      `name: Echo\nversion: ${version}\nnodes:\n  - id: words\n    kind: input\n    columns: { word: string }\n` +
+      `  - id: echoed\n    kind: sql\n    access: published\n    inputs: [words]\n    sql: SELECT word, '${word}' AS said FROM words\n`;
+    writeFileSync(file, source('1.0.0', 'first'));
+    const url = '/integrator/v1/it/echo.pkg.yaml/echoed';
+    const payload = { inputs: { words: [{ word: 'w' }] } };
+    expect((await call(url, payload)).json().rows).toEqual([{ word: 'w', said: 'first' }]);
+    expect((await snapshot(t.app, admin)).pool.items.filter((i) => i.path === 'it/echo.pkg.yaml')).toMatchObject([
+      { version: '1.0.0' },
+    ]);
+
+    writeFileSync(file, source('1.1.0', 'second'));
+    expect((await call(url, payload)).json().rows).toEqual([{ word: 'w', said: 'second' }]);
+    const echoes = (await snapshot(t.app, admin)).pool.items.filter((i) => i.path === 'it/echo.pkg.yaml');
+    expect(echoes.length).toBeGreaterThanOrEqual(1);
+    expect(echoes.every((i) => i.version === '1.1.0')).toBe(true);
+  });
+});
+
+describe('the OpenAPI document and the documentation page', () => {
+  async function document() {
+    const res = await t.app.inject({ url: '/integrator/v1/openapi.json', headers: { authorization: bearer } });
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  }
+
+  it('describes every published node and passes a standard OpenAPI validator', async () => {
+    expect((await t.app.inject({ url: '/integrator/v1/openapi.json' })).statusCode).toBe(401);
+    const doc = await document();
+    expect(doc.openapi).toBe('3.1.0');
+    await SwaggerParser.validate(structuredClone(doc));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([SCORED, GREETING, TOTALS]));
+    expect(Object.keys(doc.paths)).not.toContain('/integrator/v1/credit/scoring.pkg.yaml/joined');
+    const body = doc.paths[SCORED].post.requestBody.content['application/json'].schema;
+    expect(body.properties.inputs.properties.applicants.items).toEqual({
+      type: 'object',
+      properties: {
+        id: { type: ['integer', 'null'] },
+        income: { type: ['number', 'null'] },
+        age: { type: ['integer', 'null'] },
+      },
+      additionalProperties: false,
+    });
+    expect(body.properties.variables.properties.threshold).toEqual({ type: 'number', default: 0.5 });
+    const greeting = doc.paths[GREETING].post.requestBody.content['application/json'].schema;
+    expect(greeting.properties.inputs.properties.names.items.properties).toEqual({
+      name: { type: ['string', 'null'] },
+    });
+    // Result columns learned from the calls above.
+    const rows = doc.paths[SCORED].post.responses['200'].content['application/json'].schema.properties.rows.items;
+    expect(Object.keys(rows.properties)).toEqual(['id', 'segment', 'income', 'age', 'score', 'credit_limit']);
+  });
+
+  it('is refreshed when a package changes', async () => {
+    const file = path.join(t.dataDir, 'storage/it/added.pkg.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      'name: Added\nnodes:\n  - id: answer\n    kind: sql\n    access: published\n    sql: SELECT 42 AS answer\n',
+    );
+    const doc = await document();
+    expect(doc.paths['/integrator/v1/it/added.pkg.yaml/answer']).toBeDefined();
+    await SwaggerParser.validate(structuredClone(doc));
+    writeFileSync(
+      file,
+      'name: Added\nnodes:\n  - id: answer2\n    kind: sql\n    access: published\n    sql: SELECT 43 AS answer\n',
+    );
+    const next = await document();
+    expect(next.paths['/integrator/v1/it/added.pkg.yaml/answer']).toBeUndefined();
+    expect(next.paths['/integrator/v1/it/added.pkg.yaml/answer2']).toBeDefined();
+  });
+
+  it('serves a self-contained documentation page', async () => {
+    const res = await t.app.inject({ url: '/integrator/docs' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('/integrator/v1/openapi.json');
+    expect(res.body).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});
