@@ -24,10 +24,18 @@ checkStep('format', 'npx', ['prettier', '--check', '.']);
 const built = checkStep('build', 'node', ['scripts/build.mjs']);
 
 rmSync('test-results/vitest.json', { force: true });
-run('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
+run('unit and integration tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=test-results/vitest.json',
+]);
 if (existsSync('test-results/vitest.json')) {
   const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
-  const failedSuites = (v.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  const failedSuites = (v.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  ).length;
   results.push({
     suite: 'vitest',
     passed: v.numPassedTests,
@@ -42,12 +50,25 @@ if (built) {
   if (existsSync('test-results/e2e.json')) {
     const p = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));
     const s = p.stats ?? {};
-    results.push({ suite: 'playwright', passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0) + (p.errors?.length ?? 0), skipped: s.skipped ?? 0 });
+    results.push({
+      suite: 'playwright',
+      passed: s.expected ?? 0,
+      failed: (s.unexpected ?? 0) + (s.flaky ?? 0) + (p.errors?.length ?? 0),
+      skipped: s.skipped ?? 0,
+    });
   } else results.push({ suite: 'playwright', passed: 0, failed: 1, skipped: 0 });
 } else results.push({ suite: 'playwright (not run: build failed)', passed: 0, failed: 1, skipped: 0 });
 
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = results.reduce(
+  (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 process.stdout.write('\nSuite results:\n');
-for (const r of results) process.stdout.write(`  ${r.suite.padEnd(28)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`);
-process.stdout.write(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`);
+for (const r of results)
+  process.stdout.write(
+    `  ${r.suite.padEnd(28)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`,
+  );
+process.stdout.write(
+  `\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`,
+);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

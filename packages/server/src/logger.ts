@@ -13,7 +13,10 @@ export function createLogger(logDir: string, level: string, toStdout: boolean): 
       base: { service: 'flowport' },
       timestamp: pino.stdTimeFunctions.isoTime,
       // Secrets never reach the log, whatever a caller passes.
-      redact: { paths: ['password', '*.password', 'req.headers.authorization', 'req.headers.cookie', 'token', 'csrfToken'], censor: '[redacted]' },
+      redact: {
+        paths: ['password', '*.password', 'req.headers.authorization', 'req.headers.cookie', 'token', 'csrfToken'],
+        censor: '[redacted]',
+      },
     },
     pino.multistream(streams),
   );

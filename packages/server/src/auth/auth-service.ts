@@ -29,7 +29,12 @@ export class AuthService {
    * so names cannot be enumerated; every failure counts against the account and the client.
    */
   async verify(username: unknown, password: unknown, client: string): Promise<{ user: string; roles: Role[] }> {
-    if (typeof username !== 'string' || typeof password !== 'string' || username.length > 200 || password.length > 1024) {
+    if (
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      username.length > 200 ||
+      password.length > 1024
+    ) {
       throw new DomainError('BAD_REQUEST', 'Send {"username": "...", "password": "..."} as JSON strings');
     }
     const lockedMs = this.limiter.lockedFor(username, client);
@@ -44,8 +49,10 @@ export class AuthService {
       this.limiter.fail(username, client);
       throw new DomainError('INVALID_CREDENTIALS', 'Wrong user name or password');
     }
-    if (user.blocked) throw new DomainError('ACCOUNT_BLOCKED', `The account "${user.name}" is blocked; ask an administrator`);
-    if (user.roles.length === 0) throw new DomainError('NO_ROLE', `The account "${user.name}" has no role; ask an administrator`);
+    if (user.blocked)
+      throw new DomainError('ACCOUNT_BLOCKED', `The account "${user.name}" is blocked; ask an administrator`);
+    if (user.roles.length === 0)
+      throw new DomainError('NO_ROLE', `The account "${user.name}" has no role; ask an administrator`);
     this.limiter.succeed(username, client);
     this.users.recordLogin(user.name);
     return { user: user.name, roles: user.roles };
@@ -57,7 +64,11 @@ export class AuthService {
   }
 
   /** Resolves the caller from the Authorization header or the session cookie; undefined when anonymous. */
-  async resolve(authorization: string | undefined, cookieToken: string | undefined, client: string): Promise<Principal | undefined> {
+  async resolve(
+    authorization: string | undefined,
+    cookieToken: string | undefined,
+    client: string,
+  ): Promise<Principal | undefined> {
     if (authorization) {
       const [scheme, value = ''] = authorization.split(' ', 2);
       if (scheme?.toLowerCase() === 'basic') {
@@ -76,6 +87,13 @@ export class AuthService {
     }
     const s = this.sessions.get(cookieToken);
     if (!s) return undefined;
-    return { user: s.user, roles: s.roles, via: 'cookie', csrfToken: s.csrfToken, loginToken: s.token, sessionName: `${s.user}:${s.id}` };
+    return {
+      user: s.user,
+      roles: s.roles,
+      via: 'cookie',
+      csrfToken: s.csrfToken,
+      loginToken: s.token,
+      sessionName: `${s.user}:${s.id}`,
+    };
   }
 }

@@ -79,16 +79,22 @@ export class UserStore {
 
   async create(name: unknown, password: unknown, roles: unknown): Promise<StoredUser> {
     if (typeof name !== 'string' || !NAME_RE.test(name)) {
-      throw new DomainError('VALIDATION_FAILED', 'name: 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit', {
-        issues: [{ field: 'name', message: '1-64 letters, digits, ".", "_", "@" or "-"' }],
-      });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'name: 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit',
+        {
+          issues: [{ field: 'name', message: '1-64 letters, digits, ".", "_", "@" or "-"' }],
+        },
+      );
     }
     const checkedRoles = checkRoles(roles);
     const hash = await hashPassword(checkPassword(password));
     if (this.find(name)) throw new DomainError('USER_EXISTS', `A user named "${name}" exists already`);
     const now = new Date().toISOString();
     this.db
-      .prepare('INSERT INTO users(name, password_hash, roles, blocked, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)')
+      .prepare(
+        'INSERT INTO users(name, password_hash, roles, blocked, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
+      )
       .run(name, hash, JSON.stringify(checkedRoles), now, now);
     return this.get(name);
   }

@@ -13,7 +13,12 @@ export function parse(
   allowPositionals = true,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    const r = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
     return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);

@@ -43,7 +43,9 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
     return 2;
   }
   try {
-    return await (await load())(rest);
+    return await (
+      await load()
+    )(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`flowport ${name}: ${err.message}\nRun "flowport ${name} --help" for usage.\n`);

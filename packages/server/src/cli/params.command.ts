@@ -27,8 +27,10 @@ export async function paramsCommand(argv: string[]): Promise<number> {
     const store = new ParameterStore(db);
     if (sub === 'get') {
       const all = store.get() as unknown as Record<string, unknown>;
-      if (rest[0] && !(rest[0] in all)) throw new UsageError(`unknown parameter "${rest[0]}"; see flowport params --help`);
-      for (const [k, v] of Object.entries(all)) if (!rest[0] || rest[0] === k) process.stdout.write(`${k}=${String(v)}\n`);
+      if (rest[0] && !(rest[0] in all))
+        throw new UsageError(`unknown parameter "${rest[0]}"; see flowport params --help`);
+      for (const [k, v] of Object.entries(all))
+        if (!rest[0] || rest[0] === k) process.stdout.write(`${k}=${String(v)}\n`);
       return 0;
     }
     if (sub === 'set') {
@@ -40,7 +42,13 @@ export async function paramsCommand(argv: string[]): Promise<number> {
         update[pair.slice(0, i)] = pair.slice(i + 1);
       }
       store.update(update);
-      new AuditLog(db).record({ actor: 'cli', action: 'parameters.update', target: null, outcome: 'ok', details: { values: update } });
+      new AuditLog(db).record({
+        actor: 'cli',
+        action: 'parameters.update',
+        target: null,
+        outcome: 'ok',
+        details: { values: update },
+      });
       process.stdout.write(`Set ${Object.keys(update).join(', ')}.\n`);
       return 0;
     }

@@ -37,7 +37,8 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
         process.stdout.write(
           `\nFirst administrator created.\n  user:     ${name}\n  password: ${password}\nThis password is shown only once; change it on the Administration page.\n\n`,
         );
-      } else process.stdout.write(`First administrator "${name}" created with the password from FLOWPORT_ADMIN_PASSWORD.\n`);
+      } else
+        process.stdout.write(`First administrator "${name}" created with the password from FLOWPORT_ADMIN_PASSWORD.\n`);
     },
   });
   await app.listen({ host: config.host, port: config.port });

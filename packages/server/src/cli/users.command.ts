@@ -22,7 +22,10 @@ Roles: ${ROLES.join(', ')}
 
 function parseRoles(text: string | undefined): Role[] {
   if (!text) throw new UsageError(`give the roles as a comma-separated list of ${ROLES.join(', ')}`);
-  const roles = text.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = text
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = roles.filter((r) => !isRole(r));
   if (bad.length) throw new UsageError(`unknown role(s) ${bad.join(', ')}; use ${ROLES.join(', ')}`);
   return roles as Role[];
@@ -34,11 +37,18 @@ function passwordFrom(envVar: string | undefined): { password: string; generated
     if (!v) throw new UsageError(`environment variable ${envVar} is empty or not set`);
     return { password: v, generated: false };
   }
-  return { password: Math.random().toString(36).slice(2, 10) + Math.random().toString(36).slice(2, 10), generated: true };
+  return {
+    password: Math.random().toString(36).slice(2, 10) + Math.random().toString(36).slice(2, 10),
+    generated: true,
+  };
 }
 
 export async function usersCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...DATA_DIR_OPTION, roles: { type: 'string' }, 'password-env': { type: 'string' } });
+  const { values, positionals } = parse(argv, {
+    ...DATA_DIR_OPTION,
+    roles: { type: 'string' },
+    'password-env': { type: 'string' },
+  });
   const [sub, name, extra] = positionals;
   if (values.help || !sub) {
     process.stdout.write(USERS_HELP);
@@ -52,12 +62,15 @@ export async function usersCommand(argv: string[]): Promise<number> {
     if (!name) throw new UsageError(`"users ${sub}" needs a user name`);
     return name;
   };
-  const log = (action: string, target: string) => audit.record({ actor: 'cli', action, target, outcome: 'ok', details: null });
+  const log = (action: string, target: string) =>
+    audit.record({ actor: 'cli', action, target, outcome: 'ok', details: null });
   try {
     switch (sub) {
       case 'list':
         for (const u of users.list().map(publicUser)) {
-          process.stdout.write(`${u.name.padEnd(24)} ${u.roles.join(',').padEnd(24)} ${u.blocked ? 'blocked' : 'active'}\n`);
+          process.stdout.write(
+            `${u.name.padEnd(24)} ${u.roles.join(',').padEnd(24)} ${u.blocked ? 'blocked' : 'active'}\n`,
+          );
         }
         return 0;
       case 'add': {

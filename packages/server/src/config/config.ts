@@ -27,13 +27,50 @@ interface OptionDef {
 export const CONFIG_OPTIONS: readonly OptionDef[] = [
   { key: 'host', flag: 'host', env: 'FLOWPORT_HOST', type: 'string', help: 'Address to listen on' },
   { key: 'port', flag: 'port', env: 'FLOWPORT_PORT', type: 'port', help: 'TCP port to listen on (0 picks a free one)' },
-  { key: 'dataDir', flag: 'data-dir', env: 'FLOWPORT_DATA_DIR', type: 'path', help: 'Data directory: storage, database, logs, backups' },
-  { key: 'adminPassword', flag: 'admin-password', env: 'FLOWPORT_ADMIN_PASSWORD', type: 'string', secret: true, help: 'Password of the first administrator, used only when the database is created' },
-  { key: 'logLevel', flag: 'log-level', env: 'FLOWPORT_LOG_LEVEL', type: 'logLevel', help: 'Overrides the stored logLevel server parameter' },
-  { key: 'logToStdout', flag: 'log-stdout', env: 'FLOWPORT_LOG_STDOUT', type: 'boolean', help: 'Also write the JSON log to standard output' },
+  {
+    key: 'dataDir',
+    flag: 'data-dir',
+    env: 'FLOWPORT_DATA_DIR',
+    type: 'path',
+    help: 'Data directory: storage, database, logs, backups',
+  },
+  {
+    key: 'adminPassword',
+    flag: 'admin-password',
+    env: 'FLOWPORT_ADMIN_PASSWORD',
+    type: 'string',
+    secret: true,
+    help: 'Password of the first administrator, used only when the database is created',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'FLOWPORT_LOG_LEVEL',
+    type: 'logLevel',
+    help: 'Overrides the stored logLevel server parameter',
+  },
+  {
+    key: 'logToStdout',
+    flag: 'log-stdout',
+    env: 'FLOWPORT_LOG_STDOUT',
+    type: 'boolean',
+    help: 'Also write the JSON log to standard output',
+  },
   { key: 'webDir', flag: 'web-dir', env: 'FLOWPORT_WEB_DIR', type: 'path', help: 'Folder of the built web pages' },
-  { key: 'examplesDir', flag: 'examples-dir', env: 'FLOWPORT_EXAMPLES_DIR', type: 'path', help: 'Folder copied into a new, empty file storage' },
-  { key: 'seedExamples', flag: 'seed-examples', env: 'FLOWPORT_SEED_EXAMPLES', type: 'boolean', help: 'Seed an empty storage with the examples' },
+  {
+    key: 'examplesDir',
+    flag: 'examples-dir',
+    env: 'FLOWPORT_EXAMPLES_DIR',
+    type: 'path',
+    help: 'Folder copied into a new, empty file storage',
+  },
+  {
+    key: 'seedExamples',
+    flag: 'seed-examples',
+    env: 'FLOWPORT_SEED_EXAMPLES',
+    type: 'boolean',
+    help: 'Seed an empty storage with the examples',
+  },
 ];
 
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../..');
@@ -62,7 +99,8 @@ function convert(def: OptionDef, raw: unknown, source: string): unknown {
   switch (def.type) {
     case 'string':
     case 'path': {
-      if (typeof raw !== 'string' || raw === '') throw new ConfigError(`${where}: ${def.key} must be a non-empty string`);
+      if (typeof raw !== 'string' || raw === '')
+        throw new ConfigError(`${where}: ${def.key} must be a non-empty string`);
       return def.type === 'path' ? path.resolve(raw) : raw;
     }
     case 'port': {
@@ -79,7 +117,9 @@ function convert(def: OptionDef, raw: unknown, source: string): unknown {
     }
     case 'logLevel': {
       if (!LOG_LEVELS.includes(raw as LogLevel))
-        throw new ConfigError(`${where}: ${def.key} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+        throw new ConfigError(
+          `${where}: ${def.key} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`,
+        );
       return raw;
     }
   }
@@ -89,7 +129,10 @@ function convert(def: OptionDef, raw: unknown, source: string): unknown {
  * Merges, in rising priority: defaults, a JSON config file (--config or FLOWPORT_CONFIG), FLOWPORT_* variables and
  * command-line flags. Throws ConfigError naming the source and the option on any bad value or unknown key.
  */
-export function loadConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): FlowportConfig {
+export function loadConfig(
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv = process.env,
+): FlowportConfig {
   const config = defaultConfig() as unknown as Record<string, unknown>;
   const file = (flags['config'] as string | undefined) ?? env.FLOWPORT_CONFIG;
   if (file) {
@@ -103,7 +146,10 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
       throw new ConfigError(`config file ${file}: expected a JSON object`);
     for (const [k, v] of Object.entries(data)) {
       const def = CONFIG_OPTIONS.find((o) => o.key === k);
-      if (!def) throw new ConfigError(`config file ${file}: unknown option "${k}"; known: ${CONFIG_OPTIONS.map((o) => o.key).join(', ')}`);
+      if (!def)
+        throw new ConfigError(
+          `config file ${file}: unknown option "${k}"; known: ${CONFIG_OPTIONS.map((o) => o.key).join(', ')}`,
+        );
       const value = def.type === 'path' && typeof v === 'string' ? path.resolve(path.dirname(file), v) : v;
       config[def.key] = convert(def, value, `config file ${file}`);
     }

@@ -45,7 +45,8 @@ export function makeKit(o: { poolSize?: number; files?: Record<string, string[]>
     clock,
     events,
     listenerErrors,
-    session: (user = 'ann', roles = ['design']) => core.openSession({ user, roles, host: '10.0.0.1', kind: 'studio' }).id,
+    session: (user = 'ann', roles = ['design']) =>
+      core.openSession({ user, roles, host: '10.0.0.1', kind: 'studio' }).id,
   };
 }
 

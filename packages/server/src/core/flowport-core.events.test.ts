@@ -22,7 +22,11 @@ describe('change events and views', () => {
     const shared = events.find((e) => e.type === 'shared-opened')!;
     expect(shared.affects).toEqual({ sessions: [], shared: [lib.id], pool: false });
     const checkout = events.find((e) => e.type === 'pool-changed')!;
-    expect(checkout).toMatchObject({ change: 'checkout', instanceIds: [p.id], affects: { sessions: [sid], pool: true } });
+    expect(checkout).toMatchObject({
+      change: 'checkout',
+      instanceIds: [p.id],
+      affects: { sessions: [sid], pool: true },
+    });
   });
 
   it('delivers the events of a compound change only once it is complete', async () => {

@@ -22,7 +22,9 @@ describe('executions', () => {
     });
     expect(core.sessionView(sid)).toMatchObject({
       running: true,
-      packages: [{ running: true, progress: { percent: 40, node: 'joined', nodeStartedAt: new Date(started).toISOString() } }],
+      packages: [
+        { running: true, progress: { percent: 40, node: 'joined', nodeStartedAt: new Date(started).toISOString() } },
+      ],
     });
     exec.end('done');
     expect(core.getInstance(a.id)).toMatchObject({ running: false, progress: null });

@@ -43,7 +43,9 @@ describe('packages of a session', () => {
   });
 
   it('refuses a package whose reference is missing and unloads what it had loaded', async () => {
-    const { core, loader, session } = makeKit({ files: { 'a.pkg.yaml': ['b.pkg.yaml'], 'b.pkg.yaml': ['gone.pkg.yaml'] } });
+    const { core, loader, session } = makeKit({
+      files: { 'a.pkg.yaml': ['b.pkg.yaml'], 'b.pkg.yaml': ['gone.pkg.yaml'] },
+    });
     const id = session();
     await expect(core.openPackage(id, 'a.pkg.yaml')).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
     expect(loader.loaded.size).toBe(0);
@@ -136,7 +138,9 @@ describe('packages of a session', () => {
     await core.replaceLoaded(p.id, loader.built({ references: ['new.pkg.yaml'] }), { dirty: true });
     expect(core.snapshot().shared.map((s) => s.path)).toEqual(['new.pkg.yaml']);
     expect(core.resolveReference(p.id, 'new.pkg.yaml').path).toBe('new.pkg.yaml');
-    expect(() => core.resolveReference(p.id, 'old.pkg.yaml')).toThrow(expect.objectContaining({ code: 'PACKAGE_NOT_FOUND' }));
+    expect(() => core.resolveReference(p.id, 'old.pkg.yaml')).toThrow(
+      expect.objectContaining({ code: 'PACKAGE_NOT_FOUND' }),
+    );
     expect(loader.loaded.size).toBe(2);
   });
 

@@ -35,7 +35,9 @@ export function openDatabase(file: string): Db {
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type='table'").get() as { n: number };
     if (tables.n > 0) {
       db.close();
-      throw new DatabaseError(`The database ${file} has tables but no Flowport schema version: it is not a Flowport database.`);
+      throw new DatabaseError(
+        `The database ${file} has tables but no Flowport schema version: it is not a Flowport database.`,
+      );
     }
   }
   for (const m of MIGRATIONS) {

@@ -30,11 +30,7 @@ export class ParameterStore {
   update(input: unknown): { next: ServerParameters; changed: Partial<ServerParameters> } {
     const { value, issues } = validateParameters(input);
     if (issues.length > 0) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        issues.map((i) => `${i.field}: ${i.message}`).join('; '),
-        { issues },
-      );
+      throw new DomainError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
     }
     const prev = this.cache;
     const now = new Date().toISOString();
