@@ -208,3 +208,13 @@ describe('live feed', () => {
     live.ws.close();
   });
 });
+
+describe('cross-site WebSocket', () => {
+  it('refuses an upgrade from a foreign origin even with the cookie', async () => {
+    const foreign = socket('/api/manager/live', { cookie: admin.headers.cookie, origin: 'http://evil.example' });
+    await expect(foreign.opened).rejects.toThrow('HTTP 403');
+    const own = socket('/api/manager/live', { cookie: admin.headers.cookie, origin: `http://${base}` });
+    await own.opened;
+    own.ws.close();
+  });
+});

@@ -29,6 +29,14 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export function installRouteGuard(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route) => {
@@ -41,6 +49,11 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
   app.addHook('preHandler', async (request) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
+    // Browsers send cookies on cross-site WebSocket upgrades that no CORS check guards: compare the origin.
+    const origin = request.headers.origin;
+    if (request.headers.upgrade?.toLowerCase() === 'websocket' && origin && !sameHost(origin, request.headers.host)) {
+      throw new DomainError('FORBIDDEN', `WebSocket from a foreign origin ${origin} refused`);
+    }
     const principal = await auth.resolve(
       request.headers.authorization,
       request.cookies?.[SESSION_COOKIE],

@@ -76,18 +76,33 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       return core.version;
     },
   });
+  // Names outlive their sessions by one event, so the close is logged with the name.
+  const sessionNames = new Map<string, string>();
   core.on((e) => {
     switch (e.type) {
-      case 'session-opened':
-      case 'session-closed': {
-        const s = e.type === 'session-opened' ? core.getSession(e.sessionId) : undefined;
+      case 'session-opened': {
+        const sess = core.getSession(e.sessionId);
+        if (sess) sessionNames.set(sess.id, sess.name);
         log.info(
-          {
-            session: s?.name ?? e.sessionId,
-            ...(e.type === 'session-closed' ? { reason: e.reason, by: e.by } : { host: s?.host, kind: s?.kind }),
-          },
-          e.type === 'session-opened' ? 'session opened' : 'session closed',
+          { session: sess?.name, host: sess?.host, kind: sess?.kind, requestId: sess?.requestId },
+          'session opened',
         );
+        break;
+      }
+      case 'session-closed':
+        log.info(
+          { session: sessionNames.get(e.sessionId) ?? e.sessionId, reason: e.reason, by: e.by },
+          'session closed',
+        );
+        sessionNames.delete(e.sessionId);
+        break;
+      case 'package-opened':
+      case 'package-closed': {
+        const inst = e.type === 'package-opened' ? core.getInstance(e.instanceId) : undefined;
+        const session = e.sessionId ? sessionNames.get(e.sessionId) : undefined;
+        if (e.type === 'package-opened')
+          log.info({ session, package: inst?.name, path: inst?.path, version: inst?.version }, 'package opened');
+        else log.info({ session, instance: e.instanceId, reason: e.reason }, 'package closed');
         break;
       }
     }
