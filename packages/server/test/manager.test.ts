@@ -218,3 +218,39 @@ describe('cross-site WebSocket', () => {
     own.ws.close();
   });
 });
+
+describe('connection check', () => {
+  it('closes the session of a client that went away, backing up its unsaved work', async () => {
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/parameters',
+      headers: admin.headers,
+      payload: { connectionCheckPeriodSeconds: 1 },
+    });
+    try {
+      const s = await StudioClient.open(t.app, dana);
+      const tab = socket<SessionEvent>(`/api/sessions/${s.sid}/events`, { cookie: dana.headers.cookie });
+      await tab.opened;
+      const pkg = await s.openPackage('demo/hello.pkg.yaml');
+      const src = (await s.request('GET', `/packages/${pkg.id}/source`)).json().yaml as string;
+      await s.request('PUT', `/packages/${pkg.id}/source`, { yaml: src + '\n# unsaved\n' });
+      // Still alive after more than a period while connected.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await snapshot()).sessions.some((x) => x.id === s.sid)).toBe(true);
+      tab.ws.terminate();
+      const until = Date.now() + 6000;
+      while ((await snapshot()).sessions.some((x) => x.id === s.sid)) {
+        if (Date.now() > until) throw new Error('session of a gone client still open');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(readdirSync(path.join(t.dataDir, 'backups', `dana_${s.sid}`)).length).toBe(1);
+    } finally {
+      await t.app.inject({
+        method: 'PUT',
+        url: '/api/admin/parameters',
+        headers: admin.headers,
+        payload: { connectionCheckPeriodSeconds: 60 },
+      });
+    }
+  });
+});

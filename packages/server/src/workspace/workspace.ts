@@ -130,6 +130,12 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   const manager = new ManagerService({ core, feed, hostNames, studio, loader, backup });
   const monitor = new ConnectionMonitor(studio, () => o.params.get().connectionCheckPeriodSeconds, log);
   monitor.start();
+  o.params.onChange((next, prev) => {
+    if (next.connectionCheckPeriodSeconds !== prev.connectionCheckPeriodSeconds) {
+      monitor.stop();
+      monitor.start();
+    }
+  });
 
   let watcher: StorageWatcher | undefined;
   if (o.watch !== false) {
