@@ -11,12 +11,21 @@ export type IdGenerator = () => string;
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-/** Short random ids (8 characters of Crockford base32) from the platform's crypto source. */
+const randomPool = new Uint8Array(4096);
+let randomOffset = randomPool.length;
+
+/**
+ * Short random ids (8 characters of Crockford base32) from the platform's crypto source. Bytes are
+ * drawn 4 KiB at a time: one getRandomValues call per id cost more than the rest of opening a session.
+ */
 export const randomId: IdGenerator = () => {
-  const bytes = new Uint8Array(8);
-  globalThis.crypto.getRandomValues(bytes);
+  if (randomOffset + 8 > randomPool.length) {
+    globalThis.crypto.getRandomValues(randomPool);
+    randomOffset = 0;
+  }
   let s = '';
-  for (const b of bytes) s += ALPHABET[b % 32];
+  for (let i = randomOffset; i < randomOffset + 8; i++) s += ALPHABET[randomPool[i] % 32];
+  randomOffset += 8;
   return s;
 };
 

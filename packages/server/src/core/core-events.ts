@@ -91,10 +91,15 @@ export class CoreEventBus {
     return () => this.listeners.delete(listener);
   }
 
+  /** Takes ownership of `body` (always a fresh literal): stamping it in place is many times faster than a spread copy. */
   emit(body: CoreEventBody, affects: Affects): void {
     this.version++;
     if (this.listeners.size === 0) return;
-    this.queue.push({ ...body, version: this.version, at: this.now(), affects });
+    const e = body as CoreEvent;
+    e.version = this.version;
+    e.at = this.now();
+    e.affects = affects;
+    this.queue.push(e);
     if (this.depth === 0) this.flush();
   }
 
@@ -119,6 +124,7 @@ export class CoreEventBus {
     try {
       for (let i = 0; i < this.queue.length; i++) {
         const e = this.queue[i];
+        // A copy, so a listener may unsubscribe (or subscribe) while being called.
         for (const l of [...this.listeners]) {
           try {
             l(e);

@@ -325,7 +325,7 @@ describe('the core under random operation sequences', () => {
         w.core.clearPool();
         expect(w.loader.loaded.size).toBe(0);
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
 
@@ -354,7 +354,7 @@ describe('the core under random operation sequences', () => {
           }
         },
       ),
-      { numRuns: 600 },
+      { numRuns: 500 },
     );
   });
 });

@@ -25,6 +25,15 @@ describe('sessions', () => {
     expect([one.id, two.id]).toEqual(['a', 'b']);
   });
 
+  it('lists the open sessions in opening order', () => {
+    const { core, session } = makeKit();
+    const a = session('ann');
+    const b = session('bob');
+    expect(core.listSessions().map((s) => s.id)).toEqual([a, b]);
+    core.closeSession(a, 'client');
+    expect(core.listSessions().map((s) => s.id)).toEqual([b]);
+  });
+
   it('keeps the Integrator request id of a session', () => {
     const { core } = makeKit();
     const s = core.openSession({ user: 'svc', roles: ['batch'], host: 'h', kind: 'integrator', requestId: 'req-7' });

@@ -16,8 +16,20 @@ import { POOL_HOLDER_NAME } from './shared-packages';
 
 export type ManagerDelta = Extract<ManagerLiveFrame, { type: 'delta' }>;
 
+/**
+ * Most times in a snapshot (creation, last save, idle activity) are the same from one snapshot to
+ * the next, and formatting dominated the build time; so formatted times are kept, up to a bound.
+ */
+const isoCache = new Map<number, string>();
+
 function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size >= 100_000) isoCache.clear();
+    s = new Date(ms).toISOString();
+    isoCache.set(ms, s);
+  }
+  return s;
 }
 
 function isoOrNull(ms: number | null): string | null {

@@ -141,8 +141,14 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   if (o.watch !== false) {
     watcher = new StorageWatcher(o.paths.storage);
     watcher.on('change', (p) => {
-      log.info({ path: p }, 'package file changed');
-      core.fileChanged(p);
+      // With the file's version, instances already loaded from this very version (a save of ours) are kept.
+      void storage.stat(p).then(
+        (stat) => {
+          log.info({ path: p, fileVersion: stat.fileVersion }, 'package file changed');
+          core.fileChanged(p, stat.fileVersion);
+        },
+        () => core.fileChanged(p),
+      );
     });
     watcher.on('unlink', (p) => {
       log.info({ path: p }, 'package file removed');
