@@ -189,7 +189,7 @@ export class StudioService {
     );
     await this.d.loader.unload(old);
     // Other instances of this file (pool, shared) are now stale; the watcher would tell too, later.
-    this.d.core.fileChanged(stat.path);
+    this.d.core.fileChanged(stat.path, stat.fileVersion);
     return this.dto(p, this.d.core.getInstance(pid)!);
   }
 
