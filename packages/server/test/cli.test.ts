@@ -42,7 +42,7 @@ describe('flowport command', () => {
     expect(r.err).toContain('flag --port: port must be a port number');
   });
 
-  it('manages users and parameters in the data directory', async () => {
+  it('manages users and parameters in the data directory', { timeout: 120_000 }, async () => {
     const t = await makeTestApp({}, {}, dataDir);
     await t.app.close();
     expect(flowport('users', 'add', 'carol', '--roles', 'design,view', '--password-env', 'NEW_PW').code).toBe(0);

@@ -235,10 +235,10 @@ describe('connection check', () => {
       const src = (await s.request('GET', `/packages/${pkg.id}/source`)).json().yaml as string;
       await s.request('PUT', `/packages/${pkg.id}/source`, { yaml: src + '\n# unsaved\n' });
       // Still alive after more than a period while connected.
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 2500));
       expect((await snapshot()).sessions.some((x) => x.id === s.sid)).toBe(true);
       tab.ws.terminate();
-      const until = Date.now() + 6000;
+      const until = Date.now() + 10_000;
       while ((await snapshot()).sessions.some((x) => x.id === s.sid)) {
         if (Date.now() > until) throw new Error('session of a gone client still open');
         await new Promise((r) => setTimeout(r, 100));

@@ -10,7 +10,11 @@ export interface TextOut {
 export type ProgressMode = 'tty' | 'lines' | 'json';
 
 function secs(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 10_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : ms < 120_000
+      ? `${Math.round(ms / 1000)} s`
+      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 function count(n: number): string {
@@ -96,7 +100,9 @@ export class BatchProgress {
       this.out.write(`Done in ${took}${rows}${reused}.\n`);
     } else {
       const what = e.outcome === 'cancelled' ? 'Cancelled' : 'Failed';
-      this.err.write(`${what} after ${took}: ${e.error?.message ?? 'no reason given'}${e.error ? ` [${e.error.code}]` : ''}\n`);
+      this.err.write(
+        `${what} after ${took}: ${e.error?.message ?? 'no reason given'}${e.error ? ` [${e.error.code}]` : ''}\n`,
+      );
     }
   }
 
@@ -105,7 +111,14 @@ export class BatchProgress {
     const parts: string[] = [at, e.type];
     switch (e.type) {
       case 'started':
-        parts.push(kv('package', e.package), kv('name', e.name), kv('version', e.version), kv('node', e.node ?? '(all)'), kv('session', e.session), kv('request', e.requestId));
+        parts.push(
+          kv('package', e.package),
+          kv('name', e.name),
+          kv('version', e.version),
+          kv('node', e.node ?? '(all)'),
+          kv('session', e.session),
+          kv('request', e.requestId),
+        );
         break;
       case 'node-started':
         parts.push(kv('node', e.node));
@@ -126,7 +139,10 @@ export class BatchProgress {
         if (e.error) parts.push(kv('code', e.error.code), kv('error', e.error.message));
         break;
     }
-    (e.type === 'finished' && e.outcome !== 'done' ? this.err : this.out).write(`${parts.join(' ')}\n`);
+    if (e.type === 'finished' && e.outcome !== 'done') {
+      this.err.write(`${parts.join(' ')}\n`);
+      this.summary(e);
+    } else this.out.write(`${parts.join(' ')}\n`);
   }
 
   private print(text: string): void {

@@ -52,7 +52,10 @@ describe('parseBatchValue: otherwise tried as boolean, integer, number, date, st
   it('reads ISO 8601 date-times as dates and refuses impossible dates', () => {
     expect(parseBatchValue('2024-01-31T10:20:30Z')).toEqual({ type: 'date', value: '2024-01-31T10:20:30Z' });
     expect(parseBatchValue('2024-01-31T10:20')).toEqual({ type: 'date', value: '2024-01-31T10:20' });
-    expect(parseBatchValue('2024-01-31T10:20:30.5+03:00')).toEqual({ type: 'date', value: '2024-01-31T10:20:30.5+03:00' });
+    expect(parseBatchValue('2024-01-31T10:20:30.5+03:00')).toEqual({
+      type: 'date',
+      value: '2024-01-31T10:20:30.5+03:00',
+    });
     expect(parseBatchValue('2024-02-29')).toEqual({ type: 'date', value: '2024-02-29' });
     expect(parseBatchValue('2023-02-29')).toEqual({ type: 'string', value: '2023-02-29' });
     expect(parseBatchValue('2024-13-01')).toEqual({ type: 'string', value: '2024-13-01' });
@@ -68,7 +71,9 @@ describe('parseBatchValue: otherwise tried as boolean, integer, number, date, st
 
 describe('parseVariableAssignments', () => {
   it('splits at the first = and parses each value', () => {
-    expect(parseVariableAssignments(['threshold=0.7', 'rows=10', 'label=a=b', 'day=2024-05-01', 'none=null', 'empty='])).toEqual({
+    expect(
+      parseVariableAssignments(['threshold=0.7', 'rows=10', 'label=a=b', 'day=2024-05-01', 'none=null', 'empty=']),
+    ).toEqual({
       threshold: 0.7,
       rows: 10,
       label: 'a=b',

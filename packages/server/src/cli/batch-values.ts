@@ -43,7 +43,8 @@ export function parseBatchValue(text: string): BatchValue {
   if (NUMBER_WITH_POINT.test(text)) return { type: 'number', value: Number(text) };
   if (isIsoDate(text)) return { type: 'date', value: text };
   if (text === 'true' || text === 'false') return { type: 'boolean', value: text === 'true' };
-  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) return { type: 'string', value: text.slice(1, -1) };
+  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'"))
+    return { type: 'string', value: text.slice(1, -1) };
 
   const lower = text.toLowerCase();
   if (lower === 'true' || lower === 'false') return { type: 'boolean', value: lower === 'true' };
@@ -64,7 +65,8 @@ export function parseVariableAssignments(pairs: readonly string[]): Record<strin
     const i = pair.indexOf('=');
     if (i < 0) throw new BatchValueError(`--var "${pair}" is not NAME=VALUE`);
     const name = pair.slice(0, i).trim();
-    if (!NAME.test(name)) throw new BatchValueError(`--var "${pair}": "${name}" is not a variable name (letters, digits, _)`);
+    if (!NAME.test(name))
+      throw new BatchValueError(`--var "${pair}": "${name}" is not a variable name (letters, digits, _)`);
     if (Object.prototype.hasOwnProperty.call(out, name)) throw new BatchValueError(`--var ${name} is given twice`);
     out[name] = parseBatchValue(pair.slice(i + 1)).value;
   }

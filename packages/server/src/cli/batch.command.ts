@@ -38,7 +38,12 @@ export interface BatchIo {
   signals: Pick<NodeJS.Process, 'on' | 'off'>;
 }
 
-const processIo = (): BatchIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process });
+const processIo = (): BatchIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signals: process,
+});
 
 interface BatchArgs {
   path: string;
@@ -73,10 +78,15 @@ function parseBatchArgs(argv: string[], env: NodeJS.ProcessEnv): BatchArgs | 'he
   const v = parsed.values;
   if (v.help) return 'help';
   if (parsed.positionals.length !== 1) {
-    throw new UsageError(parsed.positionals.length ? `one package path, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}` : 'give the package path, e.g. flowport batch credit/scoring.pkg.yaml');
+    throw new UsageError(
+      parsed.positionals.length
+        ? `one package path, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`
+        : 'give the package path, e.g. flowport batch credit/scoring.pkg.yaml',
+    );
   }
   const path = parsed.positionals[0]!.replace(/^\/+/, '');
-  if (!path.endsWith('.pkg.yaml')) throw new UsageError(`"${path}" is not a package path: package files end in .pkg.yaml`);
+  if (!path.endsWith('.pkg.yaml'))
+    throw new UsageError(`"${path}" is not a package path: package files end in .pkg.yaml`);
   if (v.node !== undefined && v.node.trim() === '') throw new UsageError('--node needs a node id');
   let variables: Record<string, unknown>;
   try {
@@ -98,7 +108,9 @@ function parseBatchArgs(argv: string[], env: NodeJS.ProcessEnv): BatchArgs | 'he
   const passwordEnv = v['password-env'] ?? 'FLOWPORT_PASSWORD';
   const password = env[passwordEnv];
   if (password === undefined || password === '') {
-    throw new UsageError(`no password: set the environment variable ${passwordEnv}${v['password-env'] ? '' : ' (or name another with --password-env)'}`);
+    throw new UsageError(
+      `no password: set the environment variable ${passwordEnv}${v['password-env'] ? '' : ' (or name another with --password-env)'}`,
+    );
   }
   return { path, node: v.node, variables, server, user, password, json: v.json ?? false };
 }
@@ -162,7 +174,9 @@ export async function batchCommand(argv: string[], io: BatchIo = processIo()): P
         return 130;
       }
       const cause = (err as { cause?: { message?: string; code?: string } }).cause;
-      io.stderr.write(`flowport batch: cannot reach the server at ${args.server.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}\n`);
+      io.stderr.write(
+        `flowport batch: cannot reach the server at ${args.server.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}\n`,
+      );
       return 1;
     }
     if (!res.ok || !res.body) {

@@ -191,6 +191,7 @@ export const INTEGRATOR_DOCS_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Flowport Integrator — API documentation</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>

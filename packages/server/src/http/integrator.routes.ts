@@ -1,9 +1,11 @@
 // The Integrator REST API (SPEC 6): one POST per published node, its OpenAPI document and the documentation page.
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { AppServices } from '../services';
+import { CallLimiter } from '../workspace/call-limiter';
 import { IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
 import { INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
@@ -11,6 +13,15 @@ import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integ
 import { clientAddress, principalOf } from './route-guard';
 
 const CALLERS = { access: ['admin', 'batch'] as const };
+/**
+ * How many Integrator calls execute at once; the others wait their turn (within their timeout).
+ * Up to the pool size every running call's instance goes back to the pool, so nothing is loaded
+ * only to be discarded; a small pool still lets a couple of calls per core run side by side.
+ */
+export function concurrentCalls(poolSize: number): number {
+  return Math.max(poolSize, 2 * availableParallelism());
+}
+
 /** The largest integratorBodyLimitBytes allowed; the parameter's current value is enforced per request. */
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
 
@@ -116,6 +127,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
   const calls = new IntegrationService({
     core: workspace.core,
     log: logger,
+    limiter: new CallLimiter(() => concurrentCalls(params.get().packagePoolSize)),
     onResultColumns: (path, fileVersion, node, columns) => catalog.learn(path, fileVersion, node, columns),
   });
   let cached: { signature: string; json: string } | undefined;

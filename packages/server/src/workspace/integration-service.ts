@@ -7,6 +7,7 @@ import type { ColumnInfo, RunResult } from '../engine';
 import { isPackagePath } from '../storage';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
+import type { CallLimiter, CallSlot } from './call-limiter';
 import { ExecutionRunner } from './execution-runner';
 
 export type CallKind = 'integrator' | 'batch';
@@ -44,6 +45,8 @@ export interface PreparedCall {
 export interface IntegrationServiceDeps {
   core: FlowportCore<EngineHandle>;
   log: Logger;
+  /** Admission of calls (Integrator): at most so many run at once, the others wait their turn. */
+  limiter?: CallLimiter;
   /** Told the result columns of each successful node call (the OpenAPI document learns from them). */
   onResultColumns?: (path: string, fileVersion: string | null, node: string, columns: ColumnInfo[]) => void;
 }
@@ -76,21 +79,12 @@ export class IntegrationService {
     }
     const started = Date.now();
     const { core } = this.d;
-    const session = core.openSession({
-      user: req.user,
-      roles: req.roles,
-      host: req.host,
-      kind: req.kind,
-      requestId: req.requestId,
-    });
-    const log = this.d.log.child({ requestId: req.requestId, session: session.name });
-    log.info({ kind: req.kind, path: req.path, node: req.node ?? '(all)', host: req.host }, `${req.kind} call started`);
-
     const abort = new AbortController();
     let timedOut = false;
     const onCallerGone = () => abort.abort('the caller disconnected');
     if (req.signal?.aborted) onCallerGone();
     else req.signal?.addEventListener('abort', onCallerGone, { once: true });
+    // The limit counts from arrival: waiting for a slot and loading the package are part of the call.
     const timer =
       req.timeoutMs !== undefined
         ? setTimeout(() => {
@@ -99,23 +93,9 @@ export class IntegrationService {
           }, req.timeoutMs)
         : undefined;
     timer?.unref();
-
-    let instance: InstanceInfo<EngineHandle> | undefined;
-    let outcome = 'failed';
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
+    const stopWatching = () => {
       if (timer) clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerGone);
-      try {
-        if (instance) core.release(instance.id);
-      } catch (err) {
-        log.warn({ err }, 'giving the instance back to the pool failed');
-      }
-      // An administrator may have closed the session already.
-      if (core.getSession(session.id)) core.closeSession(session.id, timedOut ? 'timeout' : 'client');
-      log.info({ outcome, ms: Date.now() - started }, `${req.kind} call ended`);
     };
     const explain = (err: unknown): unknown => {
       if (timedOut) {
@@ -131,8 +111,55 @@ export class IntegrationService {
       return err;
     };
 
+    let slot: CallSlot | undefined;
+    try {
+      slot = await this.d.limiter?.acquire(abort.signal);
+    } catch (err) {
+      stopWatching();
+      throw explain(err);
+    }
+    let session: SessionInfo;
+    try {
+      session = core.openSession({
+        user: req.user,
+        roles: req.roles,
+        host: req.host,
+        kind: req.kind,
+        requestId: req.requestId,
+      });
+    } catch (err) {
+      stopWatching();
+      slot?.release();
+      throw err;
+    }
+    const log = this.d.log.child({ requestId: req.requestId, session: session.name });
+    log.info(
+      { kind: req.kind, path: req.path, node: req.node ?? '(all)', host: req.host, waitedMs: Date.now() - started },
+      `${req.kind} call started`,
+    );
+
+    let instance: InstanceInfo<EngineHandle> | undefined;
+    let outcome = 'failed';
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      stopWatching();
+      try {
+        if (instance) core.release(instance.id);
+      } catch (err) {
+        log.warn({ err }, 'giving the instance back to the pool failed');
+      }
+      // An administrator may have closed the session already.
+      if (core.getSession(session.id)) core.closeSession(session.id, timedOut ? 'timeout' : 'client');
+      slot?.release();
+      log.info({ outcome, ms: Date.now() - started }, `${req.kind} call ended`);
+    };
     try {
       instance = await core.checkout(req.path, session.id).catch((err: unknown) => {
+        if (isDomainError(err) && err.code === 'SESSION_NOT_FOUND') {
+          throw new DomainError('EXECUTION_CANCELLED', `Session ${session.name} was closed while the package loaded`);
+        }
         if (isDomainError(err) && err.code === 'FILE_NOT_FOUND') {
           throw new DomainError('PACKAGE_NOT_FOUND', `No package "${req.path}" in the file storage`, {
             path: req.path,

@@ -4,7 +4,6 @@ import type { WebSocket } from 'ws';
 import type { FlowportCore } from '../core';
 import { DomainError } from '../core/domain-error';
 import type { EngineHandle } from './engine-handle';
-import type { EngineLoader } from './engine-loader';
 import type { HostNames } from './host-names';
 import type { ManagerFeed } from './manager-feed';
 import type { StudioService } from './studio-service';
@@ -14,7 +13,6 @@ export interface ManagerServiceDeps {
   feed: ManagerFeed;
   hostNames: HostNames;
   studio: StudioService;
-  loader: EngineLoader;
   backup: StudioServiceBackup;
 }
 
@@ -86,7 +84,6 @@ export class ManagerService {
     const session = i.sessionId ? this.d.core.getSession(i.sessionId) : undefined;
     const closed = this.d.core.closePackage(id);
     if (session && closed.dirty) await this.d.backup(session.name, [closed]);
-    await this.d.loader.unload(closed.handle);
     if (session) this.d.studio.send(session.id, { type: 'package-closed', packageId: id, byAdministrator: true });
     void by;
     return { closed: true };

@@ -91,7 +91,6 @@ export class StudioService {
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}"`);
     const { closed, unsaved } = this.d.core.closeSession(sid, reason, by);
     if (unsaved.length) await this.d.backup(s.name, unsaved);
-    await Promise.all(closed.map((i) => this.d.loader.unload(i.handle)));
     return closed.length;
   }
 
@@ -155,13 +154,11 @@ export class StudioService {
     if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'Send {"yaml": "<package source>"}');
     if (inst.running) throw new DomainError('ALREADY_RUNNING', 'Stop the execution before editing the package');
     const loaded = this.d.loader.fromText(yaml, inst.name, inst.path);
-    const old = inst.handle;
     await this.d.core.replaceLoaded(
       pid,
       { ...loaded, fileVersion: inst.fileVersion, createdAt: inst.createdAt, savedAt: inst.savedAt },
       { dirty: true },
     );
-    await this.d.loader.unload(old);
     return this.dto(p, this.d.core.getInstance(pid)!);
   }
 
@@ -175,7 +172,6 @@ export class StudioService {
     if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
     const stat = await this.d.storage.writeText(path, inst.handle.text);
     const reloaded = this.d.loader.fromText(inst.handle.text, inst.name, stat.path);
-    const old = inst.handle;
     await this.d.core.replaceLoaded(
       pid,
       {
@@ -187,7 +183,6 @@ export class StudioService {
       },
       { dirty: false },
     );
-    await this.d.loader.unload(old);
     // Other instances of this file (pool, shared) are now stale; the watcher would tell too, later.
     this.d.core.fileChanged(stat.path, stat.fileVersion);
     return this.dto(p, this.d.core.getInstance(pid)!);
@@ -195,8 +190,8 @@ export class StudioService {
 
   async closePackage(p: Principal, sid: string, pid: string): Promise<void> {
     this.instance(p, sid, pid);
-    const closed = this.d.core.closePackage(pid);
-    await this.d.loader.unload(closed.handle);
+    // The core frees the engine of what it closes, evicts or replaces.
+    this.d.core.closePackage(pid);
   }
 
   async run(p: Principal, sid: string, pid: string, body: { node?: unknown; variables?: unknown }) {

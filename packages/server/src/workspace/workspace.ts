@@ -127,7 +127,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   const runner = new ExecutionRunner(core, log);
   const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup });
   const hostNames = o.hostNames ?? new HostNames();
-  const manager = new ManagerService({ core, feed, hostNames, studio, loader, backup });
+  const manager = new ManagerService({ core, feed, hostNames, studio, backup });
   const monitor = new ConnectionMonitor(studio, () => o.params.get().connectionCheckPeriodSeconds, log);
   monitor.start();
   o.params.onChange((next, prev) => {

@@ -1,0 +1,166 @@
+// Bench helpers: the server child, autocannon runs with per-request bodies, manager-snapshot sampling and tables.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { BENCH_ADMIN_PASSWORD, type BenchServerReady } from './integrator-server';
+
+export interface BenchServer {
+  base: string;
+  bareBase: string;
+  admin: string;
+  /** A bearer token of the administrator (cheap per request, unlike HTTP Basic's password hashing). */
+  bearer: string;
+  setPoolSize(n: number): Promise<void>;
+  clearPool(): Promise<void>;
+  snapshot(): Promise<{
+    pool: { max: number; items: unknown[]; hits: number; misses: number };
+    sessions: { kind: string }[];
+  }>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(): Promise<BenchServer> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./integrator-server.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<BenchServerReady>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as BenchServerReady));
+    child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
+  });
+  const base = `http://127.0.0.1:${ready.port}`;
+  const admin = `Basic ${Buffer.from(`admin:${BENCH_ADMIN_PASSWORD}`).toString('base64')}`;
+  const tokenRes = await fetch(`${base}/api/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+  });
+  const bearer = `Bearer ${((await tokenRes.json()) as { token: string }).token}`;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: bearer, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    base,
+    bareBase: `http://127.0.0.1:${ready.barePort}`,
+    admin,
+    bearer,
+    setPoolSize: async (n) => void (await api('PUT', '/api/admin/parameters', { packagePoolSize: n })),
+    clearPool: async () => void (await api('POST', '/api/manager/pool/clear')),
+    snapshot: () => api('GET', '/api/manager/snapshot'),
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send('stop');
+      await exited;
+    },
+  };
+}
+
+export interface LoadResult {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface LoadOptions {
+  label: string;
+  url: string;
+  /** The body of the i-th request (varied, so each call computes). */
+  body: (i: number) => string;
+  headers?: Record<string, string>;
+  connections: number;
+  seconds: number;
+  timeoutSeconds?: number;
+}
+
+export async function load(o: LoadOptions): Promise<LoadResult> {
+  let i = 0;
+  const result = await autocannon({
+    url: o.url,
+    connections: o.connections,
+    duration: o.seconds,
+    timeout: o.timeoutSeconds ?? 30,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...o.headers },
+        setupRequest: (req) => ({ ...req, body: o.body(i++) }),
+      },
+    ],
+  });
+  return {
+    label: o.label,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Times GET calls of `fetchOnce` every `everyMs` until stopped; p50/p99 of their latencies. */
+export function sampleLatency(fetchOnce: () => Promise<unknown>, everyMs = 100) {
+  const times: number[] = [];
+  let failures = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      try {
+        await fetchOnce();
+        times.push(performance.now() - t0);
+      } catch {
+        failures++;
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const s = [...times].sort((a, b) => a - b);
+      const q = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN;
+      return { samples: s.length, failures, p50: q(0.5), p99: q(0.99), max: s.at(-1) ?? NaN };
+    },
+  };
+}
+
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  process.stdout.write(`\n${title}\n`);
+  if (!rows.length) return;
+  const cols = Object.keys(rows[0]!);
+  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : v);
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c] ?? '').length)));
+  const line = (vals: string[]) => `| ${vals.map((v, k) => v.padEnd(widths[k]!)).join(' | ')} |`;
+  process.stdout.write(`${line(cols)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`);
+  for (const r of rows) process.stdout.write(`${line(cols.map((c) => cell(r[c] ?? '')))}\n`);
+}
+
+/** A scoring request with two applicants that differ from call to call (so results depend on this call). */
+export function scoringBody(i: number): string {
+  const id = (i * 7919) % 900_000;
+  return JSON.stringify({
+    inputs: {
+      applicants: [
+        { id: id + 1, income: 30_000 + (i % 50) * 1000, age: 20 + (i % 40) },
+        { id: id + 2, income: 80_000 - (i % 30) * 500, age: 30 + (i % 25) },
+      ],
+    },
+  });
+}
+
+/** A greeting request with a name that differs from call to call. */
+export function greetingBody(i: number): string {
+  return JSON.stringify({ inputs: { names: [{ name: `caller ${i}` }] } });
+}

@@ -1,0 +1,61 @@
+// Bench child: a real Flowport server on the example storage plus a bare Fastify route, both on 127.0.0.1.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { build } from '../packages/server/src/app';
+import { defaultConfig } from '../packages/server/src/config/config';
+
+export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
+
+export interface BenchServerReady {
+  port: number;
+  barePort: number;
+  dataDir: string;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowport-bench-'));
+  const app = await build(
+    { ...defaultConfig(), dataDir, adminPassword: BENCH_ADMIN_PASSWORD, webDir: null, seedExamples: true },
+    { exampleDataRows: Number(process.env.BENCH_ROWS ?? 1_000_000) },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+
+  // The baseline: the same JSON answer for the same body, computed in JavaScript, with nothing else in the way.
+  const bare = Fastify({ bodyLimit: 10 * 1024 * 1024 });
+  let n = 0;
+  bare.post('/bare/greeting', async (request) => {
+    const names = ((request.body as { inputs?: { names?: { name: string }[] } }).inputs?.names ?? []).map(
+      (r) => r.name,
+    );
+    const rows = names.map((name) => ({ name, greeting: `Hello, ${name}!` }));
+    return {
+      requestId: `bare-${++n}`,
+      node: 'greeting',
+      rows,
+      columns: [
+        { name: 'name', type: 'VARCHAR' },
+        { name: 'greeting', type: 'VARCHAR' },
+      ],
+      total: rows.length,
+      truncated: false,
+    };
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+
+  const port = (app.server.address() as { port: number }).port;
+  const barePort = (bare.server.address() as { port: number }).port;
+  process.send?.({ port, barePort, dataDir } satisfies BenchServerReady);
+  process.on('message', (m) => {
+    if (m !== 'stop') return;
+    void (async () => {
+      await bare.close();
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    })();
+  });
+}
+
+if (process.send) await main();
