@@ -1,19 +1,13 @@
 // The core's package loader over the file storage and the DuckDB engine.
 import path from 'node:path';
+import type { LoadedPackage } from '../core';
 import { DomainError } from '../core/domain-error';
 import { describePackage, loadPackage, parsePackage, PackageRuntime, type ReferenceDef } from '../engine';
 import type { FileStorage } from '../storage';
 import type { EngineHandle } from './engine-handle';
 
-export interface LoadedForCore {
-  name: string;
-  version: string;
-  fileVersion: string | null;
-  createdAt: number | null;
-  savedAt: number | null;
-  references: string[];
-  handle: EngineHandle;
-}
+/** A package as the core keeps it, with the engine's handle. */
+export type LoadedForCore = LoadedPackage<EngineHandle>;
 
 export interface EngineLoaderOptions {
   storage: FileStorage;
