@@ -110,12 +110,14 @@ describe('packages in a session', () => {
     expect(res.statusCode).toBe(201);
     const draft = res.json();
     expect(draft).toMatchObject({ name: 'Draft one', path: null, createdAt: null, savedAt: null });
+    const ran = await s.runToEnd(draft.id, { node: 'a' });
+    expect(ran.nodes[0]).toMatchObject({ state: 'done', rows: 1 });
     const saved = (await s.request('POST', `/packages/${draft.id}/save`, { path: 'drafts/one.pkg.yaml' })).json();
     expect(saved.path).toBe('drafts/one.pkg.yaml');
     expect(saved.createdAt).toEqual(expect.any(String));
     expect(saved.savedAt).toEqual(expect.any(String));
-    const ran = await s.runToEnd(draft.id, { node: 'a' });
-    expect(ran.nodes[0]).toMatchObject({ state: 'done', rows: 1 });
+    // Saving keeps what was computed: the text did not change.
+    expect(saved.nodes[0]).toMatchObject({ state: 'done', rows: 1 });
   });
 
   it('reports the errors of a broken package with line numbers', async () => {
@@ -123,6 +125,7 @@ describe('packages in a session', () => {
     const pkg = await s.openPackage('demo/broken.pkg.yaml');
     expect(pkg.issues.length).toBeGreaterThan(0);
     const typo = pkg.issues.find((i) => i.message.includes('numbrs'));
+    expect(pkg.issues.filter((i) => i.message === typo?.message && i.line === typo?.line)).toHaveLength(1);
     expect(typo?.line).toBe(11);
     const run = await s.request('POST', `/packages/${pkg.id}/run`, {});
     expect(run.statusCode).toBe(422);

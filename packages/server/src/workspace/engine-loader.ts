@@ -1,5 +1,6 @@
 // The core's package loader over the file storage and the DuckDB engine.
 import path from 'node:path';
+import type { PackageIssue } from '@flowport/protocol';
 import type { LoadedPackage } from '../core';
 import { DomainError } from '../core/domain-error';
 import { describePackage, loadPackage, parsePackage, PackageRuntime, type ReferenceDef } from '../engine';
@@ -63,7 +64,9 @@ export class EngineLoader {
         threads: this.opts.threads,
         resolveReference: (_alias, ref) => this.opts.resolveReference(handle, ref),
       });
-      for (const issue of handle.runtime.issues) if (!handle.issues.includes(issue)) handle.issues.push(issue);
+      const key = (i: PackageIssue) => `${i.line}:${i.column}:${i.field}:${i.message}`;
+      const seen = new Set(handle.issues.map(key));
+      for (const issue of handle.runtime.issues) if (!seen.has(key(issue))) handle.issues.push(issue);
     }
     return handle;
   }

@@ -171,11 +171,15 @@ export class StudioService {
     if (!path) throw new DomainError('BAD_REQUEST', 'A draft has no path yet: send {"path": "folder/name.pkg.yaml"}');
     if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
     const stat = await this.d.storage.writeText(path, inst.handle.text);
-    const reloaded = this.d.loader.fromText(inst.handle.text, inst.name, stat.path);
+    // The saved text is the instance's own, so its engine (and the results it computed) stays.
+    inst.handle.path = stat.path;
     await this.d.core.replaceLoaded(
       pid,
       {
-        ...reloaded,
+        name: inst.name,
+        version: inst.version,
+        references: inst.references,
+        handle: inst.handle,
         fileVersion: stat.fileVersion,
         createdAt: stat.createdAtMs,
         savedAt: stat.savedAtMs,

@@ -78,7 +78,8 @@ export function hasAnyRole(user: UserInfo | null, roles: readonly Role[]): boole
 
 /** Roles that may use each page. */
 export const PAGE_ROLES = {
-  studio: ['design', 'view'],
+  // Batch-only users reach the Studio to be told they have no Studio access.
+  studio: ['admin', 'design', 'view', 'batch'],
   manager: ['admin'],
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
