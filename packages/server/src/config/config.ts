@@ -1,5 +1,5 @@
 // Typed start-up configuration: declared with defaults and help, read from file, env and flags, validated once.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@flowport/protocol';
 
@@ -73,7 +73,18 @@ export const CONFIG_OPTIONS: readonly OptionDef[] = [
   },
 ];
 
-const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../..');
+/** The repository root: the nearest folder above this module (source or bundle) holding `examples/storage`. */
+function findRepoRoot(): string {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  for (;;) {
+    if (existsSync(path.join(dir, 'examples', 'storage')) && existsSync(path.join(dir, 'packages'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+const REPO_ROOT = findRepoRoot();
 
 export function defaultConfig(): FlowportConfig {
   return {
