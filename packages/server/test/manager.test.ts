@@ -1,5 +1,5 @@
 // The Session Manager API through the real HTTP and WebSocket servers, with real Studio sessions.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ManagerLiveFrame, ManagerSnapshot, SessionEvent } from '@flowport/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,7 +243,14 @@ describe('connection check', () => {
         if (Date.now() > until) throw new Error('session of a gone client still open');
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(readdirSync(path.join(t.dataDir, 'backups', `dana_${s.sid}`)).length).toBe(1);
+      // The backup is written as the session closes; give the file system a moment.
+      const folder = path.join(t.dataDir, 'backups', `dana_${s.sid}`);
+      const backupUntil = Date.now() + 5000;
+      while (!existsSync(folder) || readdirSync(folder).length === 0) {
+        if (Date.now() > backupUntil) throw new Error('no backup of the unsaved work');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(readdirSync(folder)).toHaveLength(1);
     } finally {
       await t.app.inject({
         method: 'PUT',
