@@ -112,7 +112,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   audit.onRecord((entry) => workspace.feed.broadcast({ type: 'audit', entry }));
 
   const webDir = config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;
-  if (webDir) await app.register(fastifyStatic, { root: webDir, wildcard: false });
+  // Wildcard: files rebuilt while the server runs are served too.
+  if (webDir) await app.register(fastifyStatic, { root: webDir, wildcard: true });
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0]!;
     if (request.method !== 'GET' || url.startsWith('/api/') || url.startsWith('/integrator/')) {

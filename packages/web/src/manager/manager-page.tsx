@@ -1,8 +1,197 @@
-// Session Manager: the administrator's live page (placeholder until the Session Manager lands).
-import { Result } from 'antd';
+// Session Manager: the administrator's live tree table of sessions, shared packages and the package pool, with actions.
+import { useCallback, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { Alert, Typography } from 'antd';
+import { hasAnyRole, PAGE_ROLES, useAuth } from '../components/auth';
 import { useT } from '../components/i18n';
+import { NoAccess } from '../components/no-access';
+import { ActionFailures } from './action-failures';
+import { AuditPanel } from './audit-panel';
+import { ConfirmDialog } from './confirm-dialog';
+import { buildColumns, columnWidths, visibleColumnKeys } from './manager-columns';
+import { useManagerFormat } from './manager-format';
+import './manager-messages';
+import type { ManagerRow } from './manager-rows';
+import { ManagerTable, TABLE_CSS } from './manager-table';
+import { ManagerToolbar } from './manager-toolbar';
+import { RowContextMenu, type ContextAction } from './row-context-menu';
+import { filterRows } from './row-filter';
+import { shownOrder, tableData } from './table-data';
+import { useAuditLog } from './use-audit-log';
+import { useExpandedRows } from './use-expanded-rows';
+import { useHiddenColumns } from './use-hidden-columns';
+import { useManagerActions } from './use-manager-actions';
+import { useManagerLive } from './use-manager-live';
+import { useManagerShortcuts } from './use-manager-shortcuts';
+import { useRowSelection } from './use-row-selection';
+import { isBoolean, STORAGE_KEYS, useStoredState } from './use-stored-state';
+import { useTableSearch } from './use-table-search';
 
 export function ManagerPage() {
+  const { user } = useAuth();
+  if (!hasAnyRole(user, PAGE_ROLES.manager)) return <NoAccess roles={PAGE_ROLES.manager} />;
+  return <SessionManager />;
+}
+
+function SessionManager() {
   const t = useT();
-  return <Result status="info" title={t('manager.title')} subTitle={t('manager.coming')} />;
+  const format = useManagerFormat();
+  const [resolveNames, setResolveNames] = useStoredState(STORAGE_KEYS.resolveNames, false, isBoolean);
+  const { hidden, setShown } = useHiddenColumns();
+
+  const audit = useAuditLog();
+  const live = useManagerLive(resolveNames, audit.add);
+  const { model, connection } = live;
+
+  const search = useTableSearch();
+  const textContext = useMemo(() => ({ t, format, resolveNames }), [t, format, resolveNames]);
+  const filtered = useMemo(() => filterRows(model, search.spec, textContext), [model, search.spec, textContext]);
+  const expanded = useExpandedRows(filtered, search.spec);
+  const data = useMemo(() => tableData(model, filtered, expanded.set), [model, filtered, expanded.set]);
+
+  const [refreshing, setRefreshing] = useState(false);
+  const { refresh: liveRefresh } = live;
+  const { load: loadAudit } = audit;
+  const refresh = useCallback(async () => {
+    setRefreshing(true);
+    try {
+      await Promise.all([liveRefresh(), loadAudit()]);
+    } catch {
+      // shown by the error alert
+    } finally {
+      setRefreshing(false);
+    }
+  }, [liveRefresh, loadAudit]);
+
+  const selection = useRowSelection(model);
+  // The live feed brings the changes of an action; without it, fetch them at once.
+  const afterAction = useCallback(() => {
+    if (connection !== 'live') void refresh();
+  }, [connection, refresh]);
+  const actions = useManagerActions(selection.rows, model, afterAction);
+
+  useManagerShortcuts({
+    refresh: () => void refresh(),
+    search: search.show,
+    close: actions.requestClose,
+    enabled: !actions.pending,
+  });
+
+  const onContextAction = (action: ContextAction) => {
+    switch (action) {
+      case 'refresh':
+        return void refresh();
+      case 'stop':
+        return actions.requestStop();
+      case 'close':
+        return actions.requestClose();
+      case 'search':
+        return search.show();
+      case 'resolveNames':
+        return setResolveNames((on) => !on);
+      case 'clearPool':
+        return actions.requestClearPool();
+    }
+  };
+
+  const { click, contextSelect } = selection;
+  const onRowClick = useCallback(
+    (row: ManagerRow, e: MouseEvent | KeyboardEvent) => {
+      if (row.kind !== 'group') click(row.key, e, () => shownOrder(data, expanded.set));
+    },
+    [click, data, expanded.set],
+  );
+  const onRowContextMenu = useCallback(
+    (row: ManagerRow) => {
+      if (row.kind !== 'group') contextSelect(row.key);
+    },
+    [contextSelect],
+  );
+
+  // Columns follow the language, the hidden set, the column searches and the table's width.
+  const [tableWidth, setTableWidth] = useState(0);
+  const { columns: columnSearches, setColumn: setColumnSearch } = search;
+  const columns = useMemo(
+    () =>
+      buildColumns({
+        t,
+        format,
+        resolveNames,
+        hidden,
+        searches: columnSearches,
+        setSearch: setColumnSearch,
+        hide: (column) => setShown(column, false),
+        width: tableWidth,
+      }),
+    [t, format, resolveNames, hidden, columnSearches, setColumnSearch, setShown, tableWidth],
+  );
+  const scrollWidth = useMemo(
+    () => Object.values(columnWidths(visibleColumnKeys(hidden), tableWidth)).reduce((a, b) => a + b, 0),
+    [hidden, tableWidth],
+  );
+
+  return (
+    <div
+      className="fp-manager"
+      style={{ display: 'flex', flexDirection: 'column', gap: 12, height: 'calc(100vh - 112px)', minHeight: 480 }}
+    >
+      <style>{TABLE_CSS}</style>
+      <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
+        {t('manager.title')}
+      </Typography.Title>
+      <ManagerToolbar
+        canStop={actions.canStop}
+        canClose={actions.canClose}
+        refreshing={refreshing}
+        selectionCount={selection.rows.length}
+        onRefresh={() => void refresh()}
+        onStop={actions.requestStop}
+        onClose={actions.requestClose}
+        searchOpen={search.open}
+        searchText={search.text}
+        searchRef={search.inputRef}
+        onSearchToggle={() => (search.open ? search.hide() : search.show())}
+        onSearchChange={search.setText}
+        onSearchClose={search.hide}
+        hidden={hidden}
+        setShown={setShown}
+        connection={connection}
+        updatedAt={live.updatedAt}
+        format={format}
+      />
+      {live.error && (!live.loaded || connection !== 'live') && (
+        <Alert type="warning" showIcon role="alert" title={t('mgr.loadFailed')} description={live.error} />
+      )}
+      <ActionFailures failures={actions.failures} onClose={actions.dismissFailures} />
+      <RowContextMenu
+        canStop={actions.canStop}
+        canClose={actions.canClose}
+        resolveNames={resolveNames}
+        onAction={onContextAction}
+      >
+        <div style={{ flex: 1, minHeight: 200, display: 'flex', flexDirection: 'column' }}>
+          <ManagerTable
+            label={t('mgr.table')}
+            data={data}
+            columns={columns}
+            scrollWidth={scrollWidth}
+            expandedKeys={expanded.keys}
+            onExpand={expanded.toggle}
+            selected={selection.keys}
+            loading={!live.loaded}
+            emptyText={filtered.active ? t('mgr.search.noMatch') : t('mgr.empty')}
+            onRowClick={onRowClick}
+            onRowContextMenu={onRowContextMenu}
+            onWidth={setTableWidth}
+          />
+        </div>
+      </RowContextMenu>
+      <AuditPanel audit={audit} />
+      <ConfirmDialog
+        pending={actions.pending}
+        busy={actions.busy}
+        onOk={() => void actions.confirm()}
+        onCancel={actions.cancel}
+      />
+    </div>
+  );
 }

@@ -1,0 +1,73 @@
+// The collapsible audit panel under the table: the latest administrator actions, live.
+import { Alert, Collapse, Table, Tag, type TableColumnsType } from 'antd';
+import { AuditOutlined } from '@ant-design/icons';
+import type { AuditEntry } from '@flowport/protocol';
+import { useT } from '../components/i18n';
+import { useManagerFormat } from './manager-format';
+import type { AuditLogState } from './use-audit-log';
+import { isBoolean, STORAGE_KEYS, useStoredState } from './use-stored-state';
+
+export function AuditPanel({ audit }: { audit: AuditLogState }) {
+  const t = useT();
+  const format = useManagerFormat();
+  const [open, setOpen] = useStoredState(STORAGE_KEYS.auditOpen, false, isBoolean);
+
+  const actionLabel = (action: string) => {
+    const key = `mgr.audit.action.${action}`;
+    const text = t(key);
+    return text === key ? action : text;
+  };
+
+  const columns: TableColumnsType<AuditEntry> = [
+    { key: 'at', title: t('mgr.audit.at'), width: 190, render: (_, e) => format.dateTime(e.at) },
+    { key: 'actor', title: t('mgr.audit.actor'), width: 140, dataIndex: 'actor' },
+    { key: 'action', title: t('mgr.audit.action'), width: 200, render: (_, e) => actionLabel(e.action) },
+    { key: 'target', title: t('mgr.audit.target'), ellipsis: true, render: (_, e) => e.target ?? '' },
+    {
+      key: 'outcome',
+      title: t('mgr.audit.outcome'),
+      width: 220,
+      render: (_, e) =>
+        e.outcome === 'ok' ? (
+          <Tag color="green">{t('mgr.audit.ok')}</Tag>
+        ) : (
+          <Tag color="red">{t('mgr.audit.error', { code: String(e.details?.error ?? 'error') })}</Tag>
+        ),
+    },
+  ];
+
+  return (
+    <Collapse
+      size="small"
+      activeKey={open ? ['audit'] : []}
+      onChange={(keys) => setOpen((Array.isArray(keys) ? keys : [keys]).includes('audit'))}
+      items={[
+        {
+          key: 'audit',
+          label: (
+            <span>
+              <AuditOutlined aria-hidden /> {t('mgr.audit.title')} ({audit.entries.length})
+            </span>
+          ),
+          children: (
+            <>
+              {audit.error && (
+                <Alert type="error" showIcon role="alert" title={t('mgr.audit.loadFailed')} description={audit.error} />
+              )}
+              <Table<AuditEntry>
+                aria-label={t('mgr.audit.table')}
+                size="small"
+                rowKey="id"
+                columns={columns}
+                dataSource={audit.entries}
+                pagination={false}
+                scroll={{ y: 220 }}
+                locale={{ emptyText: t('mgr.audit.empty') }}
+              />
+            </>
+          ),
+        },
+      ]}
+    />
+  );
+}

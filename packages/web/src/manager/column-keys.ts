@@ -1,0 +1,22 @@
+// The eight columns of the Session Manager (SPEC 4), their widths and which of them can be hidden.
+
+export const COLUMN_KEYS = ['name', 'activity', 'host', 'role', 'version', 'created', 'saved', 'path'] as const;
+export type ColumnKey = (typeof COLUMN_KEYS)[number];
+
+/** Every column but the first can be hidden. */
+export const HIDEABLE_COLUMNS: readonly ColumnKey[] = COLUMN_KEYS.filter((k) => k !== 'name');
+
+export const COLUMN_WIDTHS: Record<ColumnKey, number> = {
+  name: 300,
+  activity: 180,
+  host: 140,
+  role: 80,
+  version: 100,
+  created: 170,
+  saved: 170,
+  path: 220,
+};
+
+export function isColumnKey(value: unknown): value is ColumnKey {
+  return typeof value === 'string' && (COLUMN_KEYS as readonly string[]).includes(value);
+}

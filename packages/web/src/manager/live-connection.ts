@@ -1,0 +1,174 @@
+// The live feed of the Session Manager: a WebSocket reconnected with backoff, and 5-second polling while it is down.
+import type { AuditEntry, ManagerLiveFrame, ManagerSnapshot } from '@flowport/protocol';
+import { ApiError } from '../api/http-client';
+import { liveUrl, managerApi } from './manager-api';
+
+export type ConnectionState = 'connecting' | 'live' | 'offline';
+
+type DeltaFrame = Extract<ManagerLiveFrame, { type: 'delta' }>;
+
+export interface LiveHandlers {
+  /** `authoritative`: from the live feed or while it is down; otherwise only applied when not older. */
+  snapshot(snapshot: ManagerSnapshot, authoritative: boolean): void;
+  delta(delta: DeltaFrame): void;
+  audit(entry: AuditEntry): void;
+  state(state: ConnectionState): void;
+  /** A failure to report (null clears it). */
+  error(message: string | null): void;
+}
+
+export const POLL_INTERVAL_MS = 5000;
+const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+/** Without a first snapshot by then, the page polls while the socket keeps trying. */
+const OPEN_TIMEOUT_MS = 4000;
+
+export class LiveConnection {
+  private socket: WebSocket | null = null;
+  private state: ConnectionState = 'connecting';
+  private retry = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private openTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private polling = false;
+  private disposed = false;
+  private abort: AbortController | null = null;
+
+  constructor(
+    private readonly resolveNames: boolean,
+    private readonly on: LiveHandlers,
+  ) {}
+
+  start(): void {
+    this.setState('connecting');
+    this.connect();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.openTimer);
+    this.stopPolling();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.onclose = null;
+      socket.onmessage = null;
+      socket.close(1000, 'page closed');
+    }
+  }
+
+  /** Reloads the whole list over HTTP now (the Refresh action); rejects with the failure. */
+  async refresh(): Promise<void> {
+    const snapshot = await managerApi.snapshot(this.resolveNames);
+    if (this.disposed) return;
+    this.on.snapshot(snapshot, this.state !== 'live');
+    this.on.error(null);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state && state !== 'connecting') return;
+    this.state = state;
+    this.on.state(state);
+  }
+
+  private connect(): void {
+    if (this.disposed) return;
+    let socket: WebSocket;
+    try {
+      performance.mark('fp-manager:connect');
+      socket = new WebSocket(liveUrl(this.resolveNames));
+    } catch {
+      this.down();
+      return;
+    }
+    this.socket = socket;
+    clearTimeout(this.openTimer);
+    this.openTimer = setTimeout(() => {
+      if (this.socket !== socket || this.state === 'live') return;
+      this.setState('offline');
+      this.startPolling();
+    }, OPEN_TIMEOUT_MS);
+    socket.onmessage = (message: MessageEvent) => {
+      if (this.socket !== socket || typeof message.data !== 'string') return;
+      const received = performance.now();
+      let frame: ManagerLiveFrame;
+      try {
+        frame = JSON.parse(message.data) as ManagerLiveFrame;
+      } catch {
+        return;
+      }
+      // Timings of each snapshot for the benchmark (bench/manager.ts): when it arrived and how long parsing took.
+      if (frame?.type === 'snapshot') performance.measure('fp-manager:snapshot-parse', { start: received });
+      this.onFrame(frame);
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.down();
+    };
+  }
+
+  private onFrame(frame: ManagerLiveFrame): void {
+    switch (frame?.type) {
+      case 'snapshot':
+        this.retry = 0;
+        clearTimeout(this.openTimer);
+        this.stopPolling();
+        this.on.snapshot(frame.snapshot, true);
+        this.on.error(null);
+        this.setState('live');
+        break;
+      case 'delta':
+        this.on.delta(frame);
+        break;
+      case 'audit':
+        this.on.audit(frame.entry);
+        break;
+      case 'error':
+        this.on.error(frame.error?.message ?? String(frame.error?.code));
+        break;
+    }
+  }
+
+  /** The socket is gone: poll every 5 s and try the socket again after a growing delay. */
+  private down(): void {
+    if (this.disposed) return;
+    clearTimeout(this.openTimer);
+    this.setState('offline');
+    this.startPolling();
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.retry, RECONNECT_DELAYS_MS.length - 1)];
+    this.retry += 1;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private startPolling(): void {
+    if (this.polling || this.disposed) return;
+    this.polling = true;
+    void this.poll();
+  }
+
+  private stopPolling(): void {
+    this.polling = false;
+    clearTimeout(this.pollTimer);
+    this.abort?.abort();
+    this.abort = null;
+  }
+
+  private async poll(): Promise<void> {
+    if (!this.polling || this.disposed) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      const snapshot = await managerApi.snapshot(this.resolveNames, abort.signal);
+      if (this.polling && !abort.signal.aborted) {
+        this.on.snapshot(snapshot, true);
+        this.on.error(null);
+      }
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError') return;
+      if (this.polling) this.on.error(e instanceof ApiError ? e.message : String(e));
+    }
+    if (this.polling && !this.disposed) this.pollTimer = setTimeout(() => void this.poll(), POLL_INTERVAL_MS);
+  }
+}

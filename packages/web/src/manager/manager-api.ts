@@ -1,0 +1,23 @@
+// Typed calls of the Session Manager API (SPEC 9): snapshot, actions, audit log and the live feed's address.
+import type { AuditEntry, ManagerSnapshot } from '@flowport/protocol';
+import { http } from '../api/http-client';
+
+const enc = encodeURIComponent;
+
+/** The address of the live WebSocket on the page's own origin (the cookie authenticates it). */
+export function liveUrl(resolveNames: boolean): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/api/manager/live${resolveNames ? '?resolveNames=true' : ''}`;
+}
+
+export type TargetKind = 'session' | 'package';
+
+export const managerApi = {
+  snapshot: (resolveNames: boolean, signal?: AbortSignal) =>
+    http.get<ManagerSnapshot>('/api/manager/snapshot', { query: { resolveNames: resolveNames || undefined }, signal }),
+  stop: (kind: TargetKind, id: string) => http.post<unknown>(`/api/manager/${kind}s/${enc(id)}/stop`),
+  close: (kind: TargetKind, id: string) => http.post<unknown>(`/api/manager/${kind}s/${enc(id)}/close`),
+  clearPool: () => http.post<{ removed?: number }>('/api/manager/pool/clear'),
+  audit: (limit: number, signal?: AbortSignal) =>
+    http.get<{ entries: AuditEntry[] }>('/api/manager/audit', { query: { limit }, signal }),
+};

@@ -1,0 +1,120 @@
+// The eight columns of the tree table (SPEC 4): their cells, header menus with a column search, and widths.
+import type { TableColumnsType } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
+import type { Translate } from '../components/i18n';
+import { PackageActivity, SessionActivity } from './activity-cell';
+import { COLUMN_KEYS, COLUMN_WIDTHS, type ColumnKey } from './column-keys';
+import { ColumnSearch } from './column-search';
+import type { ManagerFormat } from './manager-format';
+import type { ManagerRow } from './manager-rows';
+import { NameCell } from './name-cell';
+import { RoleIcon } from './role-icon';
+import { hostText } from './row-filter';
+
+export interface ColumnsOptions {
+  t: Translate;
+  format: ManagerFormat;
+  resolveNames: boolean;
+  hidden: ReadonlySet<ColumnKey>;
+  searches: Partial<Record<ColumnKey, string>>;
+  setSearch: (column: ColumnKey, value: string) => void;
+  hide: (column: ColumnKey) => void;
+  /** The width the table has; the last column takes what the others leave. */
+  width: number;
+}
+
+export const columnTitle = (t: Translate, key: ColumnKey) => t(`mgr.col.${key}`);
+
+function HostCell({ row, resolveNames, t }: { row: ManagerRow; resolveNames: boolean; t: Translate }) {
+  if (row.kind !== 'session') return null;
+  const shown = hostText(row.session, resolveNames);
+  return (
+    <span
+      className="fp-host"
+      title={shown !== row.session.host ? t('mgr.host.ip', { ip: row.session.host }) : undefined}
+    >
+      {shown}
+    </span>
+  );
+}
+
+function renderCell(key: ColumnKey, row: ManagerRow, o: ColumnsOptions) {
+  const { format } = o;
+  if (key === 'name') return <NameCell row={row} format={format} />;
+  if (row.kind === 'group') return null;
+  const pkg = row.kind === 'session' ? null : row.pkg;
+  switch (key) {
+    case 'activity':
+      return row.kind === 'session' ? (
+        <SessionActivity session={row.session} format={format} />
+      ) : (
+        <PackageActivity pkg={pkg!} format={format} />
+      );
+    case 'host':
+      return <HostCell row={row} resolveNames={o.resolveNames} t={o.t} />;
+    case 'role':
+      return row.kind === 'session' ? <RoleIcon role={row.session.role} /> : null;
+    case 'version':
+      return pkg?.version ?? null;
+    case 'created':
+      return format.dateTime(pkg ? pkg.createdAt : row.kind === 'session' ? row.session.createdAt : null);
+    case 'saved':
+      return pkg ? format.dateTime(pkg.savedAt) : null;
+    case 'path':
+      return pkg?.path ? <span title={pkg.path}>{pkg.path}</span> : null;
+  }
+}
+
+export function visibleColumnKeys(hidden: ReadonlySet<ColumnKey>): ColumnKey[] {
+  return COLUMN_KEYS.filter((k) => k === 'name' || !hidden.has(k));
+}
+
+/** Column widths: fixed, except that the last visible column grows to fill the table's width. */
+export function columnWidths(keys: ColumnKey[], width: number): Record<string, number> {
+  const widths: Record<string, number> = {};
+  let sum = 0;
+  for (const k of keys) sum += widths[k] = COLUMN_WIDTHS[k];
+  const last = keys[keys.length - 1];
+  if (width > sum) widths[last] += width - sum;
+  return widths;
+}
+
+export function buildColumns(o: ColumnsOptions): TableColumnsType<ManagerRow> {
+  const keys = visibleColumnKeys(o.hidden);
+  const widths = columnWidths(keys, o.width);
+  return keys.map((key) => {
+    const title = columnTitle(o.t, key);
+    const value = o.searches[key] ?? '';
+    return {
+      key,
+      title,
+      width: widths[key],
+      ellipsis: key === 'path' || key === 'host',
+      render: (_: unknown, row: ManagerRow) => renderCell(key, row, o),
+      // A group row's title spans the whole row.
+      onCell: (row: ManagerRow) =>
+        ({
+          role: 'gridcell',
+          'data-column': key,
+          ...(row.kind === 'group' ? { colSpan: key === 'name' ? keys.length : 0 } : {}),
+        }) as React.HTMLAttributes<HTMLElement>,
+      filtered: value.trim() !== '',
+      filterIcon: (filtered: boolean) => (
+        <SearchOutlined
+          aria-label={o.t('mgr.col.menu', { column: title })}
+          style={{ color: filtered ? '#1677ff' : undefined }}
+        />
+      ),
+      filterDropdown: ({ close, visible }) => (
+        <ColumnSearch
+          title={title}
+          value={value}
+          visible={visible}
+          onChange={(next) => o.setSearch(key, next)}
+          onClose={close}
+          onHide={key === 'name' ? undefined : () => o.hide(key)}
+        />
+      ),
+    };
+  });
+}

@@ -1,0 +1,37 @@
+// Which rows are open: the groups at first, sessions by their "+", and sessions a search opened for their packages.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { GROUP_KEYS } from './manager-rows';
+import type { FilteredRows, SearchSpec } from './row-filter';
+
+export interface ExpandedRows {
+  keys: string[];
+  set: ReadonlySet<string>;
+  toggle: (key: string, open: boolean) => void;
+}
+
+export function useExpandedRows(filtered: FilteredRows, spec: SearchSpec): ExpandedRows {
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(GROUP_KEYS));
+  // Sessions the user closed although the search opened them; forgotten when the search changes.
+  const [closedMatches, setClosedMatches] = useState<ReadonlySet<string>>(() => new Set());
+  useEffect(() => setClosedMatches(new Set()), [spec]);
+
+  const keys = useMemo(() => {
+    const all = new Set(expanded);
+    for (const key of filtered.expand) if (!closedMatches.has(key)) all.add(key);
+    return [...all];
+  }, [expanded, filtered.expand, closedMatches]);
+  const set = useMemo(() => new Set(keys), [keys]);
+
+  const toggle = useCallback((key: string, open: boolean) => {
+    const change = (add: boolean) => (current: ReadonlySet<string>) => {
+      const next = new Set(current);
+      if (add) next.add(key);
+      else next.delete(key);
+      return next;
+    };
+    setExpanded(change(open));
+    setClosedMatches(change(!open));
+  }, []);
+
+  return { keys, set, toggle };
+}

@@ -1,0 +1,79 @@
+// The live state for the page: the store fed by the live connection, rows rebuilt at most 4 times a second.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AuditEntry } from '@flowport/protocol';
+import { LiveConnection, type ConnectionState } from './live-connection';
+import { RowBuilder, warmSearchText, type RowModel } from './manager-rows';
+import { ManagerStore } from './manager-store';
+
+export interface ManagerLive {
+  model: RowModel;
+  loaded: boolean;
+  connection: ConnectionState;
+  /** Browser time (ms) of the last applied change, 0 before the first. */
+  updatedAt: number;
+  error: string | null;
+  /** Reloads the whole list now. */
+  refresh: () => Promise<void>;
+}
+
+export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntry) => void): ManagerLive {
+  const store = useMemo(() => new ManagerStore(), []);
+  const builder = useMemo(() => new RowBuilder(), []);
+  const [revision, setRevision] = useState(store.revision);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [error, setError] = useState<string | null>(null);
+  const connectionRef = useRef<LiveConnection | null>(null);
+  const auditRef = useRef(onAudit);
+  auditRef.current = onAudit;
+
+  useEffect(() => store.subscribe(() => setRevision(store.revision)), [store]);
+
+  useEffect(() => {
+    const live = new LiveConnection(resolveNames, {
+      snapshot: (snapshot, authoritative) => store.applySnapshot(snapshot, authoritative),
+      delta: (delta) => store.applyDelta(delta),
+      audit: (entry) => auditRef.current(entry),
+      state: setConnection,
+      error: setError,
+    });
+    connectionRef.current = live;
+    live.start();
+    return () => {
+      live.dispose();
+      if (connectionRef.current === live) connectionRef.current = null;
+    };
+  }, [resolveNames, store]);
+
+  const refresh = useCallback(async () => {
+    const live = connectionRef.current;
+    if (!live) return;
+    try {
+      await live.refresh();
+    } catch (e) {
+      setError((e as Error).message);
+      throw e;
+    }
+  }, []);
+
+  // The rows follow the store's revision, which moves at most once per render interval.
+  const model = useMemo(() => builder.build(store), [builder, store, revision]);
+
+  // Search texts are made between updates, so that the first search does not have to make them all.
+  useEffect(() => {
+    const signal = { cancelled: false };
+    warmSearchText(model.fresh, signal);
+    return () => {
+      signal.cancelled = true;
+    };
+  }, [model]);
+
+  // For the benchmark: when the first rows were committed after the page opened.
+  const firstRows = useRef(false);
+  useEffect(() => {
+    if (firstRows.current || model.sessions.length + model.shared.length + model.pool.length === 0) return;
+    firstRows.current = true;
+    performance.mark('fp-manager:first-rows');
+  }, [model]);
+
+  return { model, loaded: store.loaded, connection, updatedAt: store.updatedAt, error, refresh };
+}
