@@ -64,6 +64,14 @@ async function waitUntilRunning(user: SessionUser, s: LiveSession, pkg: PackageD
   await until(`${pkg.name} to run`, async () => (await getPackage(user, s, pkg)).running);
 }
 
+/** Sets a checkbox in a dropdown that may still be animating in: a click during the animation can miss. */
+async function setChecked(box: Locator, checked: boolean): Promise<void> {
+  await expect(async () => {
+    await box.setChecked(checked, { timeout: 2000 });
+    await expect(box).toBeChecked({ checked, timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+}
+
 test.describe('Session Manager', () => {
   // Long runs, several users and page loads per test: more than the default minute on a busy machine.
   test.describe.configure({ timeout: 120_000 });
@@ -153,7 +161,7 @@ test.describe('Session Manager', () => {
     await openManager(page, adminPassword);
 
     await page.getByRole('button', { name: 'Columns' }).click();
-    await page.getByRole('checkbox', { name: 'Host' }).uncheck();
+    await setChecked(page.getByRole('checkbox', { name: 'Host' }), false);
     await expect(page.getByRole('checkbox', { name: 'Sessions and packages' })).toBeDisabled();
     await page.keyboard.press('Escape');
     await expect(header(page, 'Host')).toHaveCount(0);
@@ -169,8 +177,8 @@ test.describe('Session Manager', () => {
     await expect(header(page, 'Path')).toHaveCount(0);
 
     await page.getByRole('button', { name: 'Columns' }).click();
-    await page.getByRole('checkbox', { name: 'Host' }).check();
-    await page.getByRole('checkbox', { name: 'Path' }).check();
+    await setChecked(page.getByRole('checkbox', { name: 'Host' }), true);
+    await setChecked(page.getByRole('checkbox', { name: 'Path' }), true);
     await expect(header(page, 'Host')).toBeVisible();
     await expect(header(page, 'Path')).toBeVisible();
   });
