@@ -65,7 +65,8 @@ test.describe('Studio', () => {
     await page.getByRole('button', { name: 'Run all' }).click();
     const status = page.getByRole('status', { name: 'Execution' });
     await expect(status).toContainText('Running', { timeout: 15_000 });
-    await expect(nodeRow(page, 'totals')).toContainText('Running', { timeout: 20_000 });
+    // `events` runs first; on a loaded 2-core machine it can take a while before `totals` starts.
+    await expect(nodeRow(page, 'totals')).toContainText('Running', { timeout: 90_000 });
     await expect(page.getByRole('button', { name: 'Run all' })).toBeDisabled();
     await expect(yamlEditor(page)).toHaveAttribute('aria-readonly', 'true');
     await screenshot(page, 'studio-long-run', test.info());
