@@ -21,7 +21,11 @@ export interface BenchServer {
 
 export async function startBenchServer(): Promise<BenchServer> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./integrator-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<BenchServerReady>((resolve, reject) => {

@@ -54,7 +54,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   prepareDataDir(paths, config.seedExamples ? config.examplesDir : null);
   const db = openDatabase(paths.database);
   const params = new ParameterStore(db);
-  const logger = createLogger(paths.logs, config.logLevel ?? params.get().logLevel, config.logToStdout);
+  const log = createLogger(paths.logs, config.logLevel ?? params.get().logLevel, config.logToStdout);
+  const { logger } = log;
   const users = new UserStore(db);
   const audit = new AuditLog(db);
   const limiter = new LoginLimiter(clock, () => {
@@ -133,6 +134,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   });
   app.addHook('onClose', async () => {
     db.close();
+    log.flush();
   });
   return app;
 }

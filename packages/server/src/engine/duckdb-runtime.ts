@@ -3,6 +3,7 @@ import {
   DuckDBInstance,
   type DuckDBConnection,
   type DuckDBMaterializedResult,
+  type DuckDBPreparedStatement,
   type DuckDBResultReader,
 } from '@duckdb/node-api';
 import path from 'node:path';
@@ -64,6 +65,31 @@ export class LockedConnection {
       const stmt = await this.raw.prepare(sql);
       try {
         bindParameters(stmt, params);
+        return await stmt.run();
+      } finally {
+        stmt.destroySync();
+      }
+    });
+  }
+
+  /**
+   * Runs SQL the engine writes itself (never package SQL): one round trip to DuckDB however many
+   * statements it holds, no parameters; answers the last statement's result, fully materialized.
+   */
+  async script(sql: string, opts: QueryOptions = {}): Promise<DuckDBMaterializedResult> {
+    return this.guard(opts, () => this.raw.run(sql));
+  }
+
+  /** Prepares one statement, lets `bind` set its parameters, runs it. */
+  async runBound(
+    sql: string,
+    bind: (stmt: DuckDBPreparedStatement) => void,
+    opts: QueryOptions = {},
+  ): Promise<DuckDBMaterializedResult> {
+    return this.guard(opts, async () => {
+      const stmt = await this.raw.prepare(sql);
+      try {
+        bind(stmt);
         return await stmt.run();
       } finally {
         stmt.destroySync();

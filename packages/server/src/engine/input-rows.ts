@@ -1,8 +1,9 @@
 // Fills an input node's table from provided rows (validated against the declared columns) or from a calling package.
-import { DuckDBDateValue, type DuckDBResult } from '@duckdb/node-api';
+import { DuckDBDateValue, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
 import { DomainError } from '../core/domain-error';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import type { ValueType } from './package-types';
+import { bindValue } from './sql-parameters';
 import { receiveTable } from './table-transfer';
 import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
 
@@ -51,7 +52,14 @@ function columnList(columns: Record<string, ValueType>): string {
     .join(', ');
 }
 
-/** Creates the table and appends the rows through DuckDB's appender (typed, no SQL text involved). */
+/**
+ * Up to this many values, rows go in as typed parameters of one CREATE TABLE … AS VALUES statement:
+ * two round trips, nothing synchronous on the event loop. More go through DuckDB's appender, whose
+ * flush is synchronous but which is far quicker in bulk.
+ */
+const PARAMETER_VALUES = 1000;
+
+/** Creates the table with the rows, typed by the declared columns; values never become SQL text. */
 export async function createInputTable(
   conn: LockedConnection,
   table: string,
@@ -59,9 +67,23 @@ export async function createInputTable(
   rows: CheckedValue[][],
   opts: QueryOptions,
 ): Promise<void> {
-  await conn.run(`CREATE TABLE ${sqlIdent(table)} (${columnList(columns)})`, {}, opts);
-  if (!rows.length) return;
+  const names = Object.keys(columns);
   const types = Object.values(columns);
+  if (rows.length && rows.length * names.length <= PARAMETER_VALUES) {
+    const tuple = (r: number) =>
+      `(${types.map((t, c) => `$${r * names.length + c + 1}::${DUCKDB_TYPES[t]}`).join(', ')})`;
+    const sql =
+      `CREATE TABLE ${sqlIdent(table)} AS SELECT * FROM (VALUES ${rows.map((_, r) => tuple(r)).join(', ')}) ` +
+      `AS v(${names.map(sqlIdent).join(', ')})`;
+    const bind = (stmt: DuckDBPreparedStatement) =>
+      rows.forEach((row, r) =>
+        row.forEach((value, c) => bindValue(stmt, r * names.length + c + 1, { type: types[c], value })),
+      );
+    await conn.runBound(sql, bind, opts);
+    return;
+  }
+  await conn.script(`CREATE TABLE ${sqlIdent(table)} (${columnList(columns)})`, opts);
+  if (!rows.length) return;
   const appender = await conn.raw.createAppender(table);
   try {
     for (const row of rows) {

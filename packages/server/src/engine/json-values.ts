@@ -1,6 +1,7 @@
 // Converts DuckDB values to JSON-safe values (numbers when exact, ISO strings for dates and times).
 import {
   DuckDBTypeId,
+  type DuckDBMaterializedResult,
   JsonDuckDBValueConverter,
   type DuckDBResultReader,
   type DuckDBType,
@@ -69,4 +70,22 @@ export function readerRows(reader: DuckDBResultReader): Record<string, unknown>[
     names.forEach((n, i) => (obj[n] = row[i]));
     return obj;
   });
+}
+
+/** Columns and rows of a materialized result, read without another round trip to DuckDB. */
+export function materializedPage(result: DuckDBMaterializedResult): {
+  columns: ColumnInfo[];
+  rows: Record<string, unknown>[];
+} {
+  const names = result.deduplicatedColumnNames();
+  const columns = result.columnTypes().map((t, i) => ({ name: names[i], type: t.toString() }));
+  const rows: Record<string, unknown>[] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    for (const row of result.getChunk(c).convertRows(jsonSafeConverter)) {
+      const obj: Record<string, unknown> = {};
+      names.forEach((n, i) => (obj[n] = row[i]));
+      rows.push(obj);
+    }
+  }
+  return { columns, rows };
 }

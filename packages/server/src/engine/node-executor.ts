@@ -4,9 +4,10 @@ import path from 'node:path';
 import { DomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { tempNameFor } from '../storage/atomic-write';
+import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, sqlString, type DuckDbDatabase, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import { createInputTable, createInputTableFromResult } from './input-rows';
-import { readerColumns } from './json-values';
+import { materializedPage } from './json-values';
 import type { NodeResult } from './node-job';
 import type {
   CallNodeDef,
@@ -19,7 +20,7 @@ import type {
 } from './package-types';
 import type { BoundValue } from './sql-parameters';
 import { receiveTable, sendTable, type TableSink } from './table-transfer';
-import type { CheckedValue } from './typed-values';
+import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
 /** Rows handed in by a request, or a table a calling package streams in on demand. */
 export type InputSource =
@@ -66,10 +67,64 @@ export async function executeNode(node: NodeDef, ctx: ExecContext): Promise<Omit
   }
 }
 
-async function describeTable(conn: LockedConnection, table: string, opts: QueryOptions) {
-  const count = await conn.read(`SELECT count(*) AS n FROM ${sqlIdent(table)}`, {}, opts);
-  const probe = await conn.read(`SELECT * FROM ${sqlIdent(table)} LIMIT 0`, {}, opts);
-  return { table, rows: Number(count.getRows()[0][0]), columns: readerColumns(probe) };
+/** Results up to this many rows (and about this many bytes of text) are also kept in memory as JSON rows. */
+export const HEAD_ROWS = 200;
+const HEAD_BYTES = 256 * 1024;
+
+/** Drops a leftover table of the same name (a failed cleanup), as the first statement of a script. */
+function dropFirst(table: string): string {
+  return `DROP TABLE IF EXISTS main.${sqlIdent(table)};\n`;
+}
+
+/**
+ * Runs `create`; if a leftover table of that name is in the way (a cleanup that failed), drops it
+ * and runs `create` again. Saves a round trip on every computation for a case that is rare.
+ */
+async function createReplacing<T>(conn: LockedConnection, table: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    if (!(err instanceof Error) || !/already exists/i.test(err.message)) throw err;
+    await conn.script(dropFirst(table));
+    return create();
+  }
+}
+
+function textBytes(rows: Record<string, unknown>[]): number {
+  let n = 0;
+  for (const row of rows) for (const v of Object.values(row)) n += typeof v === 'string' ? v.length : 8;
+  return n;
+}
+
+/** The row count a CREATE TABLE … AS statement answers. */
+function createdRows(result: DuckDBMaterializedResult): number {
+  return Number(result.getChunk(0).getRows()[0][0]);
+}
+
+/**
+ * Columns and (for a small result) the rows themselves, in one round trip with `before` (engine
+ * SQL). The count comes from the statement that made the table: a LIMIT here would cost more than
+ * reading a small table whole.
+ */
+async function describeTable(
+  conn: LockedConnection,
+  table: string,
+  rows: number,
+  opts: QueryOptions,
+  before = '',
+): Promise<Omit<NodeResult, 'durationMs'>> {
+  const small = rows <= HEAD_ROWS;
+  const page = materializedPage(
+    await conn.script(`${before}SELECT * FROM main.${sqlIdent(table)}${small ? '' : ' LIMIT 0'}`, opts),
+  );
+  const head = small && textBytes(page.rows) <= HEAD_BYTES ? page.rows : undefined;
+  return { table, rows, columns: page.columns, head };
+}
+
+/** Like describeTable, for a table whose row count is not known yet. */
+async function countAndDescribe(conn: LockedConnection, table: string, opts: QueryOptions) {
+  const count = await conn.script(`SELECT count(*) FROM main.${sqlIdent(table)}`, opts);
+  return describeTable(conn, table, Number(count.getChunk(0).getRows()[0][0]), opts);
 }
 
 const READERS: Record<FileFormat, string> = { csv: 'read_csv_auto', json: 'read_json_auto', parquet: 'read_parquet' };
@@ -84,49 +139,60 @@ async function runImport(node: ImportNodeDef, ctx: ExecContext) {
   }
   return ctx.db.withConnection(async (conn) => {
     const opts = { signal: ctx.signal, onProgress: ctx.progress };
-    await conn.run(
+    await conn.script(dropFirst(ctx.table), { signal: ctx.signal });
+    const created = await conn.run(
       `CREATE TABLE ${sqlIdent(ctx.table)} AS SELECT * FROM ${READERS[node.format]}($file)`,
       { file: { type: 'string', value: file } },
       opts,
     );
-    return describeTable(conn, ctx.table, opts);
+    return describeTable(conn, ctx.table, createdRows(created), opts);
   }, ctx.signal);
 }
 
 async function runInput(node: InputNodeDef, ctx: ExecContext) {
   const source = ctx.inputSource ?? { kind: 'rows', rows: [] };
   if (source.kind === 'rows') {
+    // The count and columns are known already: no round trip to describe the table.
     return ctx.db.withConnection(async (conn) => {
-      await createInputTable(conn, ctx.table, node.columns, source.rows, { signal: ctx.signal });
-      return describeTable(conn, ctx.table, { signal: ctx.signal });
+      await createReplacing(conn, ctx.table, () =>
+        createInputTable(conn, ctx.table, node.columns, source.rows, { signal: ctx.signal }),
+      );
+      const columns = Object.entries(node.columns).map(([name, type]) => ({ name, type: DUCKDB_TYPES[type] }));
+      return { table: ctx.table, rows: source.rows.length, columns };
     }, ctx.signal);
   }
   return ctx.db.withConnection(async (conn) => {
+    await conn.script(dropFirst(ctx.table), { signal: ctx.signal });
     await source.send(
       (result, signal) => createInputTableFromResult(conn, node.id, ctx.table, node.columns, result, { signal }),
       ctx.signal,
     );
-    return describeTable(conn, ctx.table, { signal: ctx.signal });
+    return countAndDescribe(conn, ctx.table, { signal: ctx.signal });
   }, ctx.signal);
 }
 
 async function runSql(node: SqlNodeDef, ctx: ExecContext) {
   return ctx.db.withConnection(async (conn) => {
     const opts = { signal: ctx.signal, onProgress: ctx.progress };
-    // Inputs are visible by their ids through connection-local views over the result tables.
-    const views: string[] = [];
+    // Inputs are visible by their ids through connection-local views over the result tables; the
+    // engine's own statements share round trips (package SQL runs alone, prepared, so it stays one statement).
+    const views = node.inputs
+      .map(
+        (id) =>
+          `CREATE OR REPLACE TEMP VIEW ${sqlIdent(id)} AS SELECT * FROM main.${sqlIdent(ctx.upstream(id).table)};\n`,
+      )
+      .join('');
+    const dropViews = node.inputs.map((id) => `DROP VIEW IF EXISTS temp.main.${sqlIdent(id)};\n`).join('');
     try {
-      for (const id of node.inputs) {
-        await conn.run(
-          `CREATE OR REPLACE TEMP VIEW ${sqlIdent(id)} AS SELECT * FROM main.${sqlIdent(ctx.upstream(id).table)}`,
-        );
-        views.push(id);
-      }
-      await conn.run(`CREATE TABLE main.${sqlIdent(ctx.table)} AS ${node.sql}`, ctx.variables, opts);
-    } finally {
-      for (const id of views) await conn.run(`DROP VIEW IF EXISTS temp.main.${sqlIdent(id)}`).catch(() => undefined);
+      if (views) await conn.script(views, { signal: ctx.signal });
+      const created = await createReplacing(conn, ctx.table, () =>
+        conn.run(`CREATE TABLE main.${sqlIdent(ctx.table)} AS ${node.sql}`, ctx.variables, opts),
+      );
+      return await describeTable(conn, ctx.table, createdRows(created), { signal: ctx.signal }, dropViews);
+    } catch (err) {
+      if (dropViews) await conn.script(dropViews).catch(() => undefined);
+      throw err;
     }
-    return describeTable(conn, ctx.table, { signal: ctx.signal });
   }, ctx.signal);
 }
 
@@ -147,10 +213,11 @@ async function runCall(node: CallNodeDef, ctx: ExecContext) {
     };
   }
   // No connection is held while the callee computes: one is taken only to receive its rows.
+  await ctx.db.withConnection((conn) => conn.script(dropFirst(ctx.table)), ctx.signal);
   await callee.callNode(node.node, inputs, ctx.signal, ctx.progress, (result, signal) =>
     ctx.db.withConnection((conn) => receiveTable(conn, ctx.table, result, signal), signal),
   );
-  return ctx.db.withConnection((conn) => describeTable(conn, ctx.table, { signal: ctx.signal }), ctx.signal);
+  return ctx.db.withConnection((conn) => countAndDescribe(conn, ctx.table, { signal: ctx.signal }), ctx.signal);
 }
 
 const COPY_OPTIONS: Record<FileFormat, string> = {
@@ -181,5 +248,5 @@ async function runExport(node: ExportNodeDef, ctx: ExecContext) {
   } finally {
     await fs.rm(temp, { force: true });
   }
-  return { table: source.table, rows: source.rows, columns: source.columns };
+  return { table: source.table, rows: source.rows, columns: source.columns, head: source.head };
 }

@@ -10,6 +10,8 @@ export interface NodeResult {
   table: string;
   rows: number;
   columns: ColumnInfo[];
+  /** Every row as JSON, kept for a small result so reading it needs no round trip to DuckDB. */
+  head?: Record<string, unknown>[];
   durationMs: number;
 }
 

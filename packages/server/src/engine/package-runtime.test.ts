@@ -96,6 +96,40 @@ describe('PackageRuntime execution', () => {
     expect(await codeOf(rt.rows('nope', 0, 10))).toMatch(/^NODE_NOT_FOUND/);
   });
 
+  it('pages a large result from DuckDB and a small one from memory with the same values', async () => {
+    const rt = fx.runtime(`name: sizes
+nodes:
+  - { id: big, kind: sql, sql: "SELECT i AS n, 'row ' || i AS label FROM range(1000) t(i) ORDER BY i" }
+  - { id: small, kind: sql, inputs: [big], sql: "SELECT * FROM big WHERE n < 50 ORDER BY n" }
+`);
+    const big = await rt.run({ node: 'big' });
+    expect(big).toMatchObject({ total: 1000, truncated: false });
+    expect(big.rows).toHaveLength(1000);
+    const small = await rt.run({ node: 'small' });
+    expect(small).toMatchObject({ total: 50, rows: expect.arrayContaining([{ n: 49, label: 'row 49' }]) });
+    for (const node of ['big', 'small']) {
+      const page = await rt.rows(node, 45, 10);
+      expect(page.columns).toEqual([
+        { name: 'n', type: 'BIGINT' },
+        { name: 'label', type: 'VARCHAR' },
+      ]);
+      const until = node === 'big' ? 55 : 50;
+      expect(page.rows).toEqual(Array.from({ length: until - 45 }, (_, k) => ({ n: 45 + k, label: `row ${45 + k}` })));
+    }
+    expect((await rt.rows('big', 998, 10)).rows.map((r) => r.n)).toEqual([998, 999]);
+  });
+
+  it('shows a SQL node only its declared inputs, whatever ran before on the same connection', async () => {
+    const rt = fx.runtime(`name: scope
+nodes:
+  - { id: base, kind: sql, sql: "SELECT 1 AS a" }
+  - { id: uses, kind: sql, inputs: [base], sql: "SELECT a FROM base" }
+  - { id: sneaks, kind: sql, sql: "SELECT a FROM base" }
+`);
+    for (let i = 0; i < 3; i++) expect((await rt.run({ node: 'uses' })).rows).toEqual([{ a: 1 }]);
+    expect(await codeOf(rt.run({ node: 'sneaks' }))).toMatch(/^EXECUTION_FAILED: Node "sneaks" failed: .*base/);
+  });
+
   it('exports into the storage in the requested format', async () => {
     const rt = await pipeline();
     await rt.run({ node: 'save' });
@@ -197,17 +231,20 @@ describe('PackageRuntime results reuse', () => {
     expect(r.rows).toEqual([{ id: 9, name: 'Zed', salary: 1 }]);
   });
 
-  it('keeps a bounded number of results per node and drops the tables of the others', async () => {
+  it('keeps at most twice the kept number of results per node, then drops down to it', async () => {
     const rt = fx.runtime(
       'name: k\nvariables:\n  n: { type: integer, default: 0 }\nnodes:\n  - { id: v, kind: sql, sql: "SELECT $n AS n" }\n',
       { keepResultsPerNode: 2 },
     );
     for (const n of [1, 2, 3, 4]) await rt.run({ node: 'v', variables: { n } });
-    const again = await rt.run({ node: 'v', variables: { n: 4 } });
+    expect((await rt.run({ node: 'v', variables: { n: 1 } })).reused).toEqual(['v']); // 4 held: none dropped yet
+    await rt.run({ node: 'v', variables: { n: 5 } }); // the fifth: down to the two most recently used
+    const again = await rt.run({ node: 'v', variables: { n: 5 } });
     expect(again.reused).toEqual(['v']);
-    const old = await rt.run({ node: 'v', variables: { n: 1 } });
+    expect((await rt.run({ node: 'v', variables: { n: 1 } })).reused).toEqual(['v']); // used second most recently
+    const old = await rt.run({ node: 'v', variables: { n: 2 } });
     expect(old.executed).toEqual(['v']);
-    expect(old.rows).toEqual([{ n: 1 }]);
+    expect(old.rows).toEqual([{ n: 2 }]);
     const tables = await rt.run({ node: 'v' }); // warms n = 0, evicting more
     expect(tables.rows).toEqual([{ n: 0 }]);
   });

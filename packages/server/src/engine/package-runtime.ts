@@ -6,7 +6,7 @@ import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/prot
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
-import { readerColumns, readerRows } from './json-values';
+import { materializedPage } from './json-values';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sendTable, type TableSink } from './table-transfer';
 import { NodeJob, type NodeResult } from './node-job';
@@ -285,7 +285,6 @@ export class PackageRuntime implements CallTarget {
       const started = Date.now();
       const db = await this.db();
       const owned = step.node.kind !== 'export';
-      if (owned) await db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${sqlIdent(step.table)}`), j.signal);
       try {
         const r = await executeNode(step.node, {
           db,
@@ -306,7 +305,9 @@ export class PackageRuntime implements CallTarget {
         return { ...r, durationMs: Date.now() - started };
       } catch (err) {
         if (owned)
-          await db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${sqlIdent(step.table)}`)).catch(() => undefined);
+          await db
+            .withConnection((c) => c.script(`DROP TABLE IF EXISTS ${sqlIdent(step.table)}`))
+            .catch(() => undefined);
         throw err;
       }
     });
@@ -327,22 +328,24 @@ export class PackageRuntime implements CallTarget {
   }
 
   private async readPage(result: NodeResult, offset: number, limit: number) {
+    if (result.head) return { columns: result.columns, rows: result.head.slice(offset, offset + limit) };
     const db = await this.db();
-    return db.withConnection(async (conn) => {
-      const reader = await conn.read(`SELECT * FROM ${sqlIdent(result.table)} LIMIT ${limit} OFFSET ${offset}`);
-      return { columns: readerColumns(reader), rows: readerRows(reader) };
-    });
+    return db.withConnection(async (conn) =>
+      materializedPage(await conn.script(`SELECT * FROM ${sqlIdent(result.table)} LIMIT ${limit} OFFSET ${offset}`)),
+    );
   }
 
   /** Drops results beyond the kept number per node, when no run could still be reading them. */
   private async prune(): Promise<void> {
     if (this.activeRuns > 0 || this.closed || !this.dbPromise) return;
-    const drop = this.results.evict(this.opts.keepResultsPerNode ?? 3);
+    const keep = this.opts.keepResultsPerNode ?? 3;
+    // Tables are dropped in batches (a node may hold up to twice `keep` results for a while): one
+    // round trip per few calls instead of one per call when every call brings new inputs.
+    const drop = this.results.evict(keep, keep);
     if (!drop.length) return;
     const db = await this.dbPromise;
-    await db.withConnection(async (c) => {
-      for (const t of drop) await c.run(`DROP TABLE IF EXISTS ${sqlIdent(t)}`).catch(() => undefined);
-    });
+    const script = drop.map((t) => `DROP TABLE IF EXISTS ${sqlIdent(t)};`).join('\n');
+    await db.withConnection((c) => c.script(script)).catch(() => undefined);
   }
 
   private assertOpen(): void {

@@ -78,12 +78,14 @@ export class ResultStore {
   }
 
   /**
-   * Forgets all but the `keep` most recently used results of each node (never a node's latest one)
-   * and returns the tables that no kept result uses any more. Call only when nothing runs.
+   * Forgets all but the `keep` most recently used results of each node that holds more than
+   * `keep + slack` (never a node's latest one) and returns the tables that no kept result uses any
+   * more. Call only when nothing runs.
    */
-  evict(keep: number): string[] {
+  evict(keep: number, slack = 0): string[] {
     const forgotten: NodeResult[] = [];
     for (const [id, byFp] of this.jobs) {
+      if (byFp.size <= keep + slack) continue;
       const done = [...byFp.values()].filter((j) => j.status === 'done').sort((a, b) => b.lastUsed - a.lastUsed);
       for (const job of done.slice(keep)) {
         if (this.latest.get(id) === job) continue;

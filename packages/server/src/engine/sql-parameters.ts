@@ -22,11 +22,12 @@ export function bindParameters(stmt: DuckDBPreparedStatement, params: Record<str
         { parameter: name },
       );
     }
-    bindOne(stmt, i, p);
+    bindValue(stmt, i, p);
   }
 }
 
-function bindOne(stmt: DuckDBPreparedStatement, index: number, p: BoundValue): void {
+/** Binds one typed value to the parameter at `index` (1-based). */
+export function bindValue(stmt: DuckDBPreparedStatement, index: number, p: BoundValue): void {
   if (p.value === null) return stmt.bindNull(index);
   switch (p.type) {
     case 'string':

@@ -19,8 +19,10 @@ const CALLERS = { access: ['admin', 'batch'] as const };
  * only to be discarded; a small pool still lets a couple of calls per core run side by side.
  */
 export function concurrentCalls(poolSize: number): number {
-  return Math.max(poolSize, 2 * availableParallelism());
+  return Math.max(poolSize, 2 * CORES);
 }
+/** Asked once: the limiter reads its limit on every call. */
+const CORES = availableParallelism();
 
 /** The largest integratorBodyLimitBytes allowed; the parameter's current value is enforced per request. */
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;

@@ -1,5 +1,5 @@
 // The file storage: every access confined to one root folder (no `..`, absolute paths or symlinks out).
-import { mkdirSync, promises as fs, realpathSync, type Stats } from 'node:fs';
+import { mkdirSync, promises as fs, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { StorageEntry, StorageListing } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
@@ -125,6 +125,21 @@ export class FileStorage {
     }
   }
 
+  /**
+   * A file's version now, by one synchronous stat of its lexical path: cheaper than a realpath and
+   * a trip through the thread pool, and the pool checks it on every checkout. Safe without the
+   * symlink check: any change (a swapped link included) changes the version, and the reload that
+   * follows reads through `resolve`, which refuses a path that leads outside.
+   */
+  versionNow(relPath: string): string {
+    const rel = normalizeStoragePath(relPath);
+    try {
+      return fileVersionOf(statSync(path.join(this.root, ...pathSegments(rel))));
+    } catch (err) {
+      throw mapFsError(err, rel);
+    }
+  }
+
   /** Reads a UTF-8 file, refusing it unread (FILE_TOO_LARGE) when over `maxBytes`. */
   async readText(relPath: string, maxBytes = DEFAULT_READ_LIMIT): Promise<{ text: string; stat: FileStat }> {
     const rel = normalizeStoragePath(relPath);
@@ -181,6 +196,10 @@ export class FileStorage {
   }
 }
 
+function fileVersionOf(st: Stats): string {
+  return `${Math.round(st.mtimeMs * 1000).toString(36)}-${st.size.toString(36)}-${st.ino.toString(36)}`;
+}
+
 function toFileStat(rel: string, st: Stats): FileStat {
   const created = st.birthtimeMs > 0 ? st.birthtimeMs : st.ctimeMs;
   return {
@@ -190,7 +209,7 @@ function toFileStat(rel: string, st: Stats): FileStat {
     savedAt: st.mtime.toISOString(),
     createdAtMs: created,
     savedAtMs: st.mtimeMs,
-    fileVersion: `${Math.round(st.mtimeMs * 1000).toString(36)}-${st.size.toString(36)}-${st.ino.toString(36)}`,
+    fileVersion: fileVersionOf(st),
   };
 }
 

@@ -23,7 +23,7 @@ export class EngineLoader {
   constructor(private readonly opts: EngineLoaderOptions) {}
 
   async currentVersion(relPath: string): Promise<string> {
-    return (await this.opts.storage.stat(relPath)).fileVersion;
+    return this.opts.storage.versionNow(relPath);
   }
 
   async load(relPath: string): Promise<LoadedForCore> {

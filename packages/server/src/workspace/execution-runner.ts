@@ -26,19 +26,31 @@ export class ExecutionRunner {
   constructor(
     private readonly core: FlowportCore<EngineHandle>,
     private readonly log: Logger,
+    /** Written on every line of the execution (an Integrator call's request id). */
+    private readonly logFields: Record<string, unknown> = {},
   ) {}
 
   start(inst: InstanceInfo<EngineHandle>, o: RunRequestOptions = {}): StartedExecution {
     const runtime = requireRuntime(inst.handle);
     const exec = this.core.beginExecution(inst.id, { node: o.node });
     const session = inst.sessionId ? this.core.getSession(inst.sessionId) : undefined;
-    const log = this.log.child({ session: session?.name, package: inst.name, path: inst.path, execution: exec.id });
+    // Made only when a line is written: most executions log one line, or none below debug.
+    let child: Logger | undefined;
+    const log = () =>
+      (child ??= this.log.child({
+        ...this.logFields,
+        session: session?.name,
+        package: inst.name,
+        path: inst.path,
+        execution: exec.id,
+      }));
+    const debug = this.log.isLevelEnabled('debug');
     if (o.signal) {
       if (o.signal.aborted) exec.abort(String(o.signal.reason ?? 'aborted'));
       else o.signal.addEventListener('abort', () => exec.abort(String(o.signal!.reason ?? 'aborted')), { once: true });
     }
     const emit = o.onEvent ?? (() => undefined);
-    log.debug({ node: o.node ?? '(all)' }, 'execution started');
+    if (debug) log().debug({ node: o.node ?? '(all)' }, 'execution started');
     let lastProgressSent = 0;
     const done = runtime
       .run({
@@ -62,16 +74,17 @@ export class ExecutionRunner {
         },
         onNode: (e) => {
           if (e.type === 'started') {
-            log.debug({ node: e.node }, 'node activation started');
+            if (debug) log().debug({ node: e.node }, 'node activation started');
             emit({ type: 'node-started', packageId: inst.id, node: e.node, at: new Date(e.at).toISOString() });
           } else if (e.type === 'finished') {
-            log.debug(
-              { node: e.node, rows: e.rows, durationMs: e.durationMs, reused: e.reused },
-              'node activation finished',
-            );
+            if (debug)
+              log().debug(
+                { node: e.node, rows: e.rows, durationMs: e.durationMs, reused: e.reused },
+                'node activation finished',
+              );
             emit({ type: 'node-finished', packageId: inst.id, node: e.node, rows: e.rows, durationMs: e.durationMs });
           } else if (e.type === 'failed') {
-            log.debug({ node: e.node, error: e.error }, 'node activation failed');
+            if (debug) log().debug({ node: e.node, error: e.error }, 'node activation failed');
             emit({ type: 'node-failed', packageId: inst.id, node: e.node, error: e.error });
           }
         },
@@ -86,7 +99,7 @@ export class ExecutionRunner {
           const cancelled = exec.signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
           exec.end(cancelled ? 'cancelled' : 'failed');
           const message = (err as Error).message;
-          log.info(
+          log().info(
             {
               outcome: cancelled ? 'cancelled' : 'failed',
               reason: cancelled ? String(exec.signal.reason ?? '') : undefined,

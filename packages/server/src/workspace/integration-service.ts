@@ -132,11 +132,14 @@ export class IntegrationService {
       slot?.release();
       throw err;
     }
-    const log = this.d.log.child({ requestId: req.requestId, session: session.name });
-    log.info(
-      { kind: req.kind, path: req.path, node: req.node ?? '(all)', host: req.host, waitedMs: Date.now() - started },
-      `${req.kind} call started`,
-    );
+    // One line per call at info (when it ends, with everything an administrator looks for); the rest at debug.
+    const { log } = this.d;
+    const fields = { requestId: req.requestId, session: session.name };
+    if (log.isLevelEnabled('debug'))
+      log.debug(
+        { ...fields, kind: req.kind, path: req.path, node: req.node ?? '(all)', waitedMs: Date.now() - started },
+        `${req.kind} call started`,
+      );
 
     let instance: InstanceInfo<EngineHandle> | undefined;
     let outcome = 'failed';
@@ -148,12 +151,24 @@ export class IntegrationService {
       try {
         if (instance) core.release(instance.id);
       } catch (err) {
-        log.warn({ err }, 'giving the instance back to the pool failed');
+        log.warn({ ...fields, err }, 'giving the instance back to the pool failed');
       }
       // An administrator may have closed the session already.
       if (core.getSession(session.id)) core.closeSession(session.id, timedOut ? 'timeout' : 'client');
       slot?.release();
-      log.info({ outcome, ms: Date.now() - started }, `${req.kind} call ended`);
+      log.info(
+        {
+          ...fields,
+          kind: req.kind,
+          user: req.user,
+          host: req.host,
+          path: req.path,
+          node: req.node ?? '(all)',
+          outcome,
+          ms: Date.now() - started,
+        },
+        `${req.kind} call ended`,
+      );
     };
     try {
       instance = await core.checkout(req.path, session.id).catch((err: unknown) => {
@@ -176,7 +191,7 @@ export class IntegrationService {
     }
 
     const inst = instance;
-    const runner = new ExecutionRunner(core, log);
+    const runner = new ExecutionRunner(core, log, { requestId: req.requestId });
     let executed = false;
     return {
       session,

@@ -50,17 +50,21 @@ export class ManagerFeed {
     });
   }
 
+  // Nobody watching: nothing to remember (a new client starts from a snapshot anyway).
   sessionChanged(id: string): void {
+    if (this.clients.size === 0) return;
     this.dirtySessions.add(id);
     this.schedule();
   }
 
   sharedChanged(id: string): void {
+    if (this.clients.size === 0) return;
     this.dirtyShared.add(id);
     this.schedule();
   }
 
   poolChanged(): void {
+    if (this.clients.size === 0) return;
     this.poolDirty = true;
     this.schedule();
   }
@@ -78,10 +82,7 @@ export class ManagerFeed {
   }
 
   private schedule(): void {
-    if (this.timer || this.clients.size === 0) {
-      if (this.clients.size === 0) this.clearDirty();
-      return;
-    }
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();

@@ -76,33 +76,39 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       return core.version;
     },
   });
-  // Names outlive their sessions by one event, so the close is logged with the name.
-  const sessionNames = new Map<string, string>();
+  // Names outlive their sessions by one event, so the close is logged with the name. Integrator and
+  // batch sessions are logged at debug: their call's one line says everything.
+  const sessionNames = new Map<string, { name: string; level: 'info' | 'debug' }>();
   core.on((e) => {
     switch (e.type) {
       case 'session-opened': {
         const sess = core.getSession(e.sessionId);
-        if (sess) sessionNames.set(sess.id, sess.name);
-        log.info(
+        const level = sess?.kind === 'integrator' || sess?.kind === 'batch' ? 'debug' : 'info';
+        if (sess) sessionNames.set(sess.id, { name: sess.name, level });
+        log[level](
           { session: sess?.name, host: sess?.host, kind: sess?.kind, requestId: sess?.requestId },
           'session opened',
         );
         break;
       }
-      case 'session-closed':
-        log.info(
-          { session: sessionNames.get(e.sessionId) ?? e.sessionId, reason: e.reason, by: e.by },
+      case 'session-closed': {
+        const known = sessionNames.get(e.sessionId);
+        log[known?.level ?? 'info'](
+          { session: known?.name ?? e.sessionId, reason: e.reason, by: e.by },
           'session closed',
         );
         sessionNames.delete(e.sessionId);
         break;
+      }
       case 'package-opened':
       case 'package-closed': {
         const inst = e.type === 'package-opened' ? core.getInstance(e.instanceId) : undefined;
-        const session = e.sessionId ? sessionNames.get(e.sessionId) : undefined;
+        const known = e.sessionId ? sessionNames.get(e.sessionId) : undefined;
+        const session = known?.name;
+        const level = known?.level ?? 'info';
         if (e.type === 'package-opened')
-          log.info({ session, package: inst?.name, path: inst?.path, version: inst?.version }, 'package opened');
-        else log.info({ session, instance: e.instanceId, reason: e.reason }, 'package closed');
+          log[level]({ session, package: inst?.name, path: inst?.path, version: inst?.version }, 'package opened');
+        else log[level]({ session, instance: e.instanceId, reason: e.reason }, 'package closed');
         break;
       }
     }
