@@ -81,6 +81,8 @@ export interface LoadOptions {
   /** The body of the i-th request (varied, so each call computes). */
   body: (i: number) => string;
   headers?: Record<string, string>;
+  /** POST (default) with the body, or GET without one. */
+  method?: 'POST' | 'GET';
   connections: number;
   seconds: number;
   timeoutSeconds?: number;
@@ -94,11 +96,13 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     duration: o.seconds,
     timeout: o.timeoutSeconds ?? 30,
     requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...o.headers },
-        setupRequest: (req) => ({ ...req, body: o.body(i++) }),
-      },
+      o.method === 'GET'
+        ? { method: 'GET', headers: { ...o.headers } }
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...o.headers },
+            setupRequest: (req) => ({ ...req, body: o.body(i++) }),
+          },
     ],
   });
   return {

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import Fastify from 'fastify';
 import { build } from '../packages/server/src/app';
 import { defaultConfig } from '../packages/server/src/config/config';
@@ -41,6 +42,41 @@ async function main() {
       total: rows.length,
       truncated: false,
     };
+  });
+  // The floor for computing each call in DuckDB: one prepared statement per request on a few
+  // connections of one in-memory database, nothing else (no tables, sessions, pool or cache).
+  const duck = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const free = await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      const conn = await duck.connect();
+      return conn.prepare(`SELECT $1::VARCHAR AS name, 'Hello, ' || $1 || '!' AS greeting`);
+    }),
+  );
+  const waiting: ((s: DuckDBPreparedStatement) => void)[] = [];
+  bare.post('/bare/greeting-duckdb', async (request) => {
+    const names = ((request.body as { inputs?: { names?: { name: string }[] } }).inputs?.names ?? []).map(
+      (r) => r.name,
+    );
+    const stmt = free.pop() ?? (await new Promise<DuckDBPreparedStatement>((r) => waiting.push(r)));
+    try {
+      stmt.bindVarchar(1, names[0] ?? '');
+      const reader = await stmt.runAndReadAll();
+      return {
+        requestId: `bare-${++n}`,
+        node: 'greeting',
+        rows: reader.getRowObjectsJson(),
+        columns: [
+          { name: 'name', type: 'VARCHAR' },
+          { name: 'greeting', type: 'VARCHAR' },
+        ],
+        total: reader.currentRowCount,
+        truncated: false,
+      };
+    } finally {
+      const next = waiting.shift();
+      if (next) next(stmt);
+      else free.push(stmt);
+    }
   });
   await bare.listen({ port: 0, host: '127.0.0.1' });
 

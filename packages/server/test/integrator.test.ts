@@ -1,5 +1,5 @@
 // The Integrator through the real server: answers, errors, limits, cancellation, the pool and the OpenAPI document.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -72,6 +72,34 @@ describe('calls', () => {
       'age',
       'score',
       'credit_limit',
+    ]);
+  });
+
+  it('writes one log line per call, with its request id, caller, node and outcome', async () => {
+    const res = await call(GREETING, { inputs: { names: [{ name: 'logged caller' }] } });
+    expect(res.statusCode).toBe(200);
+    const { requestId } = res.json();
+    const file = path.join(t.dataDir, 'logs', 'flowport.log');
+    // Lines are written in batches at least every half second.
+    const lines = await waitFor("the call's log line", async () => {
+      const found = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(requestId))
+        .map((l) => JSON.parse(l));
+      return found.length ? found : undefined;
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: 'integrator call ended',
+        requestId,
+        user: 'ian',
+        kind: 'integrator',
+        path: 'demo/hello.pkg.yaml',
+        node: 'greeting',
+        outcome: 'done',
+        session: expect.stringMatching(/^ian:/),
+      }),
     ]);
   });
 

@@ -1,10 +1,9 @@
-// Fills an input node's table from provided rows (validated against the declared columns) or from a calling package.
-import { DuckDBDateValue, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
+// Fills an input node's table from rows a request provides, validated against the declared columns.
+import { DuckDBDateValue, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { DomainError } from '../core/domain-error';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import type { ValueType } from './package-types';
 import { bindValue } from './sql-parameters';
-import { receiveTable } from './table-transfer';
 import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
 
 export type Row = Record<string, unknown>;
@@ -107,39 +106,5 @@ export async function createInputTable(
     appender.flushSync();
   } finally {
     appender.closeSync();
-  }
-}
-
-/**
- * Creates the table from rows another instance streams in: received as they are into a staging
- * table, then the declared columns are kept and cast (extra columns are dropped).
- */
-export async function createInputTableFromResult(
-  conn: LockedConnection,
-  node: string,
-  table: string,
-  columns: Record<string, ValueType>,
-  result: DuckDBResult,
-  opts: { signal: AbortSignal },
-): Promise<void> {
-  const present = new Set(result.deduplicatedColumnNames());
-  const missing = Object.keys(columns).filter((c) => !present.has(c));
-  if (missing.length) {
-    throw new DomainError(
-      'EXECUTION_FAILED',
-      `Input "${node}" needs columns ${missing.join(', ')}, which the calling node does not provide (it has ${[...present].join(', ')}).`,
-      { node },
-    );
-  }
-  const staging = `${table}__in`;
-  await conn.run(`DROP TABLE IF EXISTS ${sqlIdent(staging)}`);
-  try {
-    await receiveTable(conn, staging, result, opts.signal);
-    const select = Object.entries(columns)
-      .map(([name, type]) => `CAST(${sqlIdent(name)} AS ${DUCKDB_TYPES[type]}) AS ${sqlIdent(name)}`)
-      .join(', ');
-    await conn.run(`CREATE TABLE ${sqlIdent(table)} AS SELECT ${select} FROM ${sqlIdent(staging)}`, {}, opts);
-  } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${sqlIdent(staging)}`).catch(() => undefined);
   }
 }

@@ -6,7 +6,7 @@ import type { FileStorage } from '../storage/file-storage';
 import { tempNameFor } from '../storage/atomic-write';
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, sqlString, type DuckDbDatabase, type LockedConnection, type QueryOptions } from './duckdb-runtime';
-import { createInputTable, createInputTableFromResult } from './input-rows';
+import { createInputTable } from './input-rows';
 import { materializedPage } from './json-values';
 import type { NodeResult } from './node-job';
 import type {
@@ -17,15 +17,21 @@ import type {
   InputNodeDef,
   NodeDef,
   SqlNodeDef,
+  ValueType,
 } from './package-types';
 import type { BoundValue } from './sql-parameters';
-import { receiveTable, sendTable, type TableSink } from './table-transfer';
+import { receiveTable, sendTable, type Received, type TableSink, type WantedColumns } from './table-transfer';
 import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
 /** Rows handed in by a request, or a table a calling package streams in on demand. */
 export type InputSource =
   | { kind: 'rows'; rows: CheckedValue[][] }
-  | { kind: 'table'; fingerprint: string; send(sink: TableSink, signal: AbortSignal): Promise<void> };
+  | {
+      kind: 'table';
+      fingerprint: string;
+      /** Sends the rows, with the columns the receiving input node declares. */
+      send(sink: TableSink, signal: AbortSignal, want: WantedColumns): Promise<void>;
+    };
 
 export interface CallTarget {
   /** Computes a public node with these inputs and streams its result into `sink`. */
@@ -48,6 +54,11 @@ export interface ExecContext {
   /** The key a called package caches our node `id` under; the planner uses the same one. */
   sourceKey(id: string): string;
   variables: Record<string, BoundValue>;
+  /**
+   * SQL texts of this instance DuckDB has already prepared as one statement without parameters:
+   * those run in the same round trip as the engine's own statements around them.
+   */
+  singleStatements: Set<string>;
   inputSource?: InputSource;
   resolveCallee?(alias: string): Promise<CallTarget>;
 }
@@ -121,12 +132,6 @@ async function describeTable(
   return { table, rows, columns: page.columns, head };
 }
 
-/** Like describeTable, for a table whose row count is not known yet. */
-async function countAndDescribe(conn: LockedConnection, table: string, opts: QueryOptions) {
-  const count = await conn.script(`SELECT count(*) FROM main.${sqlIdent(table)}`, opts);
-  return describeTable(conn, table, Number(count.getChunk(0).getRows()[0][0]), opts);
-}
-
 const READERS: Record<FileFormat, string> = { csv: 'read_csv_auto', json: 'read_json_auto', parquet: 'read_parquet' };
 
 async function runImport(node: ImportNodeDef, ctx: ExecContext) {
@@ -139,11 +144,12 @@ async function runImport(node: ImportNodeDef, ctx: ExecContext) {
   }
   return ctx.db.withConnection(async (conn) => {
     const opts = { signal: ctx.signal, onProgress: ctx.progress };
-    await conn.script(dropFirst(ctx.table), { signal: ctx.signal });
-    const created = await conn.run(
-      `CREATE TABLE ${sqlIdent(ctx.table)} AS SELECT * FROM ${READERS[node.format]}($file)`,
-      { file: { type: 'string', value: file } },
-      opts,
+    const created = await createReplacing(conn, ctx.table, () =>
+      conn.run(
+        `CREATE TABLE ${sqlIdent(ctx.table)} AS SELECT * FROM ${READERS[node.format]}($file)`,
+        { file: { type: 'string', value: file } },
+        opts,
+      ),
     );
     return describeTable(conn, ctx.table, createdRows(created), opts);
   }, ctx.signal);
@@ -157,25 +163,35 @@ async function runInput(node: InputNodeDef, ctx: ExecContext) {
       await createReplacing(conn, ctx.table, () =>
         createInputTable(conn, ctx.table, node.columns, source.rows, { signal: ctx.signal }),
       );
-      const columns = Object.entries(node.columns).map(([name, type]) => ({ name, type: DUCKDB_TYPES[type] }));
-      return { table: ctx.table, rows: source.rows.length, columns };
+      return { table: ctx.table, rows: source.rows.length, columns: declaredColumns(node.columns) };
     }, ctx.signal);
   }
+  // The calling package sends the declared columns already cast: they go straight into the table.
   return ctx.db.withConnection(async (conn) => {
-    await conn.script(dropFirst(ctx.table), { signal: ctx.signal });
+    let rows = 0;
     await source.send(
-      (result, signal) => createInputTableFromResult(conn, node.id, ctx.table, node.columns, result, { signal }),
+      async (result, signal) => {
+        rows = (await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, result, signal))).rows;
+      },
       ctx.signal,
+      { node: node.id, columns: node.columns },
     );
-    return countAndDescribe(conn, ctx.table, { signal: ctx.signal });
+    return { table: ctx.table, rows, columns: declaredColumns(node.columns) };
   }, ctx.signal);
 }
+
+function declaredColumns(columns: Record<string, ValueType>) {
+  return Object.entries(columns).map(([name, type]) => ({ name, type: DUCKDB_TYPES[type] }));
+}
+
+/** `$name` or `$1` anywhere (strings included): such SQL is always prepared, its parameters bound. */
+const PARAMETER = /\$[A-Za-z0-9_]/;
 
 async function runSql(node: SqlNodeDef, ctx: ExecContext) {
   return ctx.db.withConnection(async (conn) => {
     const opts = { signal: ctx.signal, onProgress: ctx.progress };
-    // Inputs are visible by their ids through connection-local views over the result tables; the
-    // engine's own statements share round trips (package SQL runs alone, prepared, so it stays one statement).
+    const table = `main.${sqlIdent(ctx.table)}`;
+    // Inputs are visible by their ids through connection-local views over the result tables.
     const views = node.inputs
       .map(
         (id) =>
@@ -183,11 +199,18 @@ async function runSql(node: SqlNodeDef, ctx: ExecContext) {
       )
       .join('');
     const dropViews = node.inputs.map((id) => `DROP VIEW IF EXISTS temp.main.${sqlIdent(id)};\n`).join('');
+    // Package SQL is prepared the first time: that proves it one statement (and binds variables).
+    // Once proven, SQL without parameters shares one round trip with the views it reads.
+    const proven = ctx.singleStatements.has(node.sql);
+    const create = proven
+      ? () => conn.script(`${views}CREATE TABLE ${table} AS ${node.sql}`, opts)
+      : async () => {
+          if (views) await conn.script(views, { signal: ctx.signal });
+          return conn.run(`CREATE TABLE ${table} AS ${node.sql}`, ctx.variables, opts);
+        };
     try {
-      if (views) await conn.script(views, { signal: ctx.signal });
-      const created = await createReplacing(conn, ctx.table, () =>
-        conn.run(`CREATE TABLE main.${sqlIdent(ctx.table)} AS ${node.sql}`, ctx.variables, opts),
-      );
+      const created = await createReplacing(conn, ctx.table, create);
+      if (!proven && !PARAMETER.test(node.sql)) ctx.singleStatements.add(node.sql);
       return await describeTable(conn, ctx.table, createdRows(created), { signal: ctx.signal }, dropViews);
     } catch (err) {
       if (dropViews) await conn.script(dropViews).catch(() => undefined);
@@ -205,19 +228,24 @@ async function runCall(node: CallNodeDef, ctx: ExecContext) {
   const callee = await ctx.resolveCallee(node.package);
   const inputs: Record<string, InputSource> = {};
   for (const [calleeInput, ours] of Object.entries(node.inputs)) {
-    const table = ctx.upstream(ours).table;
+    const source = ctx.upstream(ours);
     inputs[calleeInput] = {
       kind: 'table',
       fingerprint: ctx.sourceKey(ours),
-      send: (sink, signal) => ctx.db.withConnection((conn) => sendTable(conn, table, sink, signal), signal),
+      send: (sink, signal, want) =>
+        ctx.db.withConnection((conn) => sendTable(conn, source, sink, signal, want), signal),
     };
   }
   // No connection is held while the callee computes: one is taken only to receive its rows.
-  await ctx.db.withConnection((conn) => conn.script(dropFirst(ctx.table)), ctx.signal);
+  let received: Received | undefined;
   await callee.callNode(node.node, inputs, ctx.signal, ctx.progress, (result, signal) =>
-    ctx.db.withConnection((conn) => receiveTable(conn, ctx.table, result, signal), signal),
+    ctx.db.withConnection(async (conn) => {
+      received = await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, result, signal, HEAD_ROWS));
+    }, signal),
   );
-  return ctx.db.withConnection((conn) => countAndDescribe(conn, ctx.table, { signal: ctx.signal }), ctx.signal);
+  const got = received!;
+  if (got.head && textBytes(got.head) <= HEAD_BYTES) return { table: ctx.table, ...got };
+  return ctx.db.withConnection((conn) => describeTable(conn, ctx.table, got.rows, { signal: ctx.signal }), ctx.signal);
 }
 
 const COPY_OPTIONS: Record<FileFormat, string> = {

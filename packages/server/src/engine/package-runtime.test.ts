@@ -119,14 +119,42 @@ nodes:
     expect((await rt.rows('big', 998, 10)).rows.map((r) => r.n)).toEqual([998, 999]);
   });
 
+  it('stores small inputs (bound parameters) and large ones (appender) with the same types and values', async () => {
+    const rt = fx.runtime(`name: typed
+nodes:
+  - id: rows
+    kind: input
+    columns: { s: string, x: number, k: integer, b: boolean, d: date }
+  - { id: out, kind: sql, inputs: [rows], sql: "SELECT *, typeof(k) AS tk, typeof(d) AS td FROM rows" }
+`);
+    const row = (i: number) => ({
+      s: i % 7 === 0 ? null : `it's "${i}"; DROP TABLE x; --`,
+      x: i / 4,
+      k: 9_007_199_254_740_991 - i,
+      b: i % 2 === 0,
+      d: `2024-02-${String((i % 28) + 1).padStart(2, '0')}`,
+    });
+    const small = Array.from({ length: 3 }, (_, i) => row(i)); // 15 values: parameters
+    const large = Array.from({ length: 400 }, (_, i) => row(i)); // 2,000 values: the appender
+    const a = await rt.run({ node: 'out', inputs: { rows: small } });
+    const b = await rt.run({ node: 'out', inputs: { rows: large } });
+    expect(a.columns).toEqual(b.columns);
+    expect(b.total).toBe(400);
+    const expected = (i: number) => ({ ...row(i), tk: 'BIGINT', td: 'DATE' });
+    expect(a.rows).toEqual(small.map((_, i) => expected(i)));
+    expect(b.rows).toEqual(large.map((_, i) => expected(i)));
+  });
+
   it('shows a SQL node only its declared inputs, whatever ran before on the same connection', async () => {
     const rt = fx.runtime(`name: scope
 nodes:
-  - { id: base, kind: sql, sql: "SELECT 1 AS a" }
-  - { id: uses, kind: sql, inputs: [base], sql: "SELECT a FROM base" }
+  - { id: base, kind: input, columns: { a: integer } }
+  - { id: uses, kind: sql, inputs: [base], sql: "SELECT a * 2 AS b FROM base" }
   - { id: sneaks, kind: sql, sql: "SELECT a FROM base" }
 `);
-    for (let i = 0; i < 3; i++) expect((await rt.run({ node: 'uses' })).rows).toEqual([{ a: 1 }]);
+    // The first run prepares the SQL; the later ones run it in one round trip with its views.
+    for (let i = 0; i < 4; i++)
+      expect((await rt.run({ node: 'uses', inputs: { base: [{ a: i }] } })).rows).toEqual([{ b: 2 * i }]);
     expect(await codeOf(rt.run({ node: 'sneaks' }))).toMatch(/^EXECUTION_FAILED: Node "sneaks" failed: .*base/);
   });
 

@@ -48,6 +48,7 @@ export class PackageRuntime implements CallTarget {
   readonly issues: PackageIssue[];
   private dbPromise?: Promise<DuckDbDatabase>;
   private readonly results = new ResultStore();
+  private readonly singleStatements = new Set<string>();
   private activeRuns = 0;
   private exportSerial = 0;
   private closed = false;
@@ -138,7 +139,7 @@ export class PackageRuntime implements CallTarget {
         onProgress: onFraction && ((p) => onFraction(p.percent / 100)),
       });
       const db = await this.db();
-      await db.withConnection((conn) => sendTable(conn, results.get(node)!.table, sink, signal), signal);
+      await db.withConnection((conn) => sendTable(conn, results.get(node)!, sink, signal), signal);
     } finally {
       this.activeRuns--;
       await this.prune();
@@ -300,6 +301,7 @@ export class PackageRuntime implements CallTarget {
           sourceKey: (dep) => stepTables.get(dep)!,
           variables: step.node.kind === 'sql' ? variables : {},
           inputSource: step.source,
+          singleStatements: this.singleStatements,
           resolveCallee: async () => step.callee!,
         });
         return { ...r, durationMs: Date.now() - started };

@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from './logger';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowport-log-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function linesOf(dir: string): Record<string, unknown>[] {
+  const file = path.join(dir, 'flowport.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('server log', () => {
+  it('has every line in the file once flushed, in order, with secrets redacted', async () => {
+    const dir = tempDir();
+    const log = createLogger(dir, 'info', false);
+    await new Promise((r) => setTimeout(r, 50)); // the file opens asynchronously
+    for (let i = 0; i < 100; i++) log.logger.info({ i, password: 'secret', nested: { password: 'x' } }, 'line');
+    log.logger.debug('below the level');
+    log.flush();
+    const lines = linesOf(dir);
+    expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(lines[0]).toMatchObject({ password: '[redacted]', nested: { password: '[redacted]' }, msg: 'line' });
+    expect(JSON.stringify(lines)).not.toContain('secret');
+  });
+
+  it('writes a line out within the flush interval without being asked', async () => {
+    const dir = tempDir();
+    const log = createLogger(dir, 'info', false);
+    log.logger.info('soon');
+    const until = Date.now() + 3000;
+    let lines: Record<string, unknown>[] = [];
+    while (Date.now() < until && !lines.length) {
+      await new Promise((r) => setTimeout(r, 100));
+      lines = linesOf(dir);
+    }
+    expect(lines).toEqual([expect.objectContaining({ msg: 'soon', level: 30 })]);
+    log.flush();
+  });
+});
