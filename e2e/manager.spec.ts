@@ -487,8 +487,15 @@ test.describe('Session Manager', () => {
     await sessionRow(page, s.id).click({ button: 'right' });
     const toggle = page.getByRole('menuitemcheckbox', { name: 'Resolve names by IP' });
     await expect(toggle).toHaveAttribute('aria-checked', 'true');
-    await toggle.click();
-    await expect(host).toHaveText('127.0.0.1');
+    // Right after a reload the live snapshot may re-render the table under the opening menu and the
+    // click miss: the menu is opened again and the click repeated until the choice took effect.
+    await expect(async () => {
+      if ((await host.textContent()) !== '127.0.0.1') {
+        if (!(await toggle.isVisible())) await sessionRow(page, s.id).click({ button: 'right' });
+        await toggle.click({ timeout: 3000 });
+      }
+      await expect(host).toHaveText('127.0.0.1', { timeout: 3000 });
+    }).toPass({ timeout: 20_000 });
   });
 
   test('Clear package pool asks for confirmation and empties the pool group', async ({
@@ -497,9 +504,6 @@ test.describe('Session Manager', () => {
     server,
     adminPassword,
   }) => {
-    const probe = await api.anonymous().request('GET', '/integrator/v1/openapi.json');
-    test.skip(probe.status === 404, 'The Integrator (POST /integrator/v1/...) is not served by this server yet');
-
     const batch = await userWithRoles(api, server.baseURL, 'batch', ['batch']);
     const call = await fetch(`${server.baseURL}/integrator/v1/${HELLO}/greeting`, {
       method: 'POST',
