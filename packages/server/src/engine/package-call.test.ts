@@ -93,3 +93,54 @@ it('tells which columns the calling node lacks', async () => {
   const app = wire(lib, APP().replace("range * 1.5 AS v, 'extra' AS ignored", "'x' AS w"));
   await expect(app.run({ node: 'result' })).rejects.toThrow(/needs columns v/);
 });
+
+it('receives the same types and values from a called package, small (parameters) or large (appender)', async () => {
+  const lib = fx.runtime(`name: Typed
+nodes:
+  - { id: rows, kind: input, columns: { id: integer } }
+  - id: typed
+    kind: sql
+    access: public
+    inputs: [rows]
+    sql: |
+      SELECT id, (id / 4)::DECIMAL(12,4) AS dec, TIMESTAMP '2024-01-02 03:04:05' + to_seconds(id) AS ts,
+             [id, id + 1] AS list, {'a': id, 'b': 'x''y'} AS st,
+             CASE WHEN id % 2 = 0 THEN NULL ELSE 'odd' END AS maybe, 9007199254740993 + id AS huge
+      FROM rows ORDER BY id
+`);
+  const app = wire(
+    lib,
+    `name: Caller
+references:
+  - { alias: lib, path: lib/typed.pkg.yaml, version: "*" }
+variables:
+  n: { type: integer, default: 3 }
+nodes:
+  - { id: src, kind: sql, sql: "SELECT range AS id FROM range($n)" }
+  - { id: called, kind: call, package: lib, node: typed, inputs: { rows: src } }
+  - id: result
+    kind: sql
+    inputs: [called]
+    sql: SELECT *, typeof(dec) AS tdec, typeof(ts) AS tts, typeof(list) AS tlist, typeof(st) AS tst FROM called ORDER BY id
+`,
+  );
+  const small = await app.run({ node: 'result', variables: { n: 3 } }); // 21 values
+  const large = await app.run({ node: 'result', variables: { n: 300 } }); // 2,100 values
+  expect(large.total).toBe(300);
+  expect(small.columns).toEqual(large.columns);
+  expect(large.rows?.slice(0, 3)).toEqual(small.rows);
+  expect(small.rows?.[1]).toEqual({
+    id: 1,
+    dec: 0.25,
+    ts: '2024-01-02T03:04:06Z',
+    list: [1, 2],
+    st: { a: 1, b: "x'y" },
+    maybe: 'odd',
+    huge: '9007199254740994',
+    tdec: 'DECIMAL(12,4)',
+    tts: 'TIMESTAMP',
+    tlist: 'BIGINT[]',
+    tst: 'STRUCT(a BIGINT, b VARCHAR)',
+  });
+  expect(small.rows?.[0].maybe).toBeNull();
+});

@@ -1,5 +1,5 @@
 // Moves a table between two package instances' databases as DuckDB data chunks, in memory (no files to leak).
-import { DuckDBMaterializedResult, type DuckDBResult } from '@duckdb/node-api';
+import { DuckDBMaterializedResult, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
 import { DomainError } from '../core/domain-error';
 import { cancelledError, sqlIdent, type LockedConnection } from './duckdb-runtime';
 import { materializedPage, type ColumnInfo } from './json-values';
@@ -21,6 +21,9 @@ export interface SentTable {
   rows: number;
   columns: ColumnInfo[];
 }
+
+/** Up to this many values a received table is created from bound parameters instead of the appender. */
+const PARAMETER_VALUES = 1000;
 
 /** Up to this many rows a table is sent materialized: one round trip instead of a stream's several. */
 const MATERIALIZE_ROWS = 20_000;
@@ -83,16 +86,37 @@ export async function receiveTable(
   const names = result.deduplicatedColumnNames();
   const types = result.columnTypes();
   const columns = types.map((t, i) => ({ name: names[i], type: t.toString() }));
+  const head =
+    result instanceof DuckDBMaterializedResult && result.rowCount <= headRows
+      ? materializedPage(result).rows
+      : undefined;
+  // A small materialized result goes in as typed parameters: two round trips and nothing
+  // synchronous on the event loop, where the appender's flush would block it for a while.
+  if (
+    result instanceof DuckDBMaterializedResult &&
+    result.rowCount > 0 &&
+    result.rowCount * types.length <= PARAMETER_VALUES
+  ) {
+    const values: DuckDBValue[] = [];
+    for (let i = 0; i < result.chunkCount; i++) for (const row of result.getChunk(i).getRows()) values.push(...row);
+    const valueTypes = values.map((_, k) => types[k % types.length]);
+    const tuple = (r: number) => `(${columns.map((c, k) => `$${r * columns.length + k + 1}::${c.type}`).join(', ')})`;
+    const tuples = Array.from({ length: result.rowCount }, (_, r) => tuple(r)).join(', ');
+    await conn.runBound(
+      `CREATE TABLE ${sqlIdent(table)} AS SELECT * FROM (VALUES ${tuples}) AS v(${columns.map((c) => sqlIdent(c.name)).join(', ')})`,
+      (stmt) => stmt.bind(values, valueTypes),
+      { signal },
+    );
+    return { rows: result.rowCount, columns, head };
+  }
   await conn.script(
     `CREATE TABLE ${sqlIdent(table)} (${columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ')})`,
     { signal },
   );
   const appender = await conn.raw.createAppender(table);
   let rows = 0;
-  let head: Record<string, unknown>[] | undefined;
   try {
     if (result instanceof DuckDBMaterializedResult) {
-      if (result.rowCount <= headRows) head = materializedPage(result).rows;
       for (let i = 0; i < result.chunkCount; i++) {
         const chunk = result.getChunk(i);
         rows += chunk.rowCount;
