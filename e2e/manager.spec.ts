@@ -569,6 +569,11 @@ test.describe('Session Manager', () => {
     await session(user, [SCORING]);
     await openManager(page, adminPassword);
     await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: 'Русский' }).click();
+    // The seed calls the page «Диспетчер».
+    await expect(page.getByRole('heading', { name: 'Диспетчер', level: 1 })).toBeVisible();
+    await expect(
+      page.getByRole('navigation', { name: 'Главное меню' }).getByRole('link', { name: 'Диспетчер' }),
+    ).toBeVisible();
     await expect(groupRow(page, 'sessions')).toContainText('Сессии (');
     await expect(groupRow(page, 'shared')).toContainText('Общие пакеты (');
     await expect(groupRow(page, 'pool')).toContainText('Пул пакетов (');
