@@ -38,7 +38,8 @@ export function createLogger(logDir: string, level: string, toStdout: boolean): 
     exitHook = true;
     process.on('exit', () => live.forEach(flushNow));
   }
-  const timer = setInterval(() => destinations.forEach(flushNow), FLUSH_MS);
+  // Asynchronous here: a synchronous flush while a batch is being written could put lines out of order.
+  const timer = setInterval(() => destinations.forEach((d) => d.flush()), FLUSH_MS);
   timer.unref();
   const logger = pino(
     {
