@@ -181,9 +181,16 @@ test.describe('Session Manager actions', () => {
 
     await runNode(user, s, s.packages[0], 'totals');
     await expect(cell(sessionRow(page, s.id), 'activity').locator('[data-running="true"]')).toBeVisible();
-    await sessionRow(page, s.id).click({ button: 'right' });
-    await page.getByRole('menu').getByRole('menuitem', { name: /^Stop/ }).click();
+    // The running row re-renders with every progress update: a menu opened meanwhile may be redrawn
+    // under the click, so the menu is opened again until the confirmation shows.
     const confirm = dialog(page, 'Stop the execution?');
+    await expect(async () => {
+      if (!(await confirm.isVisible())) {
+        await sessionRow(page, s.id).click({ button: 'right' });
+        await page.getByRole('menu').getByRole('menuitem', { name: /^Stop/ }).click({ timeout: 3000 });
+      }
+      await expect(confirm).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
     await expect(confirm).toContainText(s.name);
     await expect(confirm).toContainText('Long aggregation');
     await confirm.getByRole('button', { name: 'Stop' }).click();
