@@ -4,6 +4,7 @@ import { DomainError } from '../core/domain-error';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import type { ValueType } from './package-types';
 import { bindValue } from './sql-parameters';
+import { createFromValues, PARAMETER_VALUES } from './values-table';
 import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
 
 export type Row = Record<string, unknown>;
@@ -51,13 +52,6 @@ function columnList(columns: Record<string, ValueType>): string {
     .join(', ');
 }
 
-/**
- * Up to this many values, rows go in as typed parameters of one CREATE TABLE … AS VALUES statement:
- * two round trips, nothing synchronous on the event loop. More go through DuckDB's appender, whose
- * flush is synchronous but which is far quicker in bulk.
- */
-const PARAMETER_VALUES = 1000;
-
 /** Creates the table with the rows, typed by the declared columns; values never become SQL text. */
 export async function createInputTable(
   conn: LockedConnection,
@@ -69,16 +63,12 @@ export async function createInputTable(
   const names = Object.keys(columns);
   const types = Object.values(columns);
   if (rows.length && rows.length * names.length <= PARAMETER_VALUES) {
-    const tuple = (r: number) =>
-      `(${types.map((t, c) => `$${r * names.length + c + 1}::${DUCKDB_TYPES[t]}`).join(', ')})`;
-    const sql =
-      `CREATE TABLE ${sqlIdent(table)} AS SELECT * FROM (VALUES ${rows.map((_, r) => tuple(r)).join(', ')}) ` +
-      `AS v(${names.map(sqlIdent).join(', ')})`;
+    const described = names.map((name, c) => ({ name, type: DUCKDB_TYPES[types[c]] }));
     const bind = (stmt: DuckDBPreparedStatement) =>
       rows.forEach((row, r) =>
         row.forEach((value, c) => bindValue(stmt, r * names.length + c + 1, { type: types[c], value })),
       );
-    await conn.runBound(sql, bind, opts);
+    await createFromValues(conn, table, described, rows.length, bind, opts);
     return;
   }
   await conn.script(`CREATE TABLE ${sqlIdent(table)} (${columnList(columns)})`, opts);

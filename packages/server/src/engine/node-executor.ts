@@ -82,7 +82,7 @@ export async function executeNode(node: NodeDef, ctx: ExecContext): Promise<Omit
 export const HEAD_ROWS = 200;
 const HEAD_BYTES = 256 * 1024;
 
-/** Drops a leftover table of the same name (a failed cleanup), as the first statement of a script. */
+/** Drops a leftover table of that name (a cleanup that failed). */
 function dropFirst(table: string): string {
   return `DROP TABLE IF EXISTS main.${sqlIdent(table)};\n`;
 }

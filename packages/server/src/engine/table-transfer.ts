@@ -5,6 +5,7 @@ import { cancelledError, sqlIdent, type LockedConnection } from './duckdb-runtim
 import { materializedPage, type ColumnInfo } from './json-values';
 import type { ValueType } from './package-types';
 import { DUCKDB_TYPES } from './typed-values';
+import { createFromValues, PARAMETER_VALUES } from './values-table';
 
 /** Receives a result of another database; must consume it before returning. */
 export type TableSink = (result: DuckDBResult, signal: AbortSignal) => Promise<void>;
@@ -21,9 +22,6 @@ export interface SentTable {
   rows: number;
   columns: ColumnInfo[];
 }
-
-/** Up to this many values a received table is created from bound parameters instead of the appender. */
-const PARAMETER_VALUES = 1000;
 
 /** Up to this many rows a table is sent materialized: one round trip instead of a stream's several. */
 const MATERIALIZE_ROWS = 20_000;
@@ -100,13 +98,9 @@ export async function receiveTable(
     const values: DuckDBValue[] = [];
     for (let i = 0; i < result.chunkCount; i++) for (const row of result.getChunk(i).getRows()) values.push(...row);
     const valueTypes = values.map((_, k) => types[k % types.length]);
-    const tuple = (r: number) => `(${columns.map((c, k) => `$${r * columns.length + k + 1}::${c.type}`).join(', ')})`;
-    const tuples = Array.from({ length: result.rowCount }, (_, r) => tuple(r)).join(', ');
-    await conn.runBound(
-      `CREATE TABLE ${sqlIdent(table)} AS SELECT * FROM (VALUES ${tuples}) AS v(${columns.map((c) => sqlIdent(c.name)).join(', ')})`,
-      (stmt) => stmt.bind(values, valueTypes),
-      { signal },
-    );
+    await createFromValues(conn, table, columns, result.rowCount, (stmt) => stmt.bind(values, valueTypes), {
+      signal,
+    });
     return { rows: result.rowCount, columns, head };
   }
   await conn.script(
