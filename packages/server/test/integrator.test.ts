@@ -75,30 +75,33 @@ describe('calls', () => {
     ]);
   });
 
-  it('writes one log line per call, with its request id, caller, node and outcome', async () => {
+  it('logs the call at info with its request id: session and package lines, and one line with the outcome', async () => {
     const res = await call(GREETING, { inputs: { names: [{ name: 'logged caller' }] } });
     expect(res.statusCode).toBe(200);
     const { requestId } = res.json();
     const file = path.join(t.dataDir, 'logs', 'flowport.log');
-    // Lines are written in batches at least every half second.
-    const lines = await waitFor("the call's log line", async () => {
+    // Lines are written in batches at least every half second; the call's last line is its outcome.
+    const lines = await waitFor("the call's log lines", async () => {
       const found = readFileSync(file, 'utf8')
         .split('\n')
         .filter((l) => l.includes(requestId))
-        .map((l) => JSON.parse(l));
-      return found.length ? found : undefined;
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      return found.some((l) => l.msg === 'integrator call ended') ? found : undefined;
     });
-    expect(lines).toEqual([
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['session opened', 'package opened', 'session closed', 'integrator call ended']),
+    );
+    const session = lines[0].session;
+    expect(session).toMatch(/^ian:/);
+    for (const line of lines) expect(line).toMatchObject({ level: 30, requestId, session });
+    expect(lines.filter((l) => l.msg === 'integrator call ended')).toEqual([
       expect.objectContaining({
-        level: 30,
-        msg: 'integrator call ended',
-        requestId,
         user: 'ian',
         kind: 'integrator',
         path: 'demo/hello.pkg.yaml',
         node: 'greeting',
         outcome: 'done',
-        session: expect.stringMatching(/^ian:/),
+        ms: expect.any(Number),
       }),
     ]);
   });

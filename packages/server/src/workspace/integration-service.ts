@@ -132,7 +132,8 @@ export class IntegrationService {
       slot?.release();
       throw err;
     }
-    // One line per call at info (when it ends, with everything an administrator looks for); the rest at debug.
+    // The call's own line at info when it ends, with everything an administrator looks for (its session's
+    // open and close are logged at info by the workspace, with the same request id).
     const { log } = this.d;
     const fields = { requestId: req.requestId, session: session.name };
     if (log.isLevelEnabled('debug'))

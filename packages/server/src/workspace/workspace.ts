@@ -76,39 +76,34 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       return core.version;
     },
   });
-  // Names outlive their sessions by one event, so the close is logged with the name. Integrator and
-  // batch sessions are logged at debug: their call's one line says everything.
-  const sessionNames = new Map<string, { name: string; level: 'info' | 'debug' }>();
+  // Names (and an Integrator call's request id) outlive their sessions by one event, so the close is
+  // logged with them. SPEC 3: session and package open/close at info, every line naming its session.
+  const sessionNames = new Map<string, { session: string; requestId?: string }>();
   core.on((e) => {
     switch (e.type) {
       case 'session-opened': {
         const sess = core.getSession(e.sessionId);
-        const level = sess?.kind === 'integrator' || sess?.kind === 'batch' ? 'debug' : 'info';
-        if (sess) sessionNames.set(sess.id, { name: sess.name, level });
-        log[level](
+        if (sess) sessionNames.set(sess.id, { session: sess.name, requestId: sess.requestId });
+        log.info(
           { session: sess?.name, host: sess?.host, kind: sess?.kind, requestId: sess?.requestId },
           'session opened',
         );
         break;
       }
-      case 'session-closed': {
-        const known = sessionNames.get(e.sessionId);
-        log[known?.level ?? 'info'](
-          { session: known?.name ?? e.sessionId, reason: e.reason, by: e.by },
+      case 'session-closed':
+        log.info(
+          { ...(sessionNames.get(e.sessionId) ?? { session: e.sessionId }), reason: e.reason, by: e.by },
           'session closed',
         );
         sessionNames.delete(e.sessionId);
         break;
-      }
       case 'package-opened':
       case 'package-closed': {
         const inst = e.type === 'package-opened' ? core.getInstance(e.instanceId) : undefined;
         const known = e.sessionId ? sessionNames.get(e.sessionId) : undefined;
-        const session = known?.name;
-        const level = known?.level ?? 'info';
         if (e.type === 'package-opened')
-          log[level]({ session, package: inst?.name, path: inst?.path, version: inst?.version }, 'package opened');
-        else log[level]({ session, instance: e.instanceId, reason: e.reason }, 'package closed');
+          log.info({ ...known, package: inst?.name, path: inst?.path, version: inst?.version }, 'package opened');
+        else log.info({ ...known, instance: e.instanceId, reason: e.reason }, 'package closed');
         break;
       }
     }
