@@ -16,7 +16,11 @@ export interface OpenPackagesState {
 
 export type OpenPackagesAction =
   | { type: 'opened'; dto: PackageDto }
-  | { type: 'updated'; dto: PackageDto }
+  /**
+   * A package as the server answered it, and the events that arrived while the answer was on its way:
+   * the answer may predate them, so they are applied again on top of it.
+   */
+  | { type: 'updated'; dto: PackageDto; replay?: SessionEvent[] }
   | { type: 'event'; event: SessionEvent }
   | { type: 'closed'; id: string }
   | { type: 'local-edits'; id: string; pending: boolean }
@@ -97,8 +101,13 @@ export function openPackagesReducer(state: OpenPackagesState, action: OpenPackag
       const order = state.order.includes(id) ? state.order : [...state.order, id];
       return { order, byId, active: id };
     }
-    case 'updated':
-      return update(state, action.dto.id, (p) => ({ ...p, dto: action.dto }));
+    case 'updated': {
+      const dto = (action.replay ?? []).reduce(
+        (d, e) => (e.type === 'package' ? (e.package.id === d.id ? e.package : d) : applyPackageEvent(d, e)),
+        action.dto,
+      );
+      return update(state, action.dto.id, (p) => ({ ...p, dto }));
+    }
     case 'local-edits':
       return update(state, action.id, (p) =>
         p.localEdits === action.pending ? p : { ...p, localEdits: action.pending },

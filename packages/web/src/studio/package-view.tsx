@@ -28,11 +28,13 @@ interface PackageViewProps {
   unsaved: boolean;
   folders: StorageFolders;
   onDto: (dto: PackageDto) => void;
+  /** Fetches the package again (events arriving meanwhile are not lost). */
+  onRefetch: () => Promise<void>;
   onPending: (pending: boolean) => void;
   onClose: () => void;
 }
 
-export function PackageView({ sid, dto, unsaved, folders, onDto, onPending, onClose }: PackageViewProps) {
+export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPending, onClose }: PackageViewProps) {
   const t = useT();
   const { message, modal } = App.useApp();
   const pid = dto.id;
@@ -82,7 +84,7 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onPending, onCl
     else if (!selected && dto.nodes.length > 0) setSelected(dto.nodes[dto.nodes.length - 1].id);
     try {
       await studioApi.run(sid, pid, { node, variables: runVariables(dto.variables, values) });
-      onDto(await studioApi.getPackage(sid, pid));
+      await onRefetch();
     } catch (e) {
       fail(e);
     }

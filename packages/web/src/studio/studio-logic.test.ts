@@ -49,6 +49,20 @@ describe('open packages', () => {
     expect(s).toEqual({ order: [], byId: {}, active: null });
   });
 
+  it('keeps the events that arrived while a fetched package was on its way', () => {
+    let s = open(pkg('p1'));
+    const started = { type: 'node-started', packageId: 'p1', node: 'b', at: '2026-01-01T00:00:01Z' } as const;
+    s = openPackagesReducer(s, { type: 'event', event: started });
+    // The server built its answer before node b started: applied alone, it would show b as not run.
+    const stale = { ...pkg('p1'), running: true };
+    s = openPackagesReducer(s, { type: 'updated', dto: stale, replay: [started] });
+    expect(s.byId.p1.dto.nodes.find((n) => n.id === 'b')?.state).toBe('running');
+    // Replaying what the answer already contains changes nothing.
+    const finished = { type: 'node-finished', packageId: 'p1', node: 'b', rows: 3, durationMs: 5 } as const;
+    s = openPackagesReducer(s, { type: 'updated', dto: stale, replay: [started, finished] });
+    expect(s.byId.p1.dto.nodes.find((n) => n.id === 'b')).toMatchObject({ state: 'done', rows: 3 });
+  });
+
   it('follows a run through its events', () => {
     let s = open(pkg('p1'), pkg('p2'));
     const ev = (event: Parameters<typeof openPackagesReducer>[1] & { type: 'event' }) => openPackagesReducer(s, event);

@@ -59,20 +59,39 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
   const stateRef = useRef(state);
   stateRef.current = state;
 
-  const refetch = useCallback(
+  // Events that arrive while a package is being fetched are kept and applied again on top of the answer,
+  // which the server may have built before them (a node that started meanwhile stays "running").
+  const inFlight = useRef(new Map<string, Set<SessionEvent[]>>());
+  const fetchPackage = useCallback(
     async (pid: string) => {
+      const arrived: SessionEvent[] = [];
+      const waiting = inFlight.current.get(pid) ?? new Set<SessionEvent[]>();
+      inFlight.current.set(pid, waiting.add(arrived));
       try {
-        dispatch({ type: 'updated', dto: await studioApi.getPackage(sid, pid) });
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 'PACKAGE_NOT_FOUND') dispatch({ type: 'closed', id: pid });
+        dispatch({ type: 'updated', dto: await studioApi.getPackage(sid, pid), replay: arrived });
+      } finally {
+        waiting.delete(arrived);
       }
     },
     [sid],
   );
 
+  const refetch = useCallback(
+    async (pid: string) => {
+      try {
+        await fetchPackage(pid);
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'PACKAGE_NOT_FOUND') dispatch({ type: 'closed', id: pid });
+      }
+    },
+    [fetchPackage],
+  );
+
   useEffect(
     () =>
       subscribe((event: SessionEvent) => {
+        const about = event.type === 'package' ? event.package.id : 'packageId' in event ? event.packageId : null;
+        if (about) inFlight.current.get(about)?.forEach((arrived) => arrived.push(event));
         dispatch({ type: 'event', event });
         switch (event.type) {
           case 'hello':
@@ -261,6 +280,7 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
                     unsaved={hasUnsavedChanges(p)}
                     folders={folders}
                     onDto={onDto}
+                    onRefetch={() => fetchPackage(id)}
                     onPending={(pending) => dispatch({ type: 'local-edits', id, pending })}
                     onClose={() => requestClose(id)}
                   />
