@@ -4,7 +4,6 @@ import {
   type DuckDBConnection,
   type DuckDBMaterializedResult,
   type DuckDBPreparedStatement,
-  type DuckDBResultReader,
 } from '@duckdb/node-api';
 import path from 'node:path';
 import { DomainError } from '../core/domain-error';
@@ -61,15 +60,7 @@ export class LockedConnection {
     params: Record<string, BoundValue> = {},
     opts: QueryOptions = {},
   ): Promise<DuckDBMaterializedResult> {
-    return this.guard(opts, async () => {
-      const stmt = await this.raw.prepare(sql);
-      try {
-        bindParameters(stmt, params);
-        return await stmt.run();
-      } finally {
-        stmt.destroySync();
-      }
-    });
+    return this.runBound(sql, (stmt) => bindParameters(stmt, params), opts);
   }
 
   /**
@@ -91,23 +82,6 @@ export class LockedConnection {
       try {
         bind(stmt);
         return await stmt.run();
-      } finally {
-        stmt.destroySync();
-      }
-    });
-  }
-
-  /** Like run, and reads every row. */
-  async read(
-    sql: string,
-    params: Record<string, BoundValue> = {},
-    opts: QueryOptions = {},
-  ): Promise<DuckDBResultReader> {
-    return this.guard(opts, async () => {
-      const stmt = await this.raw.prepare(sql);
-      try {
-        bindParameters(stmt, params);
-        return await stmt.runAndReadAll();
       } finally {
         stmt.destroySync();
       }

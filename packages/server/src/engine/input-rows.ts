@@ -1,6 +1,7 @@
 // Fills an input node's table from rows a request provides, validated against the declared columns.
 import { DuckDBDateValue, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { DomainError } from '../core/domain-error';
+import type { ColumnInfo } from './json-values';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import type { ValueType } from './package-types';
 import { bindValue } from './sql-parameters';
@@ -46,6 +47,11 @@ export function validateRows(node: string, columns: Record<string, ValueType>, r
   });
 }
 
+/** The declared columns with their DuckDB types, as a result describes them. */
+export function declaredColumns(columns: Record<string, ValueType>): ColumnInfo[] {
+  return Object.entries(columns).map(([name, type]) => ({ name, type: DUCKDB_TYPES[type] }));
+}
+
 function columnList(columns: Record<string, ValueType>): string {
   return Object.entries(columns)
     .map(([name, type]) => `${sqlIdent(name)} ${DUCKDB_TYPES[type]}`)
@@ -63,12 +69,11 @@ export async function createInputTable(
   const names = Object.keys(columns);
   const types = Object.values(columns);
   if (rows.length && rows.length * names.length <= PARAMETER_VALUES) {
-    const described = names.map((name, c) => ({ name, type: DUCKDB_TYPES[types[c]] }));
     const bind = (stmt: DuckDBPreparedStatement) =>
       rows.forEach((row, r) =>
         row.forEach((value, c) => bindValue(stmt, r * names.length + c + 1, { type: types[c], value })),
       );
-    await createFromValues(conn, table, described, rows.length, bind, opts);
+    await createFromValues(conn, table, declaredColumns(columns), rows.length, bind, opts);
     return;
   }
   await conn.script(`CREATE TABLE ${sqlIdent(table)} (${columnList(columns)})`, opts);

@@ -3,7 +3,6 @@ import {
   DuckDBTypeId,
   type DuckDBMaterializedResult,
   JsonDuckDBValueConverter,
-  type DuckDBResultReader,
   type DuckDBType,
   type DuckDBValue,
   type DuckDBValueConverter,
@@ -55,21 +54,6 @@ export const jsonSafeConverter: DuckDBValueConverter<Json> = (value: DuckDBValue
 export interface ColumnInfo {
   name: string;
   type: string;
-}
-
-export function readerColumns(reader: DuckDBResultReader): ColumnInfo[] {
-  const names = reader.deduplicatedColumnNames();
-  return reader.columnTypes().map((t, i) => ({ name: names[i], type: t.toString() }));
-}
-
-export function readerRows(reader: DuckDBResultReader): Record<string, unknown>[] {
-  const names = reader.deduplicatedColumnNames();
-  const rows = reader.convertRows(jsonSafeConverter);
-  return rows.map((row) => {
-    const obj: Record<string, unknown> = {};
-    names.forEach((n, i) => (obj[n] = row[i]));
-    return obj;
-  });
 }
 
 /** Columns and rows of a materialized result, read without another round trip to DuckDB. */

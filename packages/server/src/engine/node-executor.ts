@@ -6,7 +6,7 @@ import type { FileStorage } from '../storage/file-storage';
 import { tempNameFor } from '../storage/atomic-write';
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, sqlString, type DuckDbDatabase, type LockedConnection, type QueryOptions } from './duckdb-runtime';
-import { createInputTable } from './input-rows';
+import { createInputTable, declaredColumns } from './input-rows';
 import { materializedPage } from './json-values';
 import type { NodeResult } from './node-job';
 import type {
@@ -17,11 +17,10 @@ import type {
   InputNodeDef,
   NodeDef,
   SqlNodeDef,
-  ValueType,
 } from './package-types';
 import type { BoundValue } from './sql-parameters';
 import { receiveTable, sendTable, type Received, type TableSink, type WantedColumns } from './table-transfer';
-import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
+import type { CheckedValue } from './typed-values';
 
 /** Rows handed in by a request, or a table a calling package streams in on demand. */
 export type InputSource =
@@ -101,10 +100,11 @@ async function createReplacing<T>(conn: LockedConnection, table: string, create:
   }
 }
 
-function textBytes(rows: Record<string, unknown>[]): number {
+/** The rows to keep in memory beside the table, unless their text is too large to keep. */
+function keptHead(rows: Record<string, unknown>[]): Record<string, unknown>[] | undefined {
   let n = 0;
   for (const row of rows) for (const v of Object.values(row)) n += typeof v === 'string' ? v.length : 8;
-  return n;
+  return n <= HEAD_BYTES ? rows : undefined;
 }
 
 /** The row count a CREATE TABLE … AS statement answers. */
@@ -128,7 +128,7 @@ async function describeTable(
   const page = materializedPage(
     await conn.script(`${before}SELECT * FROM main.${sqlIdent(table)}${small ? '' : ' LIMIT 0'}`, opts),
   );
-  const head = small && textBytes(page.rows) <= HEAD_BYTES ? page.rows : undefined;
+  const head = small ? keptHead(page.rows) : undefined;
   return { table, rows, columns: page.columns, head };
 }
 
@@ -178,10 +178,6 @@ async function runInput(node: InputNodeDef, ctx: ExecContext) {
     );
     return { table: ctx.table, rows, columns: declaredColumns(node.columns) };
   }, ctx.signal);
-}
-
-function declaredColumns(columns: Record<string, ValueType>) {
-  return Object.entries(columns).map(([name, type]) => ({ name, type: DUCKDB_TYPES[type] }));
 }
 
 /** `$name` or `$1` anywhere (strings included): such SQL is always prepared, its parameters bound. */
@@ -244,7 +240,7 @@ async function runCall(node: CallNodeDef, ctx: ExecContext) {
     }, signal),
   );
   const got = received!;
-  if (got.head && textBytes(got.head) <= HEAD_BYTES) return { table: ctx.table, ...got };
+  if (got.head && keptHead(got.head)) return { table: ctx.table, ...got };
   return ctx.db.withConnection((conn) => describeTable(conn, ctx.table, got.rows, { signal: ctx.signal }), ctx.signal);
 }
 
