@@ -16,7 +16,7 @@ function flushNow(d: Destination): void {
   try {
     d.flushSync();
   } catch {
-    // Not open yet: nothing was written to it.
+    // Closed already, or a destination that cannot be written now: a later flush or exit retries.
   }
 }
 
@@ -28,17 +28,19 @@ export interface ServerLogger {
 
 export function createLogger(logDir: string, level: string, toStdout: boolean): ServerLogger {
   // A write per line costs a system call each; under load (every Integrator call logs) batching them
-  // is most of the difference, and the timer keeps `tail -f` within half a second.
+  // is most of the difference, and the timer keeps `tail -f` within half a second. The batches are
+  // written synchronously: an asynchronous write still in flight when the log is flushed at close or
+  // exit would land after the lines flushed behind it, or be lost when the process ends.
   const destinations = [
-    pino.destination({ dest: path.join(logDir, 'flowport.log'), mkdir: true, minLength: BATCH_BYTES, sync: false }),
+    pino.destination({ dest: path.join(logDir, 'flowport.log'), mkdir: true, minLength: BATCH_BYTES, sync: true }),
   ];
-  if (toStdout) destinations.push(pino.destination({ dest: 1, minLength: BATCH_BYTES, sync: false }));
+  if (toStdout) destinations.push(pino.destination({ dest: 1, minLength: BATCH_BYTES, sync: true }));
   for (const d of destinations) live.add(d);
   if (!exitHook) {
     exitHook = true;
     process.on('exit', () => live.forEach(flushNow));
   }
-  // Asynchronous here: a synchronous flush while a batch is being written could put lines out of order.
+  // flush() writes what is buffered without the fsync that flushSync() adds (kept for close and exit).
   const timer = setInterval(() => destinations.forEach((d) => d.flush()), FLUSH_MS);
   timer.unref();
   const logger = pino(
