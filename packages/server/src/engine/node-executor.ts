@@ -19,8 +19,17 @@ import type {
   SqlNodeDef,
 } from './package-types';
 import type { BoundValue } from './sql-parameters';
-import { receiveTable, sendTable, type Received, type TableSink, type WantedColumns } from './table-transfer';
-import type { CheckedValue } from './typed-values';
+import { relationOf, valuesRelation, type LiteralColumn } from './sql-literals';
+import {
+  isRows,
+  receiveTable,
+  sendTable,
+  type Received,
+  type RowsTable,
+  type TableSink,
+  type WantedColumns,
+} from './table-transfer';
+import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
 /** Rows handed in by a request, or a table a calling package streams in on demand. */
 export type InputSource =
@@ -132,6 +141,20 @@ async function describeTable(
   return { table, rows, columns: page.columns, head };
 }
 
+/** Columns, rows and (when small) the rows themselves from the first HEAD_ROWS + 1 rows of the table. */
+async function describeFromFirstRows(
+  conn: LockedConnection,
+  table: string,
+  first: DuckDBMaterializedResult,
+  opts: QueryOptions,
+): Promise<Omit<NodeResult, 'durationMs'>> {
+  const page = materializedPage(first);
+  if (page.rows.length <= HEAD_ROWS)
+    return { table, rows: page.rows.length, columns: page.columns, head: keptHead(page.rows) };
+  const count = await conn.script(`SELECT count(*) FROM main.${sqlIdent(table)}`, opts);
+  return { table, rows: Number(count.getChunk(0).getRows()[0][0]), columns: page.columns };
+}
+
 const READERS: Record<FileFormat, string> = { csv: 'read_csv_auto', json: 'read_json_auto', parquet: 'read_parquet' };
 
 async function runImport(node: ImportNodeDef, ctx: ExecContext) {
@@ -155,9 +178,35 @@ async function runImport(node: ImportNodeDef, ctx: ExecContext) {
   }, ctx.signal);
 }
 
+/** A result kept as literal rows with no table, when it is small enough; `head` defaults to the rows. */
+function inlineResult(
+  table: string,
+  columns: LiteralColumn[],
+  rows: CheckedValue[][],
+): Omit<NodeResult, 'durationMs'> | undefined {
+  const values = valuesRelation(columns, rows);
+  if (values === undefined) return undefined;
+  const head = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]])));
+  return {
+    table,
+    rows: rows.length,
+    columns: columns.map((c) => ({ name: c.name, type: DUCKDB_TYPES[c.type] })),
+    head,
+    values,
+  };
+}
+
+/** The result a received small table becomes: its literal rows, no table. */
+function receivedInline(table: string, data: RowsTable): Omit<NodeResult, 'durationMs'> {
+  return { table, rows: data.rows, columns: data.columns, head: data.head, values: data.values };
+}
+
 async function runInput(node: InputNodeDef, ctx: ExecContext) {
   const source = ctx.inputSource ?? { kind: 'rows', rows: [] };
   if (source.kind === 'rows') {
+    const declared = Object.entries(node.columns).map(([name, type]) => ({ name, type }));
+    const inline = inlineResult(ctx.table, declared, source.rows);
+    if (inline) return inline;
     // The count and columns are known already: no round trip to describe the table.
     return ctx.db.withConnection(async (conn) => {
       await createReplacing(conn, ctx.table, () =>
@@ -167,17 +216,22 @@ async function runInput(node: InputNodeDef, ctx: ExecContext) {
     }, ctx.signal);
   }
   // The calling package sends the declared columns already cast: they go straight into the table.
-  return ctx.db.withConnection(async (conn) => {
-    let rows = 0;
-    await source.send(
-      async (result, signal) => {
-        rows = (await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, result, signal))).rows;
-      },
-      ctx.signal,
-      { node: node.id, columns: node.columns },
-    );
-    return { table: ctx.table, rows, columns: declaredColumns(node.columns) };
-  }, ctx.signal);
+  let received: Omit<NodeResult, 'durationMs'> | undefined;
+  await source.send(
+    async (data, signal) => {
+      if (isRows(data)) {
+        received = receivedInline(ctx.table, data);
+        return;
+      }
+      await ctx.db.withConnection(async (conn) => {
+        const got = await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, data, signal));
+        received = { table: ctx.table, rows: got.rows, columns: declaredColumns(node.columns) };
+      }, signal);
+    },
+    ctx.signal,
+    { node: node.id, columns: node.columns },
+  );
+  return received ?? { table: ctx.table, rows: 0, columns: declaredColumns(node.columns) };
 }
 
 /** `$name` or `$1` anywhere (strings included): such SQL is always prepared, its parameters bound. */
@@ -189,24 +243,28 @@ async function runSql(node: SqlNodeDef, ctx: ExecContext) {
     const table = `main.${sqlIdent(ctx.table)}`;
     // Inputs are visible by their ids through connection-local views over the result tables.
     const views = node.inputs
-      .map(
-        (id) =>
-          `CREATE OR REPLACE TEMP VIEW ${sqlIdent(id)} AS SELECT * FROM main.${sqlIdent(ctx.upstream(id).table)};\n`,
-      )
+      .map((id) => `CREATE OR REPLACE TEMP VIEW ${sqlIdent(id)} AS SELECT * FROM ${relationOf(ctx.upstream(id))};\n`)
       .join('');
     const dropViews = node.inputs.map((id) => `DROP VIEW IF EXISTS temp.main.${sqlIdent(id)};\n`).join('');
     // Package SQL is prepared the first time: that proves it one statement (and binds variables).
     // Once proven, SQL without parameters shares one round trip with the views it reads.
-    const proven = ctx.singleStatements.has(node.sql);
-    const create = proven
-      ? () => conn.script(`${views}CREATE TABLE ${table} AS ${node.sql}`, opts)
-      : async () => {
-          if (views) await conn.script(views, { signal: ctx.signal });
-          return conn.run(`CREATE TABLE ${table} AS ${node.sql}`, ctx.variables, opts);
-        };
     try {
-      const created = await createReplacing(conn, ctx.table, create);
-      if (!proven && !PARAMETER.test(node.sql)) ctx.singleStatements.add(node.sql);
+      if (ctx.singleStatements.has(node.sql)) {
+        // Views, the table, the views' removal and its first rows: one round trip. The line break
+        // ends a trailing `--` comment of the package SQL before the engine's next statement.
+        const first = await createReplacing(conn, ctx.table, () =>
+          conn.script(
+            `${views}CREATE TABLE ${table} AS ${node.sql}\n;\n${dropViews}SELECT * FROM ${table} LIMIT ${HEAD_ROWS + 1}`,
+            opts,
+          ),
+        );
+        return await describeFromFirstRows(conn, ctx.table, first, { signal: ctx.signal });
+      }
+      const created = await createReplacing(conn, ctx.table, async () => {
+        if (views) await conn.script(views, { signal: ctx.signal });
+        return conn.run(`CREATE TABLE ${table} AS ${node.sql}`, ctx.variables, opts);
+      });
+      if (!PARAMETER.test(node.sql)) ctx.singleStatements.add(node.sql);
       return await describeTable(conn, ctx.table, createdRows(created), { signal: ctx.signal }, dropViews);
     } catch (err) {
       if (dropViews) await conn.script(dropViews).catch(() => undefined);
@@ -228,17 +286,22 @@ async function runCall(node: CallNodeDef, ctx: ExecContext) {
     inputs[calleeInput] = {
       kind: 'table',
       fingerprint: ctx.sourceKey(ours),
-      send: (sink, signal, want) =>
-        ctx.db.withConnection((conn) => sendTable(conn, source, sink, signal, want), signal),
+      send: (sink, signal, want) => sendTable(ctx.db, source, sink, signal, want),
     };
   }
   // No connection is held while the callee computes: one is taken only to receive its rows.
   let received: Received | undefined;
-  await callee.callNode(node.node, inputs, ctx.signal, ctx.progress, (result, signal) =>
-    ctx.db.withConnection(async (conn) => {
-      received = await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, result, signal, HEAD_ROWS));
-    }, signal),
-  );
+  let inline: Omit<NodeResult, 'durationMs'> | undefined;
+  await callee.callNode(node.node, inputs, ctx.signal, ctx.progress, async (data, signal) => {
+    if (isRows(data)) {
+      inline = receivedInline(ctx.table, data);
+      return;
+    }
+    await ctx.db.withConnection(async (conn) => {
+      received = await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, data, signal, HEAD_ROWS));
+    }, signal);
+  });
+  if (inline) return inline;
   const got = received!;
   if (got.head && keptHead(got.head)) return { table: ctx.table, ...got };
   return ctx.db.withConnection((conn) => describeTable(conn, ctx.table, got.rows, { signal: ctx.signal }), ctx.signal);
@@ -263,7 +326,7 @@ async function runExport(node: ExportNodeDef, ctx: ExecContext) {
     await ctx.db.withConnection(async (conn) => {
       const opts = { signal: ctx.signal, onProgress: ctx.progress };
       await conn.run(
-        `COPY (SELECT * FROM ${sqlIdent(source.table)}) TO ${sqlString(temp)} (${COPY_OPTIONS[node.format]})`,
+        `COPY (SELECT * FROM ${relationOf(source)}) TO ${sqlString(temp)} (${COPY_OPTIONS[node.format]})`,
         {},
         opts,
       );
@@ -272,5 +335,5 @@ async function runExport(node: ExportNodeDef, ctx: ExecContext) {
   } finally {
     await fs.rm(temp, { force: true });
   }
-  return { table: source.table, rows: source.rows, columns: source.columns, head: source.head };
+  return { table: source.table, rows: source.rows, columns: source.columns, head: source.head, values: source.values };
 }

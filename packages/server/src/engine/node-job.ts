@@ -6,12 +6,17 @@ import type { ColumnInfo } from './json-values';
 const STOP_WAIT_MS = 2000;
 
 export interface NodeResult {
-  /** The DuckDB table holding the rows (for an export: the exported input's table). */
+  /** The DuckDB table holding the rows (for an export: the exported input's table); absent if `values` is set. */
   table: string;
   rows: number;
   columns: ColumnInfo[];
   /** Every row as JSON, kept for a small result so reading it needs no round trip to DuckDB. */
   head?: Record<string, unknown>[];
+  /**
+   * For a small input or received result: its rows as a literal VALUES relation, and no table.
+   * Creating a table costs DuckDB more than the whole query that reads it; `head` is then set too.
+   */
+  values?: string;
   durationMs: number;
 }
 

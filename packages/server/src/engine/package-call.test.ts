@@ -144,3 +144,53 @@ nodes:
   });
   expect(small.rows?.[0].maybe).toBeNull();
 });
+
+it('passes small tables of plain types between packages from memory, with the values DuckDB would pass', async () => {
+  const tables = (prefix: string) => `(SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__r_${prefix}%')`;
+  const lib = fx.runtime(`name: Plain
+nodes:
+  - { id: rows, kind: input, columns: { id: integer, v: number, s: string, d: date } }
+  - id: same
+    kind: sql
+    access: public
+    inputs: [rows]
+    sql: SELECT *, ${tables('rows')} AS lib_tables FROM rows ORDER BY id
+`);
+  const app = wire(
+    lib,
+    `name: Caller
+references:
+  - { alias: lib, path: lib/plain.pkg.yaml, version: "*" }
+variables:
+  n: { type: integer, default: 3 }
+nodes:
+  - id: src
+    kind: sql
+    sql: |
+      SELECT range AS id, range / 3 AS v, 'it''s ' || range AS s, DATE '2024-01-01' + range::INTEGER AS d
+      FROM range($n)
+  - { id: called, kind: call, package: lib, node: same, inputs: { rows: src } }
+  - id: result
+    kind: sql
+    inputs: [called]
+    sql: SELECT *, ${tables('called')} AS our_tables, typeof(v) AS tv, typeof(d) AS td FROM called ORDER BY id
+`,
+  );
+  const small = await app.run({ node: 'result', variables: { n: 3 } }); // kept in memory: sent as literal rows
+  const large = await app.run({ node: 'result', variables: { n: 300 } }); // not kept: sent through DuckDB
+  expect(small.columns).toEqual(large.columns);
+  const values = (rows: Record<string, unknown>[] | undefined) =>
+    rows?.slice(0, 3).map(({ lib_tables: _l, our_tables: _o, ...rest }) => rest);
+  expect(values(small.rows)).toEqual(values(large.rows));
+  expect(small.rows?.[1]).toEqual({
+    id: 1,
+    v: 1 / 3,
+    s: "it's 1",
+    d: '2024-01-02',
+    lib_tables: 0,
+    our_tables: 0,
+    tv: 'DOUBLE',
+    td: 'DATE',
+  });
+  expect(large.rows?.[0]).toMatchObject({ lib_tables: 1, our_tables: 1 });
+});

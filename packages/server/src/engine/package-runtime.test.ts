@@ -119,7 +119,7 @@ nodes:
     expect((await rt.rows('big', 998, 10)).rows.map((r) => r.n)).toEqual([998, 999]);
   });
 
-  it('stores small inputs (bound parameters) and large ones (appender) with the same types and values', async () => {
+  it('keeps small inputs as literal rows, long text as bound parameters and many rows through the appender, with the same types and values', async () => {
     const rt = fx.runtime(`name: typed
 nodes:
   - id: rows
@@ -134,15 +134,34 @@ nodes:
       b: i % 2 === 0,
       d: `2024-02-${String((i % 28) + 1).padStart(2, '0')}`,
     });
-    const small = Array.from({ length: 3 }, (_, i) => row(i)); // 15 values: parameters
+    const small = Array.from({ length: 3 }, (_, i) => row(i)); // 15 values: literal rows, no table
+    const long = small.map((r, i) => (i === 1 ? { ...r, s: `${'é'.repeat(300_000)}'\u0000'` } : r)); // text too long: parameters
     const large = Array.from({ length: 400 }, (_, i) => row(i)); // 2,000 values: the appender
     const a = await rt.run({ node: 'out', inputs: { rows: small } });
     const b = await rt.run({ node: 'out', inputs: { rows: large } });
+    const c = await rt.run({ node: 'out', inputs: { rows: long } });
     expect(a.columns).toEqual(b.columns);
+    expect(c.columns).toEqual(b.columns);
     expect(b.total).toBe(400);
     const expected = (i: number) => ({ ...row(i), tk: 'BIGINT', td: 'DATE' });
     expect(a.rows).toEqual(small.map((_, i) => expected(i)));
     expect(b.rows).toEqual(large.map((_, i) => expected(i)));
+    expect(c.rows).toEqual(long.map((r) => ({ ...r, tk: 'BIGINT', td: 'DATE' })));
+  });
+
+  it('makes no table for a small or empty input, and one for a large input', async () => {
+    const rt = fx.runtime(`name: tables
+nodes:
+  - { id: rows, kind: input, columns: { k: integer } }
+  - id: out
+    kind: sql
+    inputs: [rows]
+    sql: SELECT count(*) AS n, (SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__r_rows%') AS tables FROM rows
+`);
+    const rows = (n: number) => Array.from({ length: n }, (_, k) => ({ k }));
+    expect((await rt.run({ node: 'out', inputs: { rows: rows(5) } })).rows).toEqual([{ n: 5, tables: 0 }]);
+    expect((await rt.run({ node: 'out', inputs: { rows: [] } })).rows).toEqual([{ n: 0, tables: 0 }]);
+    expect((await rt.run({ node: 'out', inputs: { rows: rows(1500) } })).rows).toEqual([{ n: 1500, tables: 1 }]);
   });
 
   it('shows a SQL node only its declared inputs, whatever ran before on the same connection', async () => {

@@ -138,8 +138,7 @@ export class PackageRuntime implements CallTarget {
       const { results } = await this.execute([node], bindVariables(this.def), inputs, signal, {
         onProgress: onFraction && ((p) => onFraction(p.percent / 100)),
       });
-      const db = await this.db();
-      await db.withConnection((conn) => sendTable(conn, results.get(node)!, sink, signal), signal);
+      await sendTable(await this.db(), results.get(node)!, sink, signal);
     } finally {
       this.activeRuns--;
       await this.prune();

@@ -1,14 +1,33 @@
-// Moves a table between two package instances' databases as DuckDB data chunks, in memory (no files to leak).
+// Moves a table between two package instances: small plain ones as literal rows from memory, others as DuckDB data chunks.
 import { DuckDBMaterializedResult, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
 import { DomainError } from '../core/domain-error';
-import { cancelledError, sqlIdent, type LockedConnection } from './duckdb-runtime';
+import { cancelledError, sqlIdent, type DuckDbDatabase, type LockedConnection } from './duckdb-runtime';
 import { materializedPage, type ColumnInfo } from './json-values';
 import type { ValueType } from './package-types';
-import { DUCKDB_TYPES } from './typed-values';
+import { relationOf, valuesRelation, valueTypeOf, type LiteralColumn } from './sql-literals';
+import { checkValue, DUCKDB_TYPES, type CheckedValue } from './typed-values';
 import { createFromValues, PARAMETER_VALUES } from './values-table';
 
-/** Receives a result of another database; must consume it before returning. */
-export type TableSink = (result: DuckDBResult, signal: AbortSignal) => Promise<void>;
+/**
+ * A small table sent from the rows its sender keeps in memory: no round trip on either side. The
+ * receiver keeps it as literal rows, as its sender made them from checked values.
+ */
+export interface RowsTable {
+  kind: 'rows';
+  columns: ColumnInfo[];
+  rows: number;
+  /** The rows as JSON objects, the receiver's in-memory copy. */
+  head: Record<string, unknown>[];
+  /** The rows as a literal VALUES relation. */
+  values: string;
+}
+
+export function isRows(data: DuckDBResult | RowsTable): data is RowsTable {
+  return (data as RowsTable).kind === 'rows';
+}
+
+/** Receives a result of another database, or rows sent from memory; must consume it before returning. */
+export type TableSink = (data: DuckDBResult | RowsTable, signal: AbortSignal) => Promise<void>;
 
 /** The columns an input node of the receiving package declares: sent cast to their types, the others left out. */
 export interface WantedColumns {
@@ -21,6 +40,10 @@ export interface SentTable {
   table: string;
   rows: number;
   columns: ColumnInfo[];
+  /** The rows as JSON, when the table is small enough to be kept in memory. */
+  head?: Record<string, unknown>[];
+  /** The rows as a literal relation, when there is no table. */
+  values?: string;
 }
 
 /** Up to this many rows a table is sent materialized: one round trip instead of a stream's several. */
@@ -28,7 +51,7 @@ const MATERIALIZE_ROWS = 20_000;
 
 /** The SELECT that sends `source`, projected and cast to what the receiver declares. */
 function selectFor(source: SentTable, want?: WantedColumns): string {
-  if (!want) return `SELECT * FROM ${sqlIdent(source.table)}`;
+  if (!want) return `SELECT * FROM ${relationOf(source)}`;
   const present = source.columns.map((c) => c.name);
   const missing = Object.keys(want.columns).filter((c) => !present.includes(c));
   if (missing.length) {
@@ -41,26 +64,71 @@ function selectFor(source: SentTable, want?: WantedColumns): string {
   const list = Object.entries(want.columns)
     .map(([name, type]) => `CAST(${sqlIdent(name)} AS ${DUCKDB_TYPES[type]}) AS ${sqlIdent(name)}`)
     .join(', ');
-  return `SELECT ${list} FROM ${sqlIdent(source.table)}`;
+  return `SELECT ${list} FROM ${relationOf(source)}`;
 }
 
-/** Sends `source` of this connection's database into the sink. */
+/**
+ * The rows of `source` kept in memory, projected to what the receiver declares, when every column
+ * has exactly the declared type (or, undeclared, a package value type) and every value checks.
+ */
+export function rowsToSend(source: SentTable, want?: WantedColumns): RowsTable | undefined {
+  if (!source.head) return undefined;
+  const have = new Map(source.columns.map((c) => [c.name, c.type]));
+  const wanted: [string, ValueType | undefined][] = want
+    ? Object.entries(want.columns)
+    : source.columns.map((c) => [c.name, undefined]);
+  const columns: LiteralColumn[] = [];
+  for (const [name, declared] of wanted) {
+    const duckdbType = have.get(name);
+    const type = declared ?? (duckdbType ? valueTypeOf(duckdbType) : undefined);
+    if (!type || duckdbType !== DUCKDB_TYPES[type]) return undefined;
+    columns.push({ name, type });
+  }
+  const rows: CheckedValue[][] = [];
+  for (const row of source.head) {
+    const values: CheckedValue[] = [];
+    for (const c of columns) {
+      const checked = checkValue(c.type, row[c.name]);
+      if ('error' in checked) return undefined;
+      values.push(checked.value);
+    }
+    rows.push(values);
+  }
+  const values = valuesRelation(columns, rows);
+  if (values === undefined) return undefined;
+  const head = want
+    ? source.head.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name]])))
+    : source.head;
+  return {
+    kind: 'rows',
+    columns: columns.map((c) => ({ name: c.name, type: DUCKDB_TYPES[c.type] })),
+    rows: rows.length,
+    head,
+    values,
+  };
+}
+
+/** Sends `source` of this database into the sink: from memory when it can, else as DuckDB chunks. */
 export async function sendTable(
-  conn: LockedConnection,
+  db: DuckDbDatabase,
   source: SentTable,
   sink: TableSink,
   signal: AbortSignal,
   want?: WantedColumns,
 ): Promise<void> {
   if (signal.aborted) throw cancelledError();
+  const rows = rowsToSend(source, want);
+  if (rows) return sink(rows, signal);
   const sql = selectFor(source, want);
-  if (source.rows <= MATERIALIZE_ROWS) return sink(await conn.script(sql, { signal }), signal);
-  const stmt = await conn.raw.prepare(sql);
-  try {
-    await sink(await stmt.stream(), signal);
-  } finally {
-    stmt.destroySync();
-  }
+  await db.withConnection(async (conn) => {
+    if (source.rows <= MATERIALIZE_ROWS) return sink(await conn.script(sql, { signal }), signal);
+    const stmt = await conn.raw.prepare(sql);
+    try {
+      await sink(await stmt.stream(), signal);
+    } finally {
+      stmt.destroySync();
+    }
+  }, signal);
 }
 
 export interface Received {
