@@ -49,7 +49,24 @@ export function cancelledError(what = 'The execution'): DomainError {
 
 /** A connection lent by the pool; DuckDB work of one node runs on one. */
 export class LockedConnection {
+  /** Engine SQL to run before anything else on this connection (the views a SQL node left behind). */
+  private cleanup = '';
+
   constructor(readonly raw: DuckDBConnection) {}
+
+  /**
+   * Runs `sql` (engine SQL) before the next statement on this connection, in the same round trip
+   * when that is a script. Nothing but this connection can see what it cleans up.
+   */
+  later(sql: string): void {
+    this.cleanup += sql;
+  }
+
+  private takeCleanup(): string {
+    const sql = this.cleanup;
+    this.cleanup = '';
+    return sql;
+  }
 
   /**
    * Runs one statement with named parameters bound (only those the statement uses). The signal
@@ -68,7 +85,13 @@ export class LockedConnection {
    * statements it holds, no parameters; answers the last statement's result, fully materialized.
    */
   async script(sql: string, opts: QueryOptions = {}): Promise<DuckDBMaterializedResult> {
-    return this.guard(opts, () => this.raw.run(sql));
+    const cleanup = this.takeCleanup();
+    try {
+      return await this.guard(opts, () => this.raw.run(cleanup + sql));
+    } catch (err) {
+      this.cleanup = cleanup + this.cleanup; // idempotent: it may not have run before the failure
+      throw err;
+    }
   }
 
   /** Prepares one statement, lets `bind` set its parameters, runs it. */
@@ -77,6 +100,7 @@ export class LockedConnection {
     bind: (stmt: DuckDBPreparedStatement) => void,
     opts: QueryOptions = {},
   ): Promise<DuckDBMaterializedResult> {
+    if (this.cleanup) await this.script('');
     return this.guard(opts, async () => {
       const stmt = await this.raw.prepare(sql);
       try {

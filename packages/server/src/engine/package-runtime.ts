@@ -8,6 +8,7 @@ import type { FileStorage } from '../storage/file-storage';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
 import { materializedPage } from './json-values';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
+import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
 import { NodeJob, type NodeResult } from './node-job';
 import { checkGraph } from './package-graph';
@@ -48,7 +49,7 @@ export class PackageRuntime implements CallTarget {
   readonly issues: PackageIssue[];
   private dbPromise?: Promise<DuckDbDatabase>;
   private readonly results = new ResultStore();
-  private readonly singleStatements = new Set<string>();
+  private readonly sqlMemory = sqlMemory();
   private activeRuns = 0;
   private exportSerial = 0;
   private closed = false;
@@ -300,7 +301,7 @@ export class PackageRuntime implements CallTarget {
           sourceKey: (dep) => stepTables.get(dep)!,
           variables: step.node.kind === 'sql' ? variables : {},
           inputSource: step.source,
-          singleStatements: this.singleStatements,
+          sqlMemory: this.sqlMemory,
           resolveCallee: async () => step.callee!,
         });
         return { ...r, durationMs: Date.now() - started };

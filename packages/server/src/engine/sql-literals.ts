@@ -1,7 +1,7 @@
 // Typed SQL literals for values the engine has already checked: small results are kept as literal rows, not tables.
 import { sqlIdent } from './duckdb-runtime';
 import type { ValueType } from './package-types';
-import { DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
+import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
 
 /** Up to this many values (rows × columns) a small result is kept as literal rows, with no table. */
 export const INLINE_VALUES = 1000;
@@ -68,6 +68,21 @@ export function valuesRelation(columns: LiteralColumn[], rows: CheckedValue[][])
     tuples.push(tuple);
   }
   return `(VALUES ${tuples.join(',\n')}) AS v(${columns.map((c) => sqlIdent(c.name)).join(', ')})`;
+}
+
+/** JSON rows as checked values in column order, or undefined when a value does not check against its column. */
+export function checkedRows(columns: LiteralColumn[], rows: Record<string, unknown>[]): CheckedValue[][] | undefined {
+  const out: CheckedValue[][] = [];
+  for (const row of rows) {
+    const values: CheckedValue[] = [];
+    for (const c of columns) {
+      const checked = checkValue(c.type, row[c.name]);
+      if ('error' in checked) return undefined;
+      values.push(checked.value);
+    }
+    out.push(values);
+  }
+  return out;
 }
 
 /** What SQL selects a result from: its table, or the literal rows of a result that has none. */

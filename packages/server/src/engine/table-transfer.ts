@@ -4,8 +4,8 @@ import { DomainError } from '../core/domain-error';
 import { cancelledError, sqlIdent, type DuckDbDatabase, type LockedConnection } from './duckdb-runtime';
 import { materializedPage, type ColumnInfo } from './json-values';
 import type { ValueType } from './package-types';
-import { relationOf, valuesRelation, valueTypeOf, type LiteralColumn } from './sql-literals';
-import { checkValue, DUCKDB_TYPES, type CheckedValue } from './typed-values';
+import { checkedRows, relationOf, valuesRelation, valueTypeOf, type LiteralColumn } from './sql-literals';
+import { DUCKDB_TYPES } from './typed-values';
 import { createFromValues, PARAMETER_VALUES } from './values-table';
 
 /**
@@ -84,16 +84,8 @@ export function rowsToSend(source: SentTable, want?: WantedColumns): RowsTable |
     if (!type || duckdbType !== DUCKDB_TYPES[type]) return undefined;
     columns.push({ name, type });
   }
-  const rows: CheckedValue[][] = [];
-  for (const row of source.head) {
-    const values: CheckedValue[] = [];
-    for (const c of columns) {
-      const checked = checkValue(c.type, row[c.name]);
-      if ('error' in checked) return undefined;
-      values.push(checked.value);
-    }
-    rows.push(values);
-  }
+  const rows = checkedRows(columns, source.head);
+  if (!rows) return undefined;
   const values = valuesRelation(columns, rows);
   if (values === undefined) return undefined;
   const head = want

@@ -1,0 +1,115 @@
+// Runs a SQL node: its inputs as views, its result as a table, or as literal rows when it stays small.
+import type { DuckDBMaterializedResult } from '@duckdb/node-api';
+import { DomainError } from '../core/domain-error';
+import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
+import { materializedPage } from './json-values';
+import type { ExecContext } from './node-executor';
+import type { SqlNodeDef } from './package-types';
+import {
+  createdRows,
+  createReplacing,
+  describeFromFirstRows,
+  describeTable,
+  HEAD_ROWS,
+  inlinePage,
+  type Described,
+} from './result-tables';
+import { relationOf } from './sql-literals';
+
+/** What an instance has learnt about its SQL texts, so later runs take fewer round trips. */
+export interface SqlMemory {
+  /** Prepared once as one statement without parameters: shares round trips with the engine's SQL. */
+  proven: Set<string>;
+  /** Its last result was small and kept as literal rows: run as a plain query (no table) first. */
+  small: Set<string>;
+  /** Cannot be read as a subquery (a trailing semicolon, say): always made into a table. */
+  unwrappable: Set<string>;
+}
+
+export function sqlMemory(): SqlMemory {
+  return { proven: new Set(), small: new Set(), unwrappable: new Set() };
+}
+
+/** `$name` or `$1` anywhere (strings included): such SQL is always prepared, its parameters bound. */
+const PARAMETER = /\$[A-Za-z0-9_]/;
+
+export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Described> {
+  return ctx.db.withConnection(async (conn) => {
+    // Inputs are visible by their ids through connection-local views; they are dropped before the
+    // next statement on this connection, in its round trip, so no other node ever sees them.
+    const views = node.inputs
+      .map((id) => `CREATE OR REPLACE TEMP VIEW ${sqlIdent(id)} AS SELECT * FROM ${relationOf(ctx.upstream(id))};\n`)
+      .join('');
+    const memory = ctx.sqlMemory;
+    try {
+      if (memory.small.has(node.sql) && !memory.unwrappable.has(node.sql)) {
+        const inline = await queryInline(conn, node, ctx, views);
+        if (inline) return inline;
+        memory.small.delete(node.sql);
+      }
+      const made = await makeTable(conn, node, ctx, views);
+      if (made.head && inlinePage(made.table, { columns: made.columns, rows: made.head })) memory.small.add(node.sql);
+      return made;
+    } finally {
+      conn.later(node.inputs.map((id) => `DROP VIEW IF EXISTS temp.main.${sqlIdent(id)};\n`).join(''));
+    }
+  }, ctx.signal);
+}
+
+/**
+ * Runs the SQL as a plain query for at most HEAD_ROWS + 1 rows; the whole result, when that is
+ * all of it and it can be kept as literal rows. A table costs DuckDB more than a small query.
+ */
+async function queryInline(
+  conn: LockedConnection,
+  node: SqlNodeDef,
+  ctx: ExecContext,
+  views: string,
+): Promise<Described | undefined> {
+  const opts: QueryOptions = { signal: ctx.signal, onProgress: ctx.progress };
+  // A single table subquery with LIMIT keeps the query's row order (DuckDB's order preservation).
+  const query = `SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
+  let result: DuckDBMaterializedResult;
+  try {
+    if (PARAMETER.test(node.sql)) {
+      if (views) await conn.script(views, { signal: ctx.signal });
+      result = await conn.run(query, ctx.variables, opts);
+    } else {
+      result = await conn.script(`${views}${query}`, opts);
+    }
+  } catch (err) {
+    if (ctx.signal.aborted || err instanceof DomainError) throw err;
+    // The table path reports a real error; a parser error comes from the wrapping itself.
+    if (err instanceof Error && /^Parser Error/i.test(err.message)) ctx.sqlMemory.unwrappable.add(node.sql);
+    return undefined;
+  }
+  return inlinePage(ctx.table, materializedPage(result));
+}
+
+/** Creates the result table. Package SQL is prepared the first time: that proves it one statement. */
+async function makeTable(
+  conn: LockedConnection,
+  node: SqlNodeDef,
+  ctx: ExecContext,
+  views: string,
+): Promise<Described> {
+  const opts: QueryOptions = { signal: ctx.signal, onProgress: ctx.progress };
+  const table = `main.${sqlIdent(ctx.table)}`;
+  if (ctx.sqlMemory.proven.has(node.sql)) {
+    // Views, the table and its first rows: one round trip. The line break ends a trailing `--`
+    // comment of the package SQL before the engine's next statement.
+    const first = await createReplacing(conn, ctx.table, () =>
+      conn.script(
+        `${views}CREATE TABLE ${table} AS ${node.sql}\n;\nSELECT * FROM ${table} LIMIT ${HEAD_ROWS + 1}`,
+        opts,
+      ),
+    );
+    return describeFromFirstRows(conn, ctx.table, first, { signal: ctx.signal });
+  }
+  const created = await createReplacing(conn, ctx.table, async () => {
+    if (views) await conn.script(views, { signal: ctx.signal });
+    return conn.run(`CREATE TABLE ${table} AS ${node.sql}`, ctx.variables, opts);
+  });
+  if (!PARAMETER.test(node.sql)) ctx.sqlMemory.proven.add(node.sql);
+  return describeTable(conn, ctx.table, createdRows(created), { signal: ctx.signal });
+}
