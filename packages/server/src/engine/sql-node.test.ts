@@ -83,11 +83,19 @@ describe('SQL node results', () => {
 
   it('binds variables on every run, small results included', async () => {
     const rt = fx.runtime(
-      withSql('SELECT a * $factor AS b FROM rows ORDER BY a', '  factor: { type: integer, default: 2 }'),
+      withSql(
+        'SELECT a * $factor AS b, $label AS label, typeof($label) AS tl FROM rows ORDER BY a',
+        '  factor: { type: integer, default: 2 }\n  label: { type: string, default: x }',
+      ),
     );
-    for (const factor of [2, 3, 5]) {
-      const out = await rt.run({ node: 'out', inputs: { rows: rows(2) }, variables: { factor } });
-      expect(out.rows).toEqual([{ b: 0 }, { b: factor }]);
+    const labels = ['plain', `it's "quoted" \\ -- not a comment`, "'); DROP TABLE x; --", 'nul \u0000 inside'];
+    for (const [i, factor] of [2, 3, 5, 7].entries()) {
+      const label = labels[i];
+      const out = await rt.run({ node: 'out', inputs: { rows: rows(2) }, variables: { factor, label } });
+      expect(out.rows).toEqual([
+        { b: 0, label, tl: 'VARCHAR' },
+        { b: factor, label, tl: 'VARCHAR' },
+      ]);
     }
     expect(await tables(rt)).toBe(1);
   });

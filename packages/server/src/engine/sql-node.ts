@@ -14,7 +14,8 @@ import {
   inlinePage,
   type Described,
 } from './result-tables';
-import { relationOf } from './sql-literals';
+import { relationOf, sqlLiteral } from './sql-literals';
+import { bindParameters } from './sql-parameters';
 
 /** What an instance has learnt about its SQL texts, so later runs take fewer round trips. */
 export interface SqlMemory {
@@ -24,10 +25,30 @@ export interface SqlMemory {
   small: Set<string>;
   /** Cannot be read as a subquery (a trailing semicolon, say): always made into a table. */
   unwrappable: Set<string>;
+  /** The variables SQL with parameters names, as DuckDB reported them when it prepared it. */
+  parameters: Map<string, string[]>;
 }
 
 export function sqlMemory(): SqlMemory {
-  return { proven: new Set(), small: new Set(), unwrappable: new Set() };
+  return { proven: new Set(), small: new Set(), unwrappable: new Set(), parameters: new Map() };
+}
+
+/** The name SQL nodes' queries are prepared under on their connection (one at a time). */
+const PREPARED = '__flowport_query';
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `EXECUTE` of the prepared query with the variables as typed literals (checked values of their
+ * declared types), or undefined when a name cannot be written as a named argument.
+ */
+function executeWith(names: string[], variables: ExecContext['variables']): string | undefined {
+  const args: string[] = [];
+  for (const name of names) {
+    const v = Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined;
+    if (!v || !PLAIN_NAME.test(name)) return undefined;
+    args.push(`${name} := ${sqlLiteral(v.type, v.value)}`);
+  }
+  return `EXECUTE ${PREPARED}(${args.join(', ')})`;
 }
 
 /** `$name` or `$1` anywhere (strings included): such SQL is always prepared, its parameters bound. */
@@ -70,12 +91,21 @@ async function queryInline(
   // A single table subquery with LIMIT keeps the query's row order (DuckDB's order preservation).
   const query = `SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
   let result: DuckDBMaterializedResult;
+  const names = ctx.sqlMemory.parameters.get(node.sql);
+  const execute = names && executeWith(names, ctx.variables);
   try {
-    if (PARAMETER.test(node.sql)) {
+    if (!PARAMETER.test(node.sql)) {
+      result = await conn.script(`${views}${query}`, opts);
+    } else if (execute) {
+      // Views, the query prepared in SQL and executed with its variables: one round trip.
+      try {
+        result = await conn.script(`${views}PREPARE ${PREPARED} AS ${query};\n${execute}`, opts);
+      } finally {
+        conn.later(`DEALLOCATE ${PREPARED};\n`);
+      }
+    } else {
       if (views) await conn.script(views, { signal: ctx.signal });
       result = await conn.run(query, ctx.variables, opts);
-    } else {
-      result = await conn.script(`${views}${query}`, opts);
     }
   } catch (err) {
     if (ctx.signal.aborted || err instanceof DomainError) throw err;
@@ -108,7 +138,15 @@ async function makeTable(
   }
   const created = await createReplacing(conn, ctx.table, async () => {
     if (views) await conn.script(views, { signal: ctx.signal });
-    return conn.run(`CREATE TABLE ${table} AS ${node.sql}`, ctx.variables, opts);
+    return conn.runBound(
+      `CREATE TABLE ${table} AS ${node.sql}`,
+      (stmt) => {
+        bindParameters(stmt, ctx.variables);
+        const names = Array.from({ length: stmt.parameterCount }, (_, i) => stmt.parameterName(i + 1));
+        ctx.sqlMemory.parameters.set(node.sql, names);
+      },
+      opts,
+    );
   });
   if (!PARAMETER.test(node.sql)) ctx.sqlMemory.proven.add(node.sql);
   return describeTable(conn, ctx.table, createdRows(created), { signal: ctx.signal });
