@@ -1,6 +1,5 @@
 // Runs a SQL node: its inputs as views, its result as a table, or as literal rows when it stays small.
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
-import { DomainError } from '../core/domain-error';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import { materializedPage } from './json-values';
 import type { ExecContext } from './node-executor';
@@ -108,9 +107,11 @@ async function queryInline(
       result = await conn.run(query, ctx.variables, opts);
     }
   } catch (err) {
-    if (ctx.signal.aborted || err instanceof DomainError) throw err;
-    // The table path reports a real error; a parser error comes from the wrapping itself.
-    if (err instanceof Error && /^Parser Error/i.test(err.message)) ctx.sqlMemory.unwrappable.add(node.sql);
+    // The SQL parsed as one statement when it made a table, so a parser error here comes from the
+    // wrapping (a trailing semicolon): such SQL always makes a table. Any other error is the query's
+    // own, the one the table would have met too: reported at once rather than run twice.
+    if (ctx.signal.aborted || !(err instanceof Error) || !/^Parser Error/i.test(err.message)) throw err;
+    ctx.sqlMemory.unwrappable.add(node.sql);
     return undefined;
   }
   return inlinePage(ctx.table, materializedPage(result));
