@@ -1,4 +1,4 @@
-// Executes one node of each kind on the package's DuckDB database, producing its result table.
+// Executes one node of each kind on the package's DuckDB database: its result is a table, or literal rows when small.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DomainError } from '../core/domain-error';

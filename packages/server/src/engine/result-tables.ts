@@ -1,8 +1,7 @@
 // Result tables of a package instance: creating them, describing them, and small results kept as literal rows instead.
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
-import type { ColumnInfo } from './json-values';
-import { materializedPage } from './json-values';
+import { materializedPage, type ColumnInfo } from './json-values';
 import type { NodeResult } from './node-job';
 import { checkedRows, valuesRelation, valueTypeOf, type LiteralColumn } from './sql-literals';
 import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
@@ -78,7 +77,7 @@ export async function describeFromFirstRows(
   return { table, rows: Number(count.getChunk(0).getRows()[0][0]), columns: page.columns };
 }
 
-/** A result kept as literal rows with no table, when it is small enough; `head` defaults to the rows. */
+/** Checked rows (an input's) kept as literal rows with no table, when they are few enough; `head` holds them as JSON. */
 export function inlineResult(table: string, columns: LiteralColumn[], rows: CheckedValue[][]): Described | undefined {
   const values = valuesRelation(columns, rows);
   if (values === undefined) return undefined;

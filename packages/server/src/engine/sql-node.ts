@@ -24,7 +24,7 @@ export interface SqlMemory {
   small: Set<string>;
   /** Cannot be read as a subquery (a trailing semicolon, say): always made into a table. */
   unwrappable: Set<string>;
-  /** The variables SQL with parameters names, as DuckDB reported them when it prepared it. */
+  /** The variables that SQL with parameters names, as DuckDB reported them when it first prepared it. */
   parameters: Map<string, string[]>;
 }
 
