@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { remember, REMEMBERED_SQL } from './sql-node';
 import { engineFixture, type EngineFixture } from './test-fixtures';
 
 let fx: EngineFixture;
@@ -114,5 +115,17 @@ describe('SQL node results', () => {
     await expect(rt.run({ node: 'out', inputs: { rows: [{ a: 1, t: '9' }] } })).resolves.toMatchObject({
       rows: [{ x: 9 }],
     });
+  });
+
+  it('starts its memory of SQL texts over once it holds the most it keeps', () => {
+    const texts = new Set<string>();
+    for (let i = 0; i < REMEMBERED_SQL; i++) remember(texts, `SELECT ${i}`);
+    remember(texts, 'SELECT 0');
+    expect(texts.size).toBe(REMEMBERED_SQL);
+    remember(texts, 'SELECT new');
+    expect([...texts]).toEqual(['SELECT new']);
+    const names = new Map<string, string[]>();
+    for (let i = 0; i <= REMEMBERED_SQL; i++) remember(names, `SELECT $v${i}`, [`v${i}`]);
+    expect([...names]).toEqual([[`SELECT $v${REMEMBERED_SQL}`, [`v${REMEMBERED_SQL}`]]]);
   });
 });

@@ -32,6 +32,20 @@ export function sqlMemory(): SqlMemory {
   return { proven: new Set(), small: new Set(), unwrappable: new Set(), parameters: new Map() };
 }
 
+/**
+ * SQL texts remembered per kind. Everything here is learnt again on the next run, so when a
+ * Studio session has edited its way past this many texts the memory simply starts over.
+ */
+export const REMEMBERED_SQL = 1000;
+
+export function remember(memory: Set<string>, sql: string): void;
+export function remember<V>(memory: Map<string, V>, sql: string, value: V): void;
+export function remember<V>(memory: Set<string> | Map<string, V>, sql: string, value?: V): void {
+  if (memory.size >= REMEMBERED_SQL && !memory.has(sql)) memory.clear();
+  if (memory instanceof Map) memory.set(sql, value as V);
+  else memory.add(sql);
+}
+
 /** The name SQL nodes' queries are prepared under on their connection (one at a time). */
 const PREPARED = '__flowport_query';
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -68,7 +82,8 @@ export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Descri
         memory.small.delete(node.sql);
       }
       const made = await makeTable(conn, node, ctx, views);
-      if (made.head && inlinePage(made.table, { columns: made.columns, rows: made.head })) memory.small.add(node.sql);
+      if (made.head && inlinePage(made.table, { columns: made.columns, rows: made.head }))
+        remember(memory.small, node.sql);
       return made;
     } finally {
       conn.later(node.inputs.map((id) => `DROP VIEW IF EXISTS temp.main.${sqlIdent(id)};\n`).join(''));
@@ -111,7 +126,7 @@ async function queryInline(
     // wrapping (a trailing semicolon): such SQL always makes a table. Any other error is the query's
     // own, the one the table would have met too: reported at once rather than run twice.
     if (ctx.signal.aborted || !(err instanceof Error) || !/^Parser Error/i.test(err.message)) throw err;
-    ctx.sqlMemory.unwrappable.add(node.sql);
+    remember(ctx.sqlMemory.unwrappable, node.sql);
     return undefined;
   }
   return inlinePage(ctx.table, materializedPage(result));
@@ -144,11 +159,11 @@ async function makeTable(
       (stmt) => {
         bindParameters(stmt, ctx.variables);
         const names = Array.from({ length: stmt.parameterCount }, (_, i) => stmt.parameterName(i + 1));
-        ctx.sqlMemory.parameters.set(node.sql, names);
+        remember(ctx.sqlMemory.parameters, node.sql, names);
       },
       opts,
     );
   });
-  if (!PARAMETER.test(node.sql)) ctx.sqlMemory.proven.add(node.sql);
+  if (!PARAMETER.test(node.sql)) remember(ctx.sqlMemory.proven, node.sql);
   return describeTable(conn, ctx.table, createdRows(created), { signal: ctx.signal });
 }
