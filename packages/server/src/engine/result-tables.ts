@@ -44,20 +44,18 @@ export function createdRows(result: DuckDBMaterializedResult): number {
 }
 
 /**
- * Columns and (for a small result) the rows themselves, in one round trip with `before` (engine
- * SQL). The count comes from the statement that made the table: a LIMIT here would cost more than
- * reading a small table whole.
+ * Columns and (for a small result) the rows themselves, in one round trip. The count comes from
+ * the statement that made the table: a LIMIT here would cost more than reading a small table whole.
  */
 export async function describeTable(
   conn: LockedConnection,
   table: string,
   rows: number,
   opts: QueryOptions,
-  before = '',
 ): Promise<Described> {
   const small = rows <= HEAD_ROWS;
   const page = materializedPage(
-    await conn.script(`${before}SELECT * FROM main.${sqlIdent(table)}${small ? '' : ' LIMIT 0'}`, opts),
+    await conn.script(`SELECT * FROM main.${sqlIdent(table)}${small ? '' : ' LIMIT 0'}`, opts),
   );
   const head = small ? keptHead(page.rows) : undefined;
   return { table, rows, columns: page.columns, head };
