@@ -82,6 +82,19 @@ describe('SQL node results', () => {
     }
   });
 
+  it('runs SQL with its own WITH clause as literal rows, and SQL naming an input by schema as a table', async () => {
+    const own = fx.runtime(withSql('WITH doubled AS (SELECT a * 2 AS b FROM rows) SELECT max(b) AS s FROM doubled'));
+    for (let n = 1; n <= 3; n++)
+      expect((await own.run({ node: 'out', inputs: { rows: rows(n) } })).rows).toEqual([{ s: 2 * (n - 1) }]);
+    expect(await tables(own)).toBe(1);
+    // Inputs are views while a table is made and CTEs in the query that skips the table: a name only
+    // a view has (its schema) sends such SQL back to making a table, run after run.
+    const bySchema = fx.runtime(withSql('SELECT count(*) AS n FROM temp.main.rows'));
+    for (let n = 1; n <= 4; n++)
+      expect((await bySchema.run({ node: 'out', inputs: { rows: rows(n) } })).rows).toEqual([{ n }]);
+    expect(await tables(bySchema)).toBe(4);
+  });
+
   it('binds variables on every run, small results included', async () => {
     const rt = fx.runtime(
       withSql(

@@ -1,4 +1,4 @@
-// Runs a SQL node: its inputs as views, its result as a table, or as literal rows when it stays small.
+// Runs a SQL node: its result as a table (inputs as views), or as literal rows when it stays small (inputs as CTEs).
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import { materializedPage } from './json-values';
@@ -69,18 +69,18 @@ const PARAMETER = /\$[A-Za-z0-9_]/;
 
 export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Described> {
   return ctx.db.withConnection(async (conn) => {
+    const memory = ctx.sqlMemory;
+    if (memory.small.has(node.sql) && !memory.unwrappable.has(node.sql)) {
+      const inline = await queryInline(conn, node, ctx);
+      if (inline) return inline;
+      memory.small.delete(node.sql);
+    }
     // Inputs are visible by their ids through connection-local views; they are dropped before the
     // next statement on this connection, in its round trip, so no other node ever sees them.
     const views = node.inputs
       .map((id) => `CREATE OR REPLACE TEMP VIEW ${sqlIdent(id)} AS SELECT * FROM ${relationOf(ctx.upstream(id))};\n`)
       .join('');
-    const memory = ctx.sqlMemory;
     try {
-      if (memory.small.has(node.sql) && !memory.unwrappable.has(node.sql)) {
-        const inline = await queryInline(conn, node, ctx, views);
-        if (inline) return inline;
-        memory.small.delete(node.sql);
-      }
       const made = await makeTable(conn, node, ctx, views);
       if (made.head && inlinePage(made.table, { columns: made.columns, rows: made.head }))
         remember(memory.small, node.sql);
@@ -92,40 +92,50 @@ export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Descri
 }
 
 /**
+ * The node's inputs by their ids as common table expressions of its query. Unlike views they cost
+ * DuckDB no catalog change (creating and dropping a view is about as dear as a small query), and
+ * NOT MATERIALIZED keeps each one a plain reference to its table, as a view is.
+ */
+function inputsAsCtes(node: SqlNodeDef, ctx: ExecContext): string {
+  if (!node.inputs.length) return '';
+  const ctes = node.inputs.map(
+    (id) => `${sqlIdent(id)} AS NOT MATERIALIZED (SELECT * FROM ${relationOf(ctx.upstream(id))})`,
+  );
+  return `WITH ${ctes.join(',\n')}\n`;
+}
+
+/**
  * Runs the SQL as a plain query for at most HEAD_ROWS + 1 rows; the whole result, when that is
  * all of it and it can be kept as literal rows. A table costs DuckDB more than a small query.
  */
-async function queryInline(
-  conn: LockedConnection,
-  node: SqlNodeDef,
-  ctx: ExecContext,
-  views: string,
-): Promise<Described | undefined> {
+async function queryInline(conn: LockedConnection, node: SqlNodeDef, ctx: ExecContext): Promise<Described | undefined> {
   const opts: QueryOptions = { signal: ctx.signal, onProgress: ctx.progress };
   // A single table subquery with LIMIT keeps the query's row order (DuckDB's order preservation).
-  const query = `SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
+  const query = `${inputsAsCtes(node, ctx)}SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
   let result: DuckDBMaterializedResult;
   const names = ctx.sqlMemory.parameters.get(node.sql);
   const execute = names && executeWith(names, ctx.variables);
   try {
     if (!PARAMETER.test(node.sql)) {
-      result = await conn.script(`${views}${query}`, opts);
+      result = await conn.script(query, opts);
     } else if (execute) {
-      // Views, the query prepared in SQL and executed with its variables: one round trip.
+      // The query prepared in SQL and executed with its variables: one round trip.
       try {
-        result = await conn.script(`${views}PREPARE ${PREPARED} AS ${query};\n${execute}`, opts);
+        result = await conn.script(`PREPARE ${PREPARED} AS ${query};\n${execute}`, opts);
       } finally {
         conn.later(`DEALLOCATE ${PREPARED};\n`);
       }
     } else {
-      if (views) await conn.script(views, { signal: ctx.signal });
       result = await conn.run(query, ctx.variables, opts);
     }
   } catch (err) {
-    // The SQL parsed as one statement when it made a table, so a parser error here comes from the
-    // wrapping (a trailing semicolon): such SQL always makes a table. Any other error is the query's
-    // own, the one the table would have met too: reported at once rather than run twice.
-    if (ctx.signal.aborted || !(err instanceof Error) || !/^Parser Error/i.test(err.message)) throw err;
+    // The SQL ran as one statement when it made a table, so a parser error here comes from the
+    // wrapping (a trailing semicolon), and a catalog or binder error may come from reading the inputs
+    // as CTEs rather than views (SQL that names `temp.main.<input>`, say): such SQL always makes a
+    // table, which meets the query's own errors if it has any. Other errors are the query's own, the
+    // ones the table would meet too: reported at once rather than run twice.
+    if (ctx.signal.aborted || !(err instanceof Error) || !/^(Parser|Catalog|Binder) Error/i.test(err.message))
+      throw err;
     remember(ctx.sqlMemory.unwrappable, node.sql);
     return undefined;
   }
