@@ -48,6 +48,9 @@ export interface BuildOptions {
   hostNames?: HostNames;
 }
 
+/** How often a running server looks for parameters another process stored. */
+const PARAMETER_CHECK_MS = 1000;
+
 export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const paths = dataPaths(config.dataDir);
@@ -74,6 +77,17 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   params.onChange((next) => {
     if (!config.logLevel) logger.level = next.logLevel;
   });
+  // `flowport params set` writes the database from another process: looked for every second and
+  // applied as an update through the API is (the command records its audit entry itself).
+  const parameterCheck = setInterval(() => {
+    try {
+      const changed = params.refresh();
+      if (changed) logger.info({ changed }, 'server parameters changed outside the server, applied');
+    } catch (err) {
+      logger.warn({ err }, 'looking for server parameters changed outside the server failed');
+    }
+  }, PARAMETER_CHECK_MS);
+  parameterCheck.unref();
 
   const workspace = await createWorkspace({
     paths,
@@ -133,6 +147,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {
+    clearInterval(parameterCheck);
     db.close();
     log.flush();
   });

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeTestApp } from './helpers/test-app';
+import { snapshot, waitFor } from './helpers/integration-helpers';
+import { login, makeTestApp } from './helpers/test-app';
 
 const BIN = path.resolve(__dirname, '../bin/flowport.mjs');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowport-cli-'));
@@ -61,4 +62,25 @@ describe('flowport command', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('packagePoolSize');
   });
+
+  it(
+    'changes the parameters of a server running on the data directory, without a restart',
+    { timeout: 60_000 },
+    async () => {
+      const t = await makeTestApp({}, {}, dataDir);
+      try {
+        const admin = await login(t.app);
+        expect(flowport('params', 'set', 'packagePoolSize=2', 'integratorTimeoutSeconds=7').code).toBe(0);
+        const pool = await waitFor('the running server to apply the new pool size', async () => {
+          const snap = await snapshot(t.app, admin);
+          return snap.pool.max === 2 && snap.pool;
+        });
+        expect(pool.max).toBe(2);
+        const res = await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers });
+        expect(res.json()).toMatchObject({ packagePoolSize: 2, integratorTimeoutSeconds: 7 });
+      } finally {
+        await t.app.close();
+      }
+    },
+  );
 });

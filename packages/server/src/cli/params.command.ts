@@ -10,7 +10,7 @@ import { DATA_DIR_OPTION, parse, UsageError } from './args';
 export const PARAMS_HELP = `Usage: flowport params get [KEY] [--data-dir DIR]
        flowport params set KEY=VALUE [KEY=VALUE ...] [--data-dir DIR]
 
-Parameters (a running server picks up a change at its next start):
+Parameters (a server running on the same data directory applies a change within a second):
 ${PARAMETER_DEFS.map((d) => `  ${d.key.padEnd(30)} default ${String(d.default).padEnd(10)} ${d.help}`).join('\n')}
 `;
 

@@ -6,9 +6,16 @@ import type { Db } from './database';
 export class ParameterStore {
   private cache: ServerParameters;
   private listeners = new Set<(next: ServerParameters, prev: ServerParameters) => void>();
+  /** SQLite's count of commits by other connections, as of the last read. */
+  private dataVersion: number;
 
   constructor(private readonly db: Db) {
     this.cache = this.read();
+    this.dataVersion = this.otherCommits();
+  }
+
+  private otherCommits(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   private read(): ServerParameters {
@@ -41,16 +48,36 @@ export class ParameterStore {
       for (const [k, v] of Object.entries(value)) stmt.run(k, JSON.stringify(v), now);
     })();
     this.cache = { ...prev, ...value };
-    const changed: Partial<ServerParameters> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (prev[k as keyof ServerParameters] !== v) (changed as Record<string, unknown>)[k] = v;
-    }
+    const changed = changes(prev, this.cache);
     for (const l of this.listeners) l(this.cache, prev);
     return { next: this.get(), changed };
+  }
+
+  /**
+   * Takes in values another process stored (`flowport params set` while the server runs): the
+   * listeners hear of them as of an update here. Returns what changed, or null. Cheap when nothing
+   * was committed elsewhere: one pragma, no read.
+   */
+  refresh(): Partial<ServerParameters> | null {
+    const version = this.otherCommits();
+    if (version === this.dataVersion) return null;
+    this.dataVersion = version;
+    const prev = this.cache;
+    const changed = changes(prev, this.read());
+    if (Object.keys(changed).length === 0) return null;
+    this.cache = { ...prev, ...changed };
+    for (const l of this.listeners) l(this.cache, prev);
+    return changed;
   }
 
   onChange(listener: (next: ServerParameters, prev: ServerParameters) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+function changes(prev: ServerParameters, next: Partial<ServerParameters>): Partial<ServerParameters> {
+  const changed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(next)) if (prev[k as keyof ServerParameters] !== v) changed[k] = v;
+  return changed as Partial<ServerParameters>;
 }
