@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './core/clock';
 import { dataPaths, prepareDataDir } from './data-dir';
 import { AuditLog } from './db/audit-log';
 import { openDatabase } from './db/database';
+import { OtherCommits } from './db/other-commits';
 import { ParameterStore } from './db/parameter-store';
 import { adminRoutes } from './http/admin.routes';
 import { auditRoutes } from './http/audit.routes';
@@ -48,8 +49,8 @@ export interface BuildOptions {
   hostNames?: HostNames;
 }
 
-/** How often a running server looks for parameters another process stored. */
-const PARAMETER_CHECK_MS = 1000;
+/** How often a running server looks for changes another process stored (parameters, users). */
+const OTHER_COMMITS_CHECK_MS = 1000;
 
 export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
@@ -77,17 +78,22 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   params.onChange((next) => {
     if (!config.logLevel) logger.level = next.logLevel;
   });
-  // `flowport params set` writes the database from another process: looked for every second and
-  // applied as an update through the API is (the command records its audit entry itself).
-  const parameterCheck = setInterval(() => {
+  // The flowport command (`params set`, `users block`...) writes the database from another process:
+  // looked for every second and applied as the same change through the API is (the command records
+  // its audit entry itself).
+  const otherCommits = new OtherCommits(db);
+  const otherCommitsCheck = setInterval(() => {
     try {
+      if (!otherCommits.changed()) return;
       const changed = params.refresh();
       if (changed) logger.info({ changed }, 'server parameters changed outside the server, applied');
+      const ended = auth.syncUsers();
+      if (ended.length) logger.info({ users: ended }, 'logins ended: users blocked or removed outside the server');
     } catch (err) {
-      logger.warn({ err }, 'looking for server parameters changed outside the server failed');
+      logger.warn({ err }, 'applying changes made outside the server failed');
     }
-  }, PARAMETER_CHECK_MS);
-  parameterCheck.unref();
+  }, OTHER_COMMITS_CHECK_MS);
+  otherCommitsCheck.unref();
 
   const workspace = await createWorkspace({
     paths,
@@ -147,7 +153,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {
-    clearInterval(parameterCheck);
+    clearInterval(otherCommitsCheck);
     db.close();
     log.flush();
   });

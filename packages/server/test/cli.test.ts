@@ -64,7 +64,7 @@ describe('flowport command', () => {
   });
 
   it(
-    'changes the parameters of a server running on the data directory, without a restart',
+    'changes the parameters and users of a server running on the data directory, without a restart',
     { timeout: 60_000 },
     async () => {
       const t = await makeTestApp({}, {}, dataDir);
@@ -78,6 +78,15 @@ describe('flowport command', () => {
         expect(pool.max).toBe(2);
         const res = await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers });
         expect(res.json()).toMatchObject({ packagePoolSize: 2, integratorTimeoutSeconds: 7 });
+
+        // A user blocked with the command loses the logins it has on the running server.
+        expect(flowport('users', 'add', 'dave', '--roles', 'view', '--password-env', 'NEW_PW').code).toBe(0);
+        const dave = await login(t.app, 'dave', 'cli-password-1');
+        const me = () => t.app.inject({ url: '/api/auth/me', headers: dave.headers });
+        expect((await me()).statusCode).toBe(200);
+        expect(flowport('users', 'block', 'dave').code).toBe(0);
+        await waitFor('the running server to end the blocked login', async () => (await me()).statusCode === 401);
+        expect((await me()).json().error.code).toBe('UNAUTHENTICATED');
       } finally {
         await t.app.close();
       }

@@ -58,6 +58,22 @@ export class AuthService {
     return { user: user.name, roles: user.roles };
   }
 
+  /**
+   * Brings the logins in line with the stored users, when another process (`flowport users`) may
+   * have changed them: logins of a user blocked, removed or left without a role end, others take
+   * the stored roles. Returns the users whose logins ended.
+   */
+  syncUsers(): string[] {
+    const ended: string[] = [];
+    for (const name of this.sessions.users()) {
+      const user = this.users.find(name);
+      const roles = user && !user.blocked && user.roles.length ? user.roles : null;
+      if (!roles) ended.push(name);
+      this.sessions.updateUser(name, roles);
+    }
+    return ended;
+  }
+
   async login(username: unknown, password: unknown, client: string) {
     const who = await this.verify(username, password, client);
     return this.sessions.create(who.user, who.roles);

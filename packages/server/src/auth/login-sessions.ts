@@ -53,6 +53,11 @@ export class LoginSessions {
     this.byToken.delete(token);
   }
 
+  /** The users with at least one login. */
+  users(): string[] {
+    return [...new Set(Array.from(this.byToken.values(), (s) => s.user))];
+  }
+
   /** Ends every login of a user (blocked, removed) or updates their roles. */
   updateUser(user: string, roles: Role[] | null): void {
     for (const [t, s] of this.byToken) {

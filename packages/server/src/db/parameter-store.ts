@@ -6,16 +6,9 @@ import type { Db } from './database';
 export class ParameterStore {
   private cache: ServerParameters;
   private listeners = new Set<(next: ServerParameters, prev: ServerParameters) => void>();
-  /** SQLite's count of commits by other connections, as of the last read. */
-  private dataVersion: number;
 
   constructor(private readonly db: Db) {
     this.cache = this.read();
-    this.dataVersion = this.otherCommits();
-  }
-
-  private otherCommits(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   private read(): ServerParameters {
@@ -55,13 +48,9 @@ export class ParameterStore {
 
   /**
    * Takes in values another process stored (`flowport params set` while the server runs): the
-   * listeners hear of them as of an update here. Returns what changed, or null. Cheap when nothing
-   * was committed elsewhere: one pragma, no read.
+   * listeners hear of them as of an update here. Returns what changed, or null.
    */
   refresh(): Partial<ServerParameters> | null {
-    const version = this.otherCommits();
-    if (version === this.dataVersion) return null;
-    this.dataVersion = version;
     const prev = this.cache;
     const changed = changes(prev, this.read());
     if (Object.keys(changed).length === 0) return null;
