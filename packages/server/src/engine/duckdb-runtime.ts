@@ -29,6 +29,8 @@ export interface QueryOptions {
 
 const POLL_MS = 100;
 const REINTERRUPT_MS = 10;
+/** Statements a connection keeps prepared (the least recently run go first). */
+const PREPARED_PER_CONNECTION = 64;
 
 /** A SQL string literal; used only for file paths already confined by FileStorage (COPY cannot take parameters). */
 export function sqlString(text: string): string {
@@ -51,6 +53,10 @@ export function cancelledError(what = 'The execution'): DomainError {
 export class LockedConnection {
   /** Engine SQL to run before anything else on this connection (the views a SQL node left behind). */
   private cleanup = '';
+  /** Prepared statements by their text, the most recently run last. */
+  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
+  /** The kept statement running now, if any (the connection runs one thing at a time). */
+  private running: DuckDBPreparedStatement | undefined;
 
   constructor(readonly raw: DuckDBConnection) {}
 
@@ -110,6 +116,66 @@ export class LockedConnection {
         stmt.destroySync();
       }
     });
+  }
+
+  /**
+   * Runs one statement, prepared the first time this connection sees its text and kept prepared:
+   * planning a small query costs DuckDB more than running it. `bind` sets the parameters each run.
+   * A kept statement that no longer binds (a table it read went away) is prepared afresh, once.
+   */
+  async runPrepared(
+    sql: string,
+    bind: (stmt: DuckDBPreparedStatement) => void,
+    opts: QueryOptions = {},
+  ): Promise<DuckDBMaterializedResult> {
+    if (this.cleanup) await this.script('');
+    return this.guard(opts, async () => {
+      const kept = this.prepared.get(sql);
+      if (kept) {
+        this.prepared.delete(sql);
+        this.prepared.set(sql, kept);
+        try {
+          return await this.runKept(kept, bind);
+        } catch (err) {
+          if (opts.signal?.aborted || !(err instanceof Error) || !/^(Catalog|Binder) Error/.test(err.message))
+            throw err;
+          this.forget(sql);
+        }
+      }
+      const stmt = await this.raw.prepare(sql);
+      this.prepared.set(sql, stmt);
+      for (const old of this.prepared.keys()) {
+        if (this.prepared.size <= PREPARED_PER_CONNECTION) break;
+        this.forget(old);
+      }
+      return this.runKept(stmt, bind);
+    });
+  }
+
+  private async runKept(
+    stmt: DuckDBPreparedStatement,
+    bind: (stmt: DuckDBPreparedStatement) => void,
+  ): Promise<DuckDBMaterializedResult> {
+    bind(stmt);
+    this.running = stmt;
+    try {
+      return await stmt.run();
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private forget(sql: string): void {
+    this.prepared.get(sql)?.destroySync();
+    this.prepared.delete(sql);
+  }
+
+  /**
+   * Frees the kept statements before the connection closes: each holds the database's memory until
+   * it is freed. One still running (the database closes under it) is left to the garbage collector.
+   */
+  dispose(): void {
+    for (const [sql, stmt] of [...this.prepared]) if (stmt !== this.running) this.forget(sql);
   }
 
   private async guard<T>(opts: QueryOptions, work: () => Promise<T>): Promise<T> {
@@ -234,6 +300,7 @@ export class DuckDbDatabase {
     for (const c of this.all) {
       try {
         c.raw.interrupt();
+        c.dispose();
         c.raw.closeSync();
       } catch {}
     }

@@ -108,7 +108,7 @@ async function runImport(node: ImportNodeDef, ctx: ExecContext) {
 
 /** The result a received small table becomes: its literal rows, no table. */
 function receivedInline(table: string, data: RowsTable): Described {
-  return { table, rows: data.rows, columns: data.columns, head: data.head, values: data.values };
+  return { table, rows: data.rows, columns: data.columns, head: data.head, literal: data.literal };
 }
 
 async function runInput(node: InputNodeDef, ctx: ExecContext) {
@@ -206,5 +206,11 @@ async function runExport(node: ExportNodeDef, ctx: ExecContext) {
   } finally {
     await fs.rm(temp, { force: true });
   }
-  return { table: source.table, rows: source.rows, columns: source.columns, head: source.head, values: source.values };
+  return {
+    table: source.table,
+    rows: source.rows,
+    columns: source.columns,
+    head: source.head,
+    literal: source.literal,
+  };
 }

@@ -1,22 +1,23 @@
 // One computation of one node for one fingerprint, shared by every caller that needs that same result.
 import { cancelledError } from './duckdb-runtime';
 import type { ColumnInfo } from './json-values';
+import type { LiteralRows } from './sql-literals';
 
 /** How long a cancelling caller waits for DuckDB to acknowledge the interrupt. */
 const STOP_WAIT_MS = 2000;
 
 export interface NodeResult {
-  /** The DuckDB table holding the rows (for an export: the exported input's table); absent if `values` is set. */
+  /** The DuckDB table holding the rows (for an export: the exported input's table); absent if `literal` is set. */
   table: string;
   rows: number;
   columns: ColumnInfo[];
   /** Every row as JSON, kept for a small result so reading it needs no round trip to DuckDB. */
   head?: Record<string, unknown>[];
   /**
-   * For a small input or received result: its rows as a literal VALUES relation, and no table.
-   * Creating a table costs DuckDB more than the whole query that reads it; `head` is then set too.
+   * For a small result: its rows kept as literal rows, and no table. Creating a table costs DuckDB
+   * more than the whole query that reads it; `head` is then set too.
    */
-  values?: string;
+  literal?: LiteralRows;
   durationMs: number;
 }
 

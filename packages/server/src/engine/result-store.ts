@@ -97,6 +97,6 @@ export class ResultStore {
     const kept = new Set<string>();
     for (const byFp of this.jobs.values()) for (const j of byFp.values()) if (j.result) kept.add(j.result.table);
     for (const j of this.latest.values()) if (j.result) kept.add(j.result.table);
-    return [...new Set(forgotten.filter((r) => !r.values).map((r) => r.table))].filter((t) => !kept.has(t));
+    return [...new Set(forgotten.filter((r) => !r.literal).map((r) => r.table))].filter((t) => !kept.has(t));
   }
 }

@@ -3,7 +3,7 @@ import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import { materializedPage, type ColumnInfo } from './json-values';
 import type { NodeResult } from './node-job';
-import { checkedRows, valuesRelation, valueTypeOf, type LiteralColumn } from './sql-literals';
+import { checkedRows, literalRows, valueTypeOf, type LiteralColumn } from './sql-literals';
 import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
 export type Described = Omit<NodeResult, 'durationMs'>;
@@ -77,15 +77,15 @@ export async function describeFromFirstRows(
 
 /** Checked rows (an input's) kept as literal rows with no table, when they are few enough; `head` holds them as JSON. */
 export function inlineResult(table: string, columns: LiteralColumn[], rows: CheckedValue[][]): Described | undefined {
-  const values = valuesRelation(columns, rows);
-  if (values === undefined) return undefined;
+  const literal = literalRows(columns, rows);
+  if (!literal) return undefined;
   const head = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]])));
   return {
     table,
     rows: rows.length,
     columns: columns.map((c) => ({ name: c.name, type: DUCKDB_TYPES[c.type] })),
     head,
-    values,
+    literal,
   };
 }
 
@@ -105,7 +105,7 @@ export function inlinePage(
     columns.push({ name: c.name, type });
   }
   const rows = checkedRows(columns, page.rows);
-  const values = rows && valuesRelation(columns, rows);
-  if (values === undefined) return undefined;
-  return { table, rows: page.rows.length, columns: page.columns, head: page.rows, values };
+  const literal = rows && literalRows(columns, rows);
+  if (!literal) return undefined;
+  return { table, rows: page.rows.length, columns: page.columns, head: page.rows, literal };
 }

@@ -2,8 +2,15 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materializedPage } from './json-values';
-import { bindValue } from './sql-parameters';
-import { INLINE_SQL_CHARS, INLINE_VALUES, sqlLiteral, valuesRelation, type LiteralColumn } from './sql-literals';
+import { bindParameters, bindValue, type BoundValue } from './sql-parameters';
+import {
+  INLINE_SQL_CHARS,
+  INLINE_VALUES,
+  literalRows,
+  sqlLiteral,
+  valuesRelation,
+  type LiteralColumn,
+} from './sql-literals';
 import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
 let instance: DuckDBInstance;
@@ -78,6 +85,16 @@ describe('SQL literals of checked values', () => {
         const reference = await bound(rows);
         expect(literal.columns).toEqual(reference.columns);
         expect(literal.rows).toEqual(reference.rows);
+        // The same rows written with a typed parameter per value, as a kept prepared query reads them.
+        const params: Record<string, BoundValue> = {};
+        const relation = literalRows(COLUMNS, rows)!.parameterized((value) => {
+          const name = `v${Object.keys(params).length + 1}`;
+          params[name] = value;
+          return name;
+        });
+        const stmt = await conn.prepare(`SELECT * FROM ${relation}`);
+        bindParameters(stmt, params);
+        expect(materializedPage(await stmt.run())).toEqual(reference);
       }),
       { numRuns: 150 },
     );
@@ -94,6 +111,8 @@ describe('SQL literals of checked values', () => {
     const page = materializedPage(await conn.run(`SELECT * FROM ${valuesRelation(COLUMNS, [])!}`));
     expect(page.rows).toEqual([]);
     expect(page.columns).toEqual(COLUMNS.map((c) => ({ name: c.name, type: DUCKDB_TYPES[c.type] })));
+    const none = literalRows(COLUMNS, [])!.parameterized(() => 'unused');
+    expect(materializedPage(await conn.run(`SELECT * FROM ${none}`))).toEqual(page);
   });
 
   it('are refused for values their type does not allow', () => {

@@ -1,6 +1,7 @@
 // Typed SQL literals for values the engine has already checked: small results are kept as literal rows, not tables.
 import { sqlIdent } from './duckdb-runtime';
 import type { ValueType } from './package-types';
+import type { BoundValue } from './sql-parameters';
 import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
 
 /** Up to this many values (rows × columns) a small result is kept as literal rows, with no table. */
@@ -50,24 +51,64 @@ export interface LiteralColumn {
 }
 
 /**
- * The rows as a relation to select from: `(VALUES …) AS v(…)`, every value a literal of its
- * column's type. Undefined when there are too many values or the text would be too long.
+ * Rows kept with no table: values already checked against their columns' package types. SQL reads
+ * them as a VALUES relation, written either with typed literals or with a typed parameter per value.
  */
-export function valuesRelation(columns: LiteralColumn[], rows: CheckedValue[][]): string | undefined {
-  if (rows.length * columns.length > INLINE_VALUES) return undefined;
+export class LiteralRows {
+  private text: string | undefined;
+
+  constructor(
+    readonly columns: LiteralColumn[],
+    readonly rows: CheckedValue[][],
+  ) {}
+
+  /** `(VALUES …) AS v(…)`, every value a literal of its column's type; written when first asked for. */
+  get relation(): string {
+    return (this.text ??= relation(this.columns, this.rows, sqlLiteral));
+  }
+
+  /**
+   * The same relation with `CAST($name AS <type>)` for each value: `place` is given the value to bind
+   * and answers the parameter's name. A statement written so can be prepared once and run with other
+   * rows of the same count: DuckDB plans it once (the casts fix the parameters' types, so it does not
+   * plan it again for each run), where a literal relation is a new text to plan every time.
+   */
+  parameterized(place: (value: BoundValue) => string): string {
+    return relation(
+      this.columns,
+      this.rows,
+      (type, value) => `CAST($${place({ type, value })} AS ${DUCKDB_TYPES[type]})`,
+    );
+  }
+}
+
+function relation(
+  columns: LiteralColumn[],
+  rows: CheckedValue[][],
+  write: (type: ValueType, value: CheckedValue) => string,
+): string {
   if (!rows.length) {
     const nulls = columns.map((c) => `${sqlLiteral(c.type, null)} AS ${sqlIdent(c.name)}`).join(', ');
     return `(SELECT ${nulls} WHERE false)`;
   }
-  let chars = 0;
-  const tuples: string[] = [];
-  for (const row of rows) {
-    const tuple = `(${row.map((v, i) => sqlLiteral(columns[i].type, v)).join(', ')})`;
-    chars += tuple.length + 2;
-    if (chars > INLINE_SQL_CHARS) return undefined;
-    tuples.push(tuple);
-  }
+  const tuples = rows.map((row) => `(${row.map((v, i) => write(columns[i].type, v)).join(', ')})`);
   return `(VALUES ${tuples.join(',\n')}) AS v(${columns.map((c) => sqlIdent(c.name)).join(', ')})`;
+}
+
+/**
+ * The rows kept as literal rows, or undefined when they are more than INLINE_VALUES values or their
+ * literal text would pass INLINE_SQL_CHARS (bounded from above without writing it: quotes doubled).
+ */
+export function literalRows(columns: LiteralColumn[], rows: CheckedValue[][]): LiteralRows | undefined {
+  if (rows.length * columns.length > INLINE_VALUES) return undefined;
+  let chars = 0;
+  for (const row of rows) for (const v of row) chars += typeof v === 'string' ? 2 * v.length + 24 : 32;
+  return chars > INLINE_SQL_CHARS ? undefined : new LiteralRows(columns, rows);
+}
+
+/** The rows as a relation to select from, written with typed literals; undefined when too many or too long. */
+export function valuesRelation(columns: LiteralColumn[], rows: CheckedValue[][]): string | undefined {
+  return literalRows(columns, rows)?.relation;
 }
 
 /** JSON rows as checked values in column order, or undefined when a value does not check against its column. */
@@ -86,8 +127,8 @@ export function checkedRows(columns: LiteralColumn[], rows: Record<string, unkno
 }
 
 /** What SQL selects a result from: its table, or the literal rows of a result that has none. */
-export function relationOf(result: { table: string; values?: string }): string {
-  return result.values ?? `main.${sqlIdent(result.table)}`;
+export function relationOf(result: { table: string; literal?: LiteralRows }): string {
+  return result.literal?.relation ?? `main.${sqlIdent(result.table)}`;
 }
 
 /** The package value type whose DuckDB column type is `duckdbType`, if any. */

@@ -1,4 +1,4 @@
-// Runs a SQL node: its result as a table (inputs as views), or as literal rows when it stays small (inputs as CTEs).
+// Runs a SQL node: its result as a table (inputs as views), or as literal rows when it stays small (a kept prepared query).
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import { materializedPage } from './json-values';
@@ -13,8 +13,8 @@ import {
   inlinePage,
   type Described,
 } from './result-tables';
-import { relationOf, sqlLiteral } from './sql-literals';
-import { bindParameters } from './sql-parameters';
+import { relationOf } from './sql-literals';
+import { bindParameters, type BoundValue } from './sql-parameters';
 
 /** What an instance has learnt about its SQL texts, so later runs take fewer round trips. */
 export interface SqlMemory {
@@ -24,12 +24,10 @@ export interface SqlMemory {
   small: Set<string>;
   /** Cannot be read as a subquery (a trailing semicolon, say): always made into a table. */
   unwrappable: Set<string>;
-  /** The variables that SQL with parameters names, as DuckDB reported them when it first prepared it. */
-  parameters: Map<string, string[]>;
 }
 
 export function sqlMemory(): SqlMemory {
-  return { proven: new Set(), small: new Set(), unwrappable: new Set(), parameters: new Map() };
+  return { proven: new Set(), small: new Set(), unwrappable: new Set() };
 }
 
 /**
@@ -38,30 +36,9 @@ export function sqlMemory(): SqlMemory {
  */
 export const REMEMBERED_SQL = 1000;
 
-export function remember(memory: Set<string>, sql: string): void;
-export function remember<V>(memory: Map<string, V>, sql: string, value: V): void;
-export function remember<V>(memory: Set<string> | Map<string, V>, sql: string, value?: V): void {
+export function remember(memory: Set<string>, sql: string): void {
   if (memory.size >= REMEMBERED_SQL && !memory.has(sql)) memory.clear();
-  if (memory instanceof Map) memory.set(sql, value as V);
-  else memory.add(sql);
-}
-
-/** The name SQL nodes' queries are prepared under on their connection (one at a time). */
-const PREPARED = '__flowport_query';
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * `EXECUTE` of the prepared query with the variables as typed literals (checked values of their
- * declared types), or undefined when a name cannot be written as a named argument.
- */
-function executeWith(names: string[], variables: ExecContext['variables']): string | undefined {
-  const args: string[] = [];
-  for (const name of names) {
-    const v = Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined;
-    if (!v || !PLAIN_NAME.test(name)) return undefined;
-    args.push(`${name} := ${sqlLiteral(v.type, v.value)}`);
-  }
-  return `EXECUTE ${PREPARED}(${args.join(', ')})`;
+  memory.add(sql);
 }
 
 /** `$name` or `$1` anywhere (strings included): such SQL is always prepared, its parameters bound. */
@@ -92,15 +69,19 @@ export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Descri
 }
 
 /**
- * The node's inputs by their ids as common table expressions of its query. Unlike views they cost
- * DuckDB no catalog change (creating and dropping a view is about as dear as a small query), and
- * NOT MATERIALIZED keeps each one a plain reference to its table, as a view is.
+ * The node's inputs by their ids as common table expressions of its query, literal rows with a
+ * typed parameter per value (`place` binds it). Unlike views they cost DuckDB no catalog change
+ * (creating and dropping a view is about as dear as a small query), NOT MATERIALIZED keeps each one
+ * a plain reference to its table as a view is, and the text stays the same from run to run while
+ * the row counts do, so the connection keeps the statement prepared.
  */
-function inputsAsCtes(node: SqlNodeDef, ctx: ExecContext): string {
+function inputsAsCtes(node: SqlNodeDef, ctx: ExecContext, place: (value: BoundValue) => string): string {
   if (!node.inputs.length) return '';
-  const ctes = node.inputs.map(
-    (id) => `${sqlIdent(id)} AS NOT MATERIALIZED (SELECT * FROM ${relationOf(ctx.upstream(id))})`,
-  );
+  const ctes = node.inputs.map((id) => {
+    const up = ctx.upstream(id);
+    const rel = up.literal ? up.literal.parameterized(place) : `main.${sqlIdent(up.table)}`;
+    return `${sqlIdent(id)} AS NOT MATERIALIZED (SELECT * FROM ${rel})`;
+  });
   return `WITH ${ctes.join(',\n')}\n`;
 }
 
@@ -110,24 +91,21 @@ function inputsAsCtes(node: SqlNodeDef, ctx: ExecContext): string {
  */
 async function queryInline(conn: LockedConnection, node: SqlNodeDef, ctx: ExecContext): Promise<Described | undefined> {
   const opts: QueryOptions = { signal: ctx.signal, onProgress: ctx.progress };
+  // The package's variables and the inputs' values, all bound as parameters by name.
+  const params: Record<string, BoundValue> = { ...ctx.variables };
+  let n = 0;
+  const place = (value: BoundValue) => {
+    let name: string;
+    do name = `__flowport_v${++n}`;
+    while (Object.prototype.hasOwnProperty.call(params, name));
+    params[name] = value;
+    return name;
+  };
   // A single table subquery with LIMIT keeps the query's row order (DuckDB's order preservation).
-  const query = `${inputsAsCtes(node, ctx)}SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
+  const query = `${inputsAsCtes(node, ctx, place)}SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
   let result: DuckDBMaterializedResult;
-  const names = ctx.sqlMemory.parameters.get(node.sql);
-  const execute = names && executeWith(names, ctx.variables);
   try {
-    if (!PARAMETER.test(node.sql)) {
-      result = await conn.script(query, opts);
-    } else if (execute) {
-      // The query prepared in SQL and executed with its variables: one round trip.
-      try {
-        result = await conn.script(`PREPARE ${PREPARED} AS ${query};\n${execute}`, opts);
-      } finally {
-        conn.later(`DEALLOCATE ${PREPARED};\n`);
-      }
-    } else {
-      result = await conn.run(query, ctx.variables, opts);
-    }
+    result = await conn.runPrepared(query, (stmt) => bindParameters(stmt, params), opts);
   } catch (err) {
     // The SQL ran as one statement when it made a table, so a parser error here comes from the
     // wrapping (a trailing semicolon), and a catalog or binder error may come from reading the inputs
@@ -164,15 +142,7 @@ async function makeTable(
   }
   const created = await createReplacing(conn, ctx.table, async () => {
     if (views) await conn.script(views, { signal: ctx.signal });
-    return conn.runBound(
-      `CREATE TABLE ${table} AS ${node.sql}`,
-      (stmt) => {
-        bindParameters(stmt, ctx.variables);
-        const names = Array.from({ length: stmt.parameterCount }, (_, i) => stmt.parameterName(i + 1));
-        remember(ctx.sqlMemory.parameters, node.sql, names);
-      },
-      opts,
-    );
+    return conn.runBound(`CREATE TABLE ${table} AS ${node.sql}`, (stmt) => bindParameters(stmt, ctx.variables), opts);
   });
   if (!PARAMETER.test(node.sql)) remember(ctx.sqlMemory.proven, node.sql);
   return describeTable(conn, ctx.table, createdRows(created), { signal: ctx.signal });

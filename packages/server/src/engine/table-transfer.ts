@@ -4,7 +4,14 @@ import { DomainError } from '../core/domain-error';
 import { cancelledError, sqlIdent, type DuckDbDatabase, type LockedConnection } from './duckdb-runtime';
 import { materializedPage, type ColumnInfo } from './json-values';
 import type { ValueType } from './package-types';
-import { checkedRows, relationOf, valuesRelation, valueTypeOf, type LiteralColumn } from './sql-literals';
+import {
+  checkedRows,
+  literalRows,
+  relationOf,
+  valueTypeOf,
+  type LiteralColumn,
+  type LiteralRows,
+} from './sql-literals';
 import { DUCKDB_TYPES } from './typed-values';
 import { createFromValues, PARAMETER_VALUES } from './values-table';
 
@@ -18,8 +25,8 @@ export interface RowsTable {
   rows: number;
   /** The rows as JSON objects, the receiver's in-memory copy. */
   head: Record<string, unknown>[];
-  /** The rows as a literal VALUES relation. */
-  values: string;
+  /** The rows as literal rows. */
+  literal: LiteralRows;
 }
 
 export function isRows(data: DuckDBResult | RowsTable): data is RowsTable {
@@ -42,8 +49,8 @@ export interface SentTable {
   columns: ColumnInfo[];
   /** The rows as JSON, when the table is small enough to be kept in memory. */
   head?: Record<string, unknown>[];
-  /** The rows as a literal relation, when there is no table. */
-  values?: string;
+  /** The rows as literal rows, when there is no table. */
+  literal?: LiteralRows;
 }
 
 /** Up to this many rows a table is sent materialized: one round trip instead of a stream's several. */
@@ -86,8 +93,8 @@ export function rowsToSend(source: SentTable, want?: WantedColumns): RowsTable |
   }
   const rows = checkedRows(columns, source.head);
   if (!rows) return undefined;
-  const values = valuesRelation(columns, rows);
-  if (values === undefined) return undefined;
+  const literal = literalRows(columns, rows);
+  if (!literal) return undefined;
   const head = want
     ? source.head.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name]])))
     : source.head;
@@ -96,7 +103,7 @@ export function rowsToSend(source: SentTable, want?: WantedColumns): RowsTable |
     columns: columns.map((c) => ({ name: c.name, type: DUCKDB_TYPES[c.type] })),
     rows: rows.length,
     head,
-    values,
+    literal,
   };
 }
 
