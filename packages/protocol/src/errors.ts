@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The user lacks the role for this action',
   CSRF_REJECTED: 'The CSRF token is missing or wrong',
   NOT_FOUND: 'No such resource',
+  METHOD_NOT_ALLOWED: 'The resource does not take this HTTP method',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body is not of a type the resource takes',
   USER_NOT_FOUND: 'No such user',
   USER_EXISTS: 'A user with this name exists',
   LAST_ADMIN: 'The last administrator cannot lose the role',

@@ -1,47 +1,31 @@
-// The Integrator through the real server: answers, errors, limits, cancellation, the pool and the OpenAPI document.
+// The Integrator through the real server: answers, roles, cancellation, the pool and the OpenAPI document.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, listen, poolIntact, setParameters, snapshot, waitFor } from './helpers/integration-helpers';
 import {
-  basicAuth,
-  bearerToken,
-  listen,
-  poolIntact,
-  setParameters,
-  snapshot,
-  waitFor,
-} from './helpers/integration-helpers';
-import { createUser, errorCode, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
-
-const SCORED = '/integrator/v1/credit/scoring.pkg.yaml/scored';
-const GREETING = '/integrator/v1/demo/hello.pkg.yaml/greeting';
-const TOTALS = '/integrator/v1/demo/long-aggregation.pkg.yaml/totals';
-const APPLICANTS = [
-  { id: 1, income: 52000, age: 34 },
-  { id: 2, income: -10, age: 17 },
-];
+  APPLICANTS,
+  GREETING,
+  integratorApp,
+  SCORED,
+  TOTALS,
+  USER_PASSWORD as PASSWORD,
+  type IntegratorApp,
+} from './helpers/integrator-app';
+import { errorCode, type LoggedIn, type TestApp } from './helpers/test-app';
 
 let t: TestApp;
 let admin: LoggedIn;
 let bearer: string;
-const PASSWORD = 'user-password-1';
+let call: IntegratorApp['call'];
 
 beforeAll(async () => {
-  t = await makeTestApp({ seedExamples: true }, { exampleDataRows: 2000 });
-  admin = await login(t.app);
-  await createUser(t.app, admin, 'ian', ['batch']);
-  await createUser(t.app, admin, 'dana', ['design']);
-  bearer = await bearerToken(t.app, 'ian', PASSWORD);
+  ({ t, admin, bearer, call } = await integratorApp());
 });
 afterAll(async () => {
   await t?.close();
 });
-
-function call(url: string, payload?: object, headers: Record<string, string> = {}) {
-  return t.app.inject({ method: 'POST', url, payload, headers: { authorization: bearer, ...headers } });
-}
 
 describe('calls', () => {
   it('answers the scoring result with HTTP Basic, with the request id', async () => {
@@ -146,44 +130,6 @@ describe('calls', () => {
     expect(priv.json().error.message).toMatch(/"joined".*private, not published/);
     expect((await call('/integrator/v1/scored', {})).statusCode).toBe(404);
     expect(poolIntact(await snapshot(t.app, admin))).toBe(true);
-  });
-
-  it('gives 400 naming the row and column of a wrong value, and for a bad body', async () => {
-    const rows = [...APPLICANTS, { id: 'three', income: 1, age: 40 }];
-    const res = await call(SCORED, { inputs: { applicants: rows } });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error.code).toBe('VALIDATION_FAILED');
-    expect(res.json().error.message).toContain('row 2, column "id"');
-    const unknownColumn = await call(SCORED, { inputs: { applicants: [{ id: 1, salary: 3 }] } });
-    expect(unknownColumn.json().error.message).toContain('row 0: unknown column "salary"');
-    const unknownVar = await call(SCORED, { variables: { thresold: 1 } });
-    expect(unknownVar.json().error.message).toContain('no variable "thresold"');
-    expect(errorCode(await call(SCORED, { input: {} }))).toBe('BAD_REQUEST');
-    expect(errorCode(await call(SCORED, { inputs: [] }))).toBe('BAD_REQUEST');
-    expect(poolIntact(await snapshot(t.app, admin))).toBe(true);
-  });
-
-  it('gives 413 for a body over integratorBodyLimitBytes, declared or streamed', async () => {
-    await setParameters(t.app, admin, { integratorBodyLimitBytes: 2048 });
-    try {
-      const names = Array.from({ length: 200 }, (_, i) => ({ name: `name number ${i}` }));
-      const res = await call(GREETING, { inputs: { names } });
-      expect(res.statusCode).toBe(413);
-      expect(res.json().error.code).toBe('PAYLOAD_TOO_LARGE');
-      const chunked = await t.app.inject({
-        method: 'POST',
-        url: GREETING,
-        headers: { authorization: bearer, 'content-type': 'application/json' },
-        payload: Readable.from([JSON.stringify({ inputs: { names } })]),
-      });
-      expect(chunked.statusCode).toBe(413);
-      expect((await call(GREETING, { inputs: { names: names.slice(0, 3) } })).statusCode).toBe(200);
-    } finally {
-      await setParameters(t.app, admin, { integratorBodyLimitBytes: 10 * 1024 * 1024 });
-    }
-    expect(
-      (await call(GREETING, { inputs: { names: Array.from({ length: 200 }, () => ({ name: 'x' })) } })).statusCode,
-    ).toBe(200);
   });
 
   it('cancels a call that runs over its timeout with 504, and refuses a bad timeout', async () => {

@@ -10,6 +10,12 @@ import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typ
 
 export type Row = Record<string, unknown>;
 
+/** Where a value sits in the request body, e.g. `inputs.applicants[1].income`; rows count from 0. */
+function bodyPath(node: string, index: number, column?: string): string {
+  const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
+  return `inputs${key(node)}[${index}]${column === undefined ? '' : key(column)}`;
+}
+
 /** Validated rows as arrays in column order; the first bad value fails with its row index and column. */
 export function validateRows(node: string, columns: Record<string, ValueType>, rows: unknown): CheckedValue[][] {
   if (!Array.isArray(rows)) {
@@ -20,7 +26,7 @@ export function validateRows(node: string, columns: Record<string, ValueType>, r
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
       throw new DomainError(
         'VALIDATION_FAILED',
-        `Input "${node}", row ${index}: must be an object with columns ${names.join(', ')}.`,
+        `Input "${node}", row ${index}: must be an object with columns ${names.join(', ')} (at ${bodyPath(node, index)}; rows count from 0).`,
         { node, row: index },
       );
     }
@@ -28,7 +34,7 @@ export function validateRows(node: string, columns: Record<string, ValueType>, r
       if (!(key in columns)) {
         throw new DomainError(
           'VALIDATION_FAILED',
-          `Input "${node}", row ${index}: unknown column "${key}"; the columns are ${names.join(', ')}.`,
+          `Input "${node}", row ${index}: unknown column "${key}"; the columns are ${names.join(', ')} (at ${bodyPath(node, index, key)}; rows count from 0).`,
           { node, row: index, column: key },
         );
       }
@@ -38,7 +44,7 @@ export function validateRows(node: string, columns: Record<string, ValueType>, r
       if ('error' in checked) {
         throw new DomainError(
           'VALIDATION_FAILED',
-          `Input "${node}", row ${index}, column "${col}" (${columns[col]}): ${checked.error}.`,
+          `Input "${node}", row ${index}, column "${col}" (${columns[col]}): ${checked.error} (at ${bodyPath(node, index, col)}; rows count from 0).`,
           { node, row: index, column: col },
         );
       }

@@ -302,10 +302,10 @@ describe('PackageRuntime refuses bad requests', () => {
   it('names the row and column of a wrongly typed input value', async () => {
     const rt = await pipeline();
     expect(await codeOf(rt.run({ node: 'combined', inputs: { extra: [{ id: 1 }, { id: 'two' }] } }))).toBe(
-      'VALIDATION_FAILED: Input "extra", row 1, column "id" (integer): must be an integer, got "two".',
+      'VALIDATION_FAILED: Input "extra", row 1, column "id" (integer): must be an integer, got "two" (at inputs.extra[1].id; rows count from 0).',
     );
     expect(await codeOf(rt.run({ inputs: { extra: [{ id: 1, colour: 'red' }] } }))).toMatch(
-      /row 0: unknown column "colour"/,
+      /row 0: unknown column "colour"; .* \(at inputs\.extra\[0\]\.colour; rows count from 0\)/,
     );
     expect(await codeOf(rt.run({ inputs: { nope: [] } }))).toMatch(/^VALIDATION_FAILED: .*no input node "nope"/);
     expect(await codeOf(rt.run({ inputs: { extra: [{ id: 1, joined: '2024-13-01' }] } }))).toMatch(/YYYY-MM-DD/);

@@ -14,6 +14,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   CSRF_REJECTED: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   USER_NOT_FOUND: 404,
   USER_EXISTS: 409,
   LAST_ADMIN: 409,
@@ -42,6 +44,23 @@ export function errorBody(code: ErrorCode, message: string, details?: Record<str
   return { error: details ? { code, message, details } : { code, message } };
 }
 
+/** Fastify's errors about a request body, said the way the rest of the API says things. */
+const BODY_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the request body as JSON, with the header Content-Type: application/json',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'BAD_REQUEST',
+    message: 'The request body is not valid JSON (its Content-Type says application/json)',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'BAD_REQUEST',
+    message:
+      'The request body is empty but its Content-Type says application/json: send a JSON object, or no Content-Type',
+  },
+};
+
 /** Turns any thrown value into a status and body; unknown errors become a 500 without internals. */
 export function toHttpError(err: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (isDomainError(err)) {
@@ -52,6 +71,9 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody; un
     };
   }
   const fe = err as FastifyError;
+  const parsing = fe?.code ? BODY_ERRORS[fe.code] : undefined;
+  if (parsing)
+    return { status: HTTP_STATUS[parsing.code], body: errorBody(parsing.code, parsing.message), unexpected: false };
   if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return {
       status: 413,

@@ -188,6 +188,7 @@ function operation(p: PublishedPackage, node: NodeDef, id: string, learned: Colu
       '404': errorRef('No such package, or no such published node.'),
       '409': errorRef('Stopped on the server (Session Manager).'),
       '413': errorRef('The request body is larger than integratorBodyLimitBytes.'),
+      '415': errorRef('The request body is not JSON (Content-Type: application/json).'),
       '422': errorRef('The package file has errors.'),
       '500': errorRef('The execution failed.'),
       '504': errorRef('The call took longer than its timeout and was cancelled.'),

@@ -153,6 +153,20 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     return reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send(cached.json);
   });
 
+  // An operation called with another method is told which one it takes, not that it does not exist.
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: `${INTEGRATOR_PREFIX}/*`,
+    config: { access: 'public' },
+    handler: async (request, reply) => {
+      void reply.header('allow', 'POST');
+      throw new DomainError(
+        'METHOD_NOT_ALLOWED',
+        `Integrator operations are called with POST, not ${request.method}; the operations are listed in ${INTEGRATOR_PREFIX}/openapi.json`,
+      );
+    },
+  });
+
   app.post<{ Params: { '*': string }; Querystring: { timeout?: string } }>(
     `${INTEGRATOR_PREFIX}/*`,
     {
