@@ -88,7 +88,11 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
       const changed = params.refresh();
       if (changed) logger.info({ changed }, 'server parameters changed outside the server, applied');
       const ended = auth.syncUsers();
-      if (ended.length) logger.info({ users: ended }, 'logins ended: users blocked or removed outside the server');
+      if (ended.length)
+        logger.info(
+          { users: ended },
+          'logins ended: users blocked, removed or given a new password outside the server',
+        );
     } catch (err) {
       logger.warn({ err }, 'applying changes made outside the server failed');
     }

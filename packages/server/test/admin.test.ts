@@ -105,10 +105,25 @@ describe('users', () => {
     expect(errorCode(del)).toBe('LAST_ADMIN');
   });
 
-  it('lets a user log in with a password reset by an administrator', async () => {
+  it('lets a user log in with a password reset by an administrator, ending the logins made before', async () => {
     await createUser(t.app, admin, 'dora', ['view']);
+    const before = await login(t.app, 'dora', 'user-password-1');
+    const me = (who: LoggedIn) => t.app.inject({ url: '/api/auth/me', headers: who.headers });
+    expect((await me(before)).statusCode).toBe(200);
+    await put('/api/admin/users/dora', { roles: ['view', 'design'] });
+    expect((await me(before)).json().user.roles).toEqual(expect.arrayContaining(['view', 'design']));
     await put('/api/admin/users/dora', { password: 'brand-new-pass' });
-    await expect(login(t.app, 'dora', 'brand-new-pass')).resolves.toBeTruthy();
+    expect((await me(before)).statusCode).toBe(401);
+    const after = await login(t.app, 'dora', 'brand-new-pass');
+    expect((await me(after)).statusCode).toBe(200);
+  });
+
+  it("keeps the administrator's own login when they change their own password, and ends their others", async () => {
+    const other = await login(t.app);
+    const res = await put('/api/admin/users/admin', { password: 'admin-password-2' });
+    expect(res.statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: admin.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: other.headers })).statusCode).toBe(401);
   });
 
   it('never lists password hashes', async () => {

@@ -87,6 +87,17 @@ describe('flowport command', () => {
         expect(flowport('users', 'block', 'dave').code).toBe(0);
         await waitFor('the running server to end the blocked login', async () => (await me()).statusCode === 401);
         expect((await me()).json().error.code).toBe('UNAUTHENTICATED');
+
+        // So does a user whose password the command changes (the new hash differs even for the same text).
+        expect(flowport('users', 'add', 'erin', '--roles', 'view', '--password-env', 'NEW_PW').code).toBe(0);
+        const erin = await login(t.app, 'erin', 'cli-password-1');
+        const erinMe = () => t.app.inject({ url: '/api/auth/me', headers: erin.headers });
+        expect((await erinMe()).statusCode).toBe(200);
+        expect(flowport('users', 'passwd', 'erin', '--password-env', 'NEW_PW').code).toBe(0);
+        await waitFor(
+          'the running server to end the login made with the old password',
+          async () => (await erinMe()).statusCode === 401,
+        );
       } finally {
         await t.app.close();
       }

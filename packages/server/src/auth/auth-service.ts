@@ -1,10 +1,11 @@
 // Logging in by password (form, HTTP Basic) and resolving the caller of a request.
+import { createHash } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
 import type { LoginLimiter } from './login-limiter';
 import type { LoginSessions } from './login-sessions';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
-import type { UserStore } from './user-store';
+import type { StoredUser, UserStore } from './user-store';
 
 export interface Principal {
   user: string;
@@ -15,6 +16,11 @@ export interface Principal {
   /** Present for cookie logins; state-changing requests must echo it. */
   csrfToken?: string;
   loginToken?: string;
+}
+
+/** A digest of a password hash: a login remembers it, so a changed password ends the login. */
+function credentialOf(user: StoredUser): string {
+  return createHash('sha256').update(user.passwordHash).digest('base64url');
 }
 
 export class AuthService {
@@ -29,6 +35,11 @@ export class AuthService {
    * so names cannot be enumerated; every failure counts against the account and the client.
    */
   async verify(username: unknown, password: unknown, client: string): Promise<{ user: string; roles: Role[] }> {
+    const user = await this.check(username, password, client);
+    return { user: user.name, roles: user.roles };
+  }
+
+  private async check(username: unknown, password: unknown, client: string): Promise<StoredUser> {
     if (
       typeof username !== 'string' ||
       typeof password !== 'string' ||
@@ -55,28 +66,34 @@ export class AuthService {
       throw new DomainError('NO_ROLE', `The account "${user.name}" has no role; ask an administrator`);
     this.limiter.succeed(username, client);
     this.users.recordLogin(user.name);
-    return { user: user.name, roles: user.roles };
+    return user;
   }
 
   /**
-   * Brings the logins in line with the stored users, when another process (`flowport users`) may
-   * have changed them: logins of a user blocked, removed or left without a role end, others take
-   * the stored roles. Returns the users whose logins ended.
+   * Brings a user's logins in line with the stored user after a change: they end when the user was
+   * blocked, removed or left without a role, or (each) when the password changed; the others take
+   * the stored roles. `keep`, the login the change was made from, survives a change of its own
+   * user's password. Returns how many logins ended.
+   */
+  userChanged(name: string, keep?: string): number {
+    const user = this.users.find(name);
+    const roles = user && !user.blocked && user.roles.length ? user.roles : null;
+    const credential = user && credentialOf(user);
+    if (keep && credential) this.sessions.renew(keep, name, credential);
+    return this.sessions.updateUser(name, roles, credential);
+  }
+
+  /**
+   * The same for every user with a login, when another process (`flowport users`) may have changed
+   * users. Returns the users who lost logins.
    */
   syncUsers(): string[] {
-    const ended: string[] = [];
-    for (const name of this.sessions.users()) {
-      const user = this.users.find(name);
-      const roles = user && !user.blocked && user.roles.length ? user.roles : null;
-      if (!roles) ended.push(name);
-      this.sessions.updateUser(name, roles);
-    }
-    return ended;
+    return this.sessions.users().filter((name) => this.userChanged(name) > 0);
   }
 
   async login(username: unknown, password: unknown, client: string) {
-    const who = await this.verify(username, password, client);
-    return this.sessions.create(who.user, who.roles);
+    const user = await this.check(username, password, client);
+    return this.sessions.create(user.name, user.roles, credentialOf(user));
   }
 
   /** Resolves the caller from the Authorization header or the session cookie; undefined when anonymous. */

@@ -10,6 +10,8 @@ export interface LoginSession {
   csrfToken: string;
   user: string;
   roles: Role[];
+  /** A digest of the password hash the user logged in with: a changed password ends the login. */
+  credential: string;
   createdAt: number;
   lastSeenAt: number;
 }
@@ -21,7 +23,7 @@ export class LoginSessions {
 
   constructor(private readonly clock: Clock) {}
 
-  create(user: string, roles: Role[]): LoginSession {
+  create(user: string, roles: Role[], credential: string): LoginSession {
     const now = this.clock.now();
     const s: LoginSession = {
       token: randomBytes(32).toString('base64url'),
@@ -29,6 +31,7 @@ export class LoginSessions {
       csrfToken: randomBytes(24).toString('base64url'),
       user,
       roles,
+      credential,
       createdAt: now,
       lastSeenAt: now,
     };
@@ -58,12 +61,25 @@ export class LoginSessions {
     return [...new Set(Array.from(this.byToken.values(), (s) => s.user))];
   }
 
-  /** Ends every login of a user (blocked, removed) or updates their roles. */
-  updateUser(user: string, roles: Role[] | null): void {
+  /**
+   * Brings a user's logins in line with the user: all end when `roles` is null or empty (blocked,
+   * removed), those made with another password end, the others take the roles. Returns how many ended.
+   */
+  updateUser(user: string, roles: Role[] | null, credential?: string): number {
+    let ended = 0;
     for (const [t, s] of this.byToken) {
       if (s.user !== user) continue;
-      if (roles === null || roles.length === 0) this.byToken.delete(t);
-      else s.roles = roles;
+      if (roles === null || roles.length === 0 || (credential !== undefined && s.credential !== credential)) {
+        this.byToken.delete(t);
+        ended++;
+      } else s.roles = roles;
     }
+    return ended;
+  }
+
+  /** Lets the login `token` of `user` carry on under a new password (the user changed it from there). */
+  renew(token: string, user: string, credential: string): void {
+    const s = this.byToken.get(token);
+    if (s?.user === user) s.credential = credential;
   }
 }

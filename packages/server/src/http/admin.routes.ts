@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { publicUser } from '../auth/user-store';
 import type { AppServices } from '../services';
 import { auditor } from './audited';
+import { principalOf } from './route-guard';
 
 const ADMIN = { access: ['admin'] as const };
 
@@ -44,13 +45,15 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     const user = await audited(request, 'user.update', request.params.name, details, () =>
       users.update(request.params.name, b),
     );
-    auth.sessions.updateUser(user.name, user.blocked ? null : user.roles);
+    // The user's logins follow: they end when blocked or given a new password (the administrator's
+    // own login survives a change of their own password).
+    auth.userChanged(user.name, principalOf(request).loginToken);
     return publicUser(user);
   });
 
   app.delete<{ Params: { name: string } }>('/api/admin/users/:name', { config: ADMIN }, async (request, reply) => {
     await audited(request, 'user.remove', request.params.name, null, () => users.remove(request.params.name));
-    auth.sessions.updateUser(request.params.name, null);
+    auth.userChanged(request.params.name);
     return reply.status(204).send();
   });
 }
