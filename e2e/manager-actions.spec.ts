@@ -3,6 +3,7 @@
 import { expect, test } from './fixtures';
 import {
   cell,
+  chooseFromMenu,
   expandSession,
   getPackage,
   groupRow,
@@ -184,25 +185,20 @@ test.describe('Session Manager actions', () => {
     // The running row re-renders with every progress update: a menu opened meanwhile may be redrawn
     // under the click, so the menu is opened again until the confirmation shows.
     const confirm = dialog(page, 'Stop the execution?');
-    await expect(async () => {
-      if (!(await confirm.isVisible())) {
-        await sessionRow(page, s.id).click({ button: 'right' });
-        await page.getByRole('menu').getByRole('menuitem', { name: /^Stop/ }).click({ timeout: 3000 });
-      }
-      await expect(confirm).toBeVisible({ timeout: 2000 });
-    }).toPass({ timeout: 20_000 });
+    await chooseFromMenu(sessionRow(page, s.id), page.getByRole('menu').getByRole('menuitem', { name: /^Stop/ }), () =>
+      expect(confirm).toBeVisible({ timeout: 2000 }),
+    );
     await expect(confirm).toContainText(s.name);
     await expect(confirm).toContainText('Long aggregation');
     await confirm.getByRole('button', { name: 'Stop' }).click();
     await until('the session to stop', async () => !(await getPackage(user, s, s.packages[0])).running);
     await expect(cell(sessionRow(page, s.id), 'activity').locator('[data-running="true"]')).toHaveCount(0);
 
-    await sessionRow(page, s.id).click({ button: 'right' });
-    await page
-      .getByRole('menu')
-      .getByRole('menuitem', { name: /^Search/ })
-      .click();
-    await expect(page.getByRole('searchbox', { name: 'Search the table' })).toBeFocused();
+    await chooseFromMenu(
+      sessionRow(page, s.id),
+      page.getByRole('menu').getByRole('menuitem', { name: /^Search/ }),
+      () => expect(page.getByRole('searchbox', { name: 'Search the table' })).toBeFocused({ timeout: 2000 }),
+    );
   });
 
   test('Resolve names by IP shows localhost for 127.0.0.1 and is remembered', async ({
@@ -217,26 +213,14 @@ test.describe('Session Manager actions', () => {
     const host = cell(sessionRow(page, s.id), 'host');
     await expect(host).toHaveText('127.0.0.1');
     const toggle = page.getByRole('menuitemcheckbox', { name: 'Resolve names by IP' });
-    // A live update may re-render the table under the opening menu and the click miss (the session
-    // was just made, and a reload brings a new snapshot): the menu is opened again and the click
-    // repeated until the choice took effect.
-    const turn = async (from: string, to: string) =>
-      expect(async () => {
-        if ((await host.textContent()) === from) {
-          if (!(await toggle.isVisible())) await sessionRow(page, s.id).click({ button: 'right' });
-          await toggle.click({ timeout: 3000 });
-        }
-        await expect(host).toHaveText(to, { timeout: 3000 });
-      }).toPass({ timeout: 20_000 });
-
-    await turn('127.0.0.1', 'localhost');
+    await chooseFromMenu(sessionRow(page, s.id), toggle, () => expect(host).toHaveText('localhost', { timeout: 3000 }));
     await screenshot(page, 'resolved-names', test.info());
 
     await page.reload();
     await expect(host).toHaveText('localhost');
     await sessionRow(page, s.id).click({ button: 'right' });
     await expect(toggle).toHaveAttribute('aria-checked', 'true');
-    await turn('localhost', '127.0.0.1');
+    await chooseFromMenu(sessionRow(page, s.id), toggle, () => expect(host).toHaveText('127.0.0.1', { timeout: 3000 }));
   });
 
   test('Clear package pool asks for confirmation and empties the pool group', async ({
@@ -266,9 +250,10 @@ test.describe('Session Manager actions', () => {
     await expect(item).toContainText(/hits \d+/);
     await expect(item).toContainText(/last used/);
 
-    await pool.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Clear package pool' }).click();
     const confirm = dialog(page, 'Clear the package pool?');
+    await chooseFromMenu(pool, page.getByRole('menuitem', { name: 'Clear package pool' }), () =>
+      expect(confirm).toBeVisible({ timeout: 2000 }),
+    );
     await expect(confirm.getByTestId('confirm-list')).toContainText('Hello');
     await screenshot(page, 'clear-pool-confirm', test.info());
     await confirm.getByRole('button', { name: 'Clear package pool' }).click();

@@ -134,3 +134,27 @@ export async function expandSession(page: Page, id: string): Promise<void> {
 export async function screenshot(page: Page, name: string, testInfo: { outputPath: (name: string) => string }) {
   await page.screenshot({ animations: 'disabled', path: testInfo.outputPath(`${name}.png`) });
 }
+
+/**
+ * Opens the right-click menu on `target` and chooses `item`, again until `tookEffect` passes: a
+ * live update arriving while the menu opens may redraw it under the click, which then misses (the
+ * menu stays open). `tookEffect` should give up within a few seconds while it has not happened.
+ */
+export async function chooseFromMenu(target: Locator, item: Locator, tookEffect: () => Promise<void>): Promise<void> {
+  let chosen = false;
+  await expect(async () => {
+    if (chosen) {
+      try {
+        // A choice that took effect late is not made twice (it may be a toggle).
+        await tookEffect();
+        return;
+      } catch {
+        // not yet: choose again
+      }
+    }
+    chosen = true;
+    if (!(await item.isVisible())) await target.click({ button: 'right' });
+    await item.click({ timeout: 3000 });
+    await tookEffect();
+  }).toPass({ timeout: 20_000 });
+}
