@@ -1,4 +1,4 @@
-// Bench child: a real Flowport server on the example storage plus a bare Fastify route, both on 127.0.0.1.
+// Bench child (bundled by the harness, run by plain node): a real Flowport server on the example storage plus a bare Fastify route, both on 127.0.0.1.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

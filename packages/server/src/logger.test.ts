@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { redactSecrets } from './log-format';
 import { createLogger } from './logger';
 
 const dirs: string[] = [];
@@ -35,6 +36,30 @@ describe('server log', () => {
     expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(lines[0]).toMatchObject({ password: '[redacted]', nested: { password: '[redacted]' }, msg: 'line' });
     expect(JSON.stringify(lines)).not.toContain('secret');
+  });
+
+  it("censors tokens, request credentials and child bindings without touching the caller's objects", () => {
+    const dir = tempDir();
+    const log = createLogger(dir, 'info', false);
+    const req = { method: 'POST', headers: { authorization: 'Bearer abc', cookie: 'sid=abc', host: 'h' } };
+    log.logger.info({ req, token: 'tok-secret', user: { name: 'ann', csrfToken: 'csrf-secret' } }, 'request');
+    log.logger.child({ password: 'child-secret', session: 'ann:1' }).info('from a child');
+    log.flush();
+    const [first, second] = linesOf(dir);
+    expect(first).toMatchObject({
+      req: { method: 'POST', headers: { authorization: '[redacted]', cookie: '[redacted]', host: 'h' } },
+      token: '[redacted]',
+      user: { name: 'ann', csrfToken: '[redacted]' },
+    });
+    expect(second).toMatchObject({ password: '[redacted]', session: 'ann:1', msg: 'from a child' });
+    expect(JSON.stringify([first, second])).not.toMatch(/secret|abc/);
+    expect(req.headers.authorization).toBe('Bearer abc');
+  });
+
+  it('passes a line without secrets through as it is', () => {
+    const line = { session: 'ann:1', requestId: 'r1', nested: { rows: 2 } };
+    expect(redactSecrets(line)).toBe(line);
+    expect(redactSecrets({ ...line, token: undefined })).toEqual({ ...line, token: undefined });
   });
 
   it('writes a line out within the flush interval without being asked', async () => {

@@ -1,6 +1,7 @@
 // The structured server log: JSON lines to the data directory's log file and, if asked, to stdout.
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import { isoTimestamp, redactSecrets, useFlatLines } from './log-format';
 
 /** Lines are written in batches of about this many bytes (one system call each), and at least every FLUSH_MS. */
 const BATCH_BYTES = 8 * 1024;
@@ -47,15 +48,24 @@ export function createLogger(logDir: string, level: string, toStdout: boolean): 
     {
       level,
       base: { service: 'flowport' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      // Secrets never reach the log, whatever a caller passes.
-      redact: {
-        paths: ['password', '*.password', 'req.headers.authorization', 'req.headers.cookie', 'token', 'csrfToken'],
-        censor: '[redacted]',
-      },
+      timestamp: isoTimestamp,
+      // Secrets never reach the log, whatever a caller passes (child loggers' bindings: below).
+      formatters: { log: redactSecrets, bindings: redactSecrets },
     },
-    pino.multistream(destinations.map((stream) => ({ level: 'trace' as const, stream }))),
+    destinations.length === 1
+      ? destinations[0]
+      : pino.multistream(destinations.map((stream) => ({ level: 'trace' as const, stream }))),
   );
+  useFlatLines(logger);
+  // pino formats only the root's bindings; children (and theirs, which inherit this) go through here.
+  const child = logger.child as unknown as (
+    this: Logger,
+    bindings: Record<string, unknown>,
+    options?: unknown,
+  ) => Logger;
+  logger.child = function (this: Logger, bindings: Record<string, unknown>, options?: unknown) {
+    return child.call(this, redactSecrets(bindings), options);
+  } as unknown as typeof logger.child;
   return {
     logger,
     flush() {

@@ -109,7 +109,7 @@ export class AuthService {
         const i = decoded.indexOf(':');
         if (i < 0) throw new DomainError('UNAUTHENTICATED', 'Malformed HTTP Basic credentials');
         const who = await this.verify(decoded.slice(0, i), decoded.slice(i + 1), client);
-        return { ...who, via: 'basic', sessionName: `${who.user}:basic` };
+        return Object.assign({}, who, { via: 'basic' as const, sessionName: `${who.user}:basic` });
       }
       if (scheme?.toLowerCase() === 'bearer') {
         const s = this.sessions.get(value);

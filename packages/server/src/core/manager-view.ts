@@ -85,11 +85,16 @@ export function sharedRow<H>(state: CoreState<H>, rec: InstanceRecord<H>): Manag
     sessionId: id,
   }));
   if (holders.pool) referencedBy.push({ name: POOL_HOLDER_NAME, sessionId: null });
-  return { ...packageRow(rec), refCount: referencedBy.length, referencedBy, stale: rec.stale };
+  // Object.assign onto the fresh row: a spread followed by more properties is many times slower on Node 20.
+  return Object.assign(packageRow(rec), { refCount: referencedBy.length, referencedBy, stale: rec.stale });
 }
 
 function poolItem<H>(rec: InstanceRecord<H>): ManagerPoolItem {
-  return { ...packageRow(rec), checkedOut: rec.checkedOut, hits: rec.hits, lastUsedAt: iso(rec.lastUsedAt) };
+  return Object.assign(packageRow(rec), {
+    checkedOut: rec.checkedOut,
+    hits: rec.hits,
+    lastUsedAt: iso(rec.lastUsedAt),
+  });
 }
 
 /** Checked-out instances first, then idle ones, most recently used first. */

@@ -20,8 +20,12 @@ export interface LoadedPackage<H> {
 }
 
 export interface PackageLoader<H> {
-  /** The current fileVersion of a file; throws DomainError FILE_NOT_FOUND. */
-  currentVersion(path: string): Promise<string>;
+  /**
+   * The current fileVersion of a file; throws (or rejects with) DomainError FILE_NOT_FOUND. A
+   * loader that knows it at once answers a string: every pool checkout asks, and the core then
+   * hands out a pooled instance without waiting.
+   */
+  currentVersion(path: string): string | Promise<string>;
   load(path: string): Promise<LoadedPackage<H>>;
   /**
    * Frees the engine resources of a handle; never throws. The core calls it right after aborting

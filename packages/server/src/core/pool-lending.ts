@@ -30,7 +30,8 @@ export class PoolLending<H> {
     let missed = false;
     for (let attempt = 1; ; attempt++) {
       const epoch = this.s.changes.epoch();
-      const fileVersion = await this.s.loader.currentVersion(path);
+      const asked = this.s.loader.currentVersion(path);
+      const fileVersion = typeof asked === 'string' ? asked : await asked;
       const s = this.s.requireSession(sessionId);
       const hit = this.s.bus.batch(() => {
         // A file changed without an event: what is pooled of it is outdated.

@@ -6,7 +6,7 @@ import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/prot
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
-import { materializedPage } from './json-values';
+import { materializedPage, type ColumnInfo } from './json-values';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
@@ -18,6 +18,11 @@ import { ResultStore } from './result-store';
 import { errorText, planRun, type Step } from './run-plan';
 import type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
 import type { BoundValue } from './sql-parameters';
+
+interface ResultPage {
+  columns: ColumnInfo[];
+  rows: Record<string, unknown>[];
+}
 
 export type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
 
@@ -94,7 +99,8 @@ export class PackageRuntime implements CallTarget {
       if (opts.node) {
         const result = results.get(opts.node)!;
         const limit = this.opts.maxResultRows ?? 10_000;
-        const page = await this.readPage(result, 0, limit);
+        const read = this.readPage(result, 0, limit);
+        const page = read instanceof Promise ? await read : read;
         Object.assign(out, {
           node: opts.node,
           rows: page.rows,
@@ -106,7 +112,8 @@ export class PackageRuntime implements CallTarget {
       return out;
     } finally {
       this.activeRuns--;
-      await this.prune();
+      const pruning = this.prune();
+      if (pruning) await pruning;
     }
   }
 
@@ -142,7 +149,8 @@ export class PackageRuntime implements CallTarget {
       await sendTable(await this.db(), results.get(node)!, sink, signal);
     } finally {
       this.activeRuns--;
-      await this.prune();
+      const pruning = this.prune();
+      if (pruning) await pruning;
     }
   }
 
@@ -215,7 +223,8 @@ export class PackageRuntime implements CallTarget {
     signal: AbortSignal,
     listeners: { onNode?: (e: NodeEvent) => void; onProgress?: (p: RunProgress) => void },
   ) {
-    const steps = await this.plan(targets, variables, sources);
+    const planned = this.plan(targets, variables, sources);
+    const steps = planned instanceof Promise ? await planned : planned;
     if (signal.aborted) throw cancelledError();
     const outputs = new Map<string, NodeResult>();
     const stepTables = new Map(steps.map((s) => [s.node.id, s.table]));
@@ -311,7 +320,7 @@ export class PackageRuntime implements CallTarget {
           sqlMemory: this.sqlMemory,
           resolveCallee: async () => step.callee!,
         });
-        return { ...r, durationMs: Date.now() - started };
+        return Object.assign({}, r, { durationMs: Date.now() - started });
       } catch (err) {
         if (owned)
           await db
@@ -336,25 +345,34 @@ export class PackageRuntime implements CallTarget {
     return this.opts.resolveReference(alias, ref);
   }
 
-  private async readPage(result: NodeResult, offset: number, limit: number) {
+  /** A page of a result: from memory for a small one (no promise to wait for), else from its table. */
+  private readPage(result: NodeResult, offset: number, limit: number): ResultPage | Promise<ResultPage> {
     if (result.head) return { columns: result.columns, rows: result.head.slice(offset, offset + limit) };
-    const db = await this.db();
-    return db.withConnection(async (conn) =>
-      materializedPage(await conn.script(`SELECT * FROM ${sqlIdent(result.table)} LIMIT ${limit} OFFSET ${offset}`)),
+    return this.db().then((db) =>
+      db.withConnection(async (conn) =>
+        materializedPage(await conn.script(`SELECT * FROM ${sqlIdent(result.table)} LIMIT ${limit} OFFSET ${offset}`)),
+      ),
     );
   }
 
-  /** Drops results beyond the kept number per node, when no run could still be reading them. */
-  private async prune(): Promise<void> {
-    if (this.activeRuns > 0 || this.closed || !this.dbPromise) return;
+  /**
+   * Drops results beyond the kept number per node, when no run could still be reading them; a
+   * promise only when there is something to drop (most runs: nothing, and nothing to wait for).
+   */
+  private prune(): Promise<void> | undefined {
+    if (this.activeRuns > 0 || this.closed || !this.dbPromise) return undefined;
     const keep = this.opts.keepResultsPerNode ?? 3;
     // Tables are dropped in batches (a node may hold up to twice `keep` results for a while): one
     // round trip per few calls instead of one per call when every call brings new inputs.
     const drop = this.results.evict(keep, keep);
-    if (!drop.length) return;
-    const db = await this.dbPromise;
+    if (!drop.length) return undefined;
     const script = drop.map((t) => `DROP TABLE IF EXISTS ${sqlIdent(t)};`).join('\n');
-    await db.withConnection((c) => c.script(script)).catch(() => undefined);
+    return this.dbPromise
+      .then((db) => db.withConnection((c) => c.script(script)))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   private assertOpen(): void {

@@ -93,6 +93,7 @@ export class ResultStore {
         if (job.result) forgotten.push(job.result);
       }
     }
+    if (!forgotten.length) return [];
     // An export's result is its input's table: a table is dropped only when no kept result shares it.
     const kept = new Set<string>();
     for (const byFp of this.jobs.values()) for (const j of byFp.values()) if (j.result) kept.add(j.result.table);

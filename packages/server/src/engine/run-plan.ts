@@ -32,40 +32,96 @@ export interface PlanContext<C extends PlannedCallee> {
   nextExportSerial(): number;
 }
 
-export async function planRun<C extends PlannedCallee>(ctx: PlanContext<C>): Promise<Step<C>[]> {
+/**
+ * Package definitions never change once parsed (an edit makes a new one), so what planning derives
+ * from them alone is worked out once: every Integrator call plans its package.
+ */
+const orders = new WeakMap<PackageDef, Map<string, NodeDef[]>>();
+const usedVariables = new WeakMap<NodeDef, string[]>();
+
+function orderOf(def: PackageDef, targets: string[] | undefined): NodeDef[] {
+  let byTargets = orders.get(def);
+  if (!byTargets) orders.set(def, (byTargets = new Map()));
+  // Targets are node ids (checked before planning), so the keys stay as few as the nodes.
+  const key = targets ? targets.join('\n') : '';
+  let order = byTargets.get(key);
+  if (!order) byTargets.set(key, (order = executionOrder(def, targets)));
+  return order;
+}
+
+function variablesOf(def: PackageDef, node: NodeDef & { sql: string }): string[] {
+  let used = usedVariables.get(node);
+  if (!used) usedVariables.set(node, (used = referencedVariables(node.sql, Object.keys(def.variables))));
+  return used;
+}
+
+/**
+ * The steps of a run in order. Synchronous unless a step must wait (an import's file version, a
+ * called package's fingerprint): most runs plan from memory, and the Integrator's calls are many.
+ */
+export function planRun<C extends PlannedCallee>(ctx: PlanContext<C>): Step<C>[] | Promise<Step<C>[]> {
   const fps = new Map<string, string>();
   const steps: Step<C>[] = [];
-  const declared = Object.keys(ctx.def.variables);
-  for (const node of executionOrder(ctx.def, ctx.targets)) {
-    const step: Step<C> = { node, fp: '', table: '' };
-    switch (node.kind) {
-      case 'import': {
-        // The file's version is part of the key: a changed source invalidates the import.
-        const version = await ctx.storage.stat(node.file).then(
-          (s) => s.fileVersion,
-          (err: unknown) => `unavailable:${errorText(err)}`,
-        );
-        step.fp = fingerprint('import', node.file, node.format, version);
-        break;
-      }
-      case 'input': {
-        step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: [] };
-        const src = step.source.kind === 'rows' ? step.source.rows : step.source.fingerprint;
-        step.fp = fingerprint('input', node.columns, step.source.kind, src);
-        break;
-      }
-      case 'sql': {
-        // Only the variables the query names count, so changing another one keeps this result.
-        const used = Object.fromEntries(referencedVariables(node.sql, declared).map((v) => [v, ctx.variables[v]]));
-        step.fp = fingerprint(
-          'sql',
-          node.sql,
-          node.inputs.map((i) => [i, fps.get(i)]),
-          used,
-        );
-        break;
-      }
-      case 'call': {
+  const order = orderOf(ctx.def, ctx.targets);
+  const add = (step: Step<C>) => {
+    step.table = tableName(step.node.id, step.fp);
+    fps.set(step.node.id, step.fp);
+    steps.push(step);
+  };
+  for (let i = 0; i < order.length; i++) {
+    const step = planStep(ctx, order[i], fps);
+    if (step instanceof Promise) {
+      // From the first step that waits on, the rest is planned asynchronously, in the same order.
+      return (async () => {
+        add(await step);
+        for (let j = i + 1; j < order.length; j++) {
+          const next = planStep(ctx, order[j], fps);
+          add(next instanceof Promise ? await next : next);
+        }
+        return steps;
+      })();
+    }
+    add(step);
+  }
+  return steps;
+}
+
+/** One step keyed by its fingerprint; `fps` holds the fingerprints of the steps before it. */
+function planStep<C extends PlannedCallee>(
+  ctx: PlanContext<C>,
+  node: NodeDef,
+  fps: Map<string, string>,
+): Step<C> | Promise<Step<C>> {
+  const step: Step<C> = { node, fp: '', table: '' };
+  switch (node.kind) {
+    case 'import':
+      // The file's version is part of the key: a changed source invalidates the import.
+      return ctx.storage.stat(node.file).then(
+        (s) => ({ ...step, fp: fingerprint('import', node.file, node.format, s.fileVersion) }),
+        (err: unknown) => ({
+          ...step,
+          fp: fingerprint('import', node.file, node.format, `unavailable:${errorText(err)}`),
+        }),
+      );
+    case 'input': {
+      step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: [] };
+      const src = step.source.kind === 'rows' ? step.source.rows : step.source.fingerprint;
+      step.fp = fingerprint('input', node.columns, step.source.kind, src);
+      return step;
+    }
+    case 'sql': {
+      // Only the variables the query names count, so changing another one keeps this result.
+      const used = Object.fromEntries(variablesOf(ctx.def, node).map((v) => [v, ctx.variables[v]]));
+      step.fp = fingerprint(
+        'sql',
+        node.sql,
+        node.inputs.map((i) => [i, fps.get(i)]),
+        used,
+      );
+      return step;
+    }
+    case 'call':
+      return (async () => {
         const callee = await ctx.resolveCallee(node.package);
         const keys = Object.fromEntries(
           Object.entries(node.inputs).map(([k, ours]) => [k, tableName(ours, fps.get(ours)!)]),
@@ -73,17 +129,12 @@ export async function planRun<C extends PlannedCallee>(ctx: PlanContext<C>): Pro
         step.callee = callee;
         const calleeFp = await callee.fingerprintOf(node.node, keys);
         step.fp = fingerprint('call', node.package, node.node, callee.instanceId, calleeFp);
-        break;
-      }
-      case 'export':
-        step.fp = fingerprint('export', node.file, node.format, fps.get(node.input), ctx.nextExportSerial());
-        break;
-    }
-    step.table = tableName(node.id, step.fp);
-    fps.set(node.id, step.fp);
-    steps.push(step);
+        return step;
+      })();
+    case 'export':
+      step.fp = fingerprint('export', node.file, node.format, fps.get(node.input), ctx.nextExportSerial());
+      return step;
   }
-  return steps;
 }
 
 /** Result tables are named by node and fingerprint; `__` ids are reserved, so they never clash with node ids. */

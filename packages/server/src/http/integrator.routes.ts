@@ -112,15 +112,15 @@ export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query
   return Math.round(seconds * 1000);
 }
 
-/** Aborts when the client goes away before the answer is sent. */
-function callerGone(reply: FastifyReply): { signal: AbortSignal; dispose(): void } {
-  const ctl = new AbortController();
+/** The call's controller, aborted when the client goes away before the answer is sent. */
+function callerGone(reply: FastifyReply): { controller: AbortController; dispose(): void } {
+  const controller = new AbortController();
   const onClose = () => {
-    if (!reply.raw.writableFinished) ctl.abort('the caller disconnected');
+    if (!reply.raw.writableFinished) controller.abort('the caller disconnected');
   };
   reply.raw.once('close', onClose);
   if (reply.raw.destroyed) onClose();
-  return { signal: ctl.signal, dispose: () => reply.raw.off('close', onClose) };
+  return { controller, dispose: () => reply.raw.off('close', onClose) };
 }
 
 export async function integratorRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
@@ -198,7 +198,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
           node,
           variables: body.variables,
           inputs: body.inputs,
-          signal: gone.signal,
+          controller: gone.controller,
           timeoutMs,
         });
         return {

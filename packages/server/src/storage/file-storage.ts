@@ -23,9 +23,14 @@ export interface FileStat {
   fileVersion: string;
 }
 
+/** How many checked storage paths `versionNow` remembers (every Integrator call checks one). */
+const LEXICAL_PATHS = 1024;
+
 export class FileStorage {
   /** Absolute real path of the root, without a trailing separator. */
   readonly root: string;
+  /** Storage paths as given → canonical and absolute lexical path (pure string work, asked per call). */
+  private readonly lexical = new Map<string, { rel: string; abs: string }>();
 
   constructor(root: string) {
     if (!path.isAbsolute(root))
@@ -132,11 +137,17 @@ export class FileStorage {
    * follows reads through `resolve`, which refuses a path that leads outside.
    */
   versionNow(relPath: string): string {
-    const rel = normalizeStoragePath(relPath);
+    let known = this.lexical.get(relPath);
+    if (!known) {
+      const rel = normalizeStoragePath(relPath);
+      known = { rel, abs: path.join(this.root, ...pathSegments(rel)) };
+      if (this.lexical.size >= LEXICAL_PATHS) this.lexical.clear();
+      this.lexical.set(relPath, known);
+    }
     try {
-      return fileVersionOf(statSync(path.join(this.root, ...pathSegments(rel))));
+      return fileVersionOf(statSync(known.abs));
     } catch (err) {
-      throw mapFsError(err, rel);
+      throw mapFsError(err, known.rel);
     }
   }
 

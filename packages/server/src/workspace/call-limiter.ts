@@ -28,13 +28,18 @@ export class CallLimiter {
     return this.waiting.length;
   }
 
+  /** A slot at once when one is free and nobody waits (no promise, no listener), else undefined. */
+  tryAcquire(): CallSlot | undefined {
+    this.admitNext(); // the size may have grown since the last release
+    if (this.running >= Math.max(1, this.size()) || this.waiting.length > 0) return undefined;
+    this.running++;
+    return this.slot();
+  }
+
   acquire(signal?: AbortSignal): Promise<CallSlot> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    this.admitNext(); // the size may have grown since the last release
-    if (this.running < Math.max(1, this.size()) && this.waiting.length === 0) {
-      this.running++;
-      return Promise.resolve(this.slot());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     if (this.waiting.length >= this.maxWaiting) {
       return Promise.reject(
         new DomainError(

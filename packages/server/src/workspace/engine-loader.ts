@@ -22,7 +22,7 @@ export interface EngineLoaderOptions {
 export class EngineLoader {
   constructor(private readonly opts: EngineLoaderOptions) {}
 
-  async currentVersion(relPath: string): Promise<string> {
+  currentVersion(relPath: string): string {
     return this.opts.storage.versionNow(relPath);
   }
 

@@ -49,7 +49,8 @@ export class ExecutionRunner {
       if (o.signal.aborted) exec.abort(String(o.signal.reason ?? 'aborted'));
       else o.signal.addEventListener('abort', () => exec.abort(String(o.signal!.reason ?? 'aborted')), { once: true });
     }
-    const emit = o.onEvent ?? (() => undefined);
+    // Events are built only for a listener (the Studio's page, a batch run): an Integrator call has none.
+    const emit = o.onEvent;
     if (debug) log().debug({ node: o.node ?? '(all)' }, 'execution started');
     let lastProgressSent = 0;
     const done = runtime
@@ -63,7 +64,7 @@ export class ExecutionRunner {
           exec.setProgress(p);
           const now = Date.now();
           // The page needs a few updates a second, not one per DuckDB poll.
-          if (now - lastProgressSent >= 200 || p.percent >= 100) {
+          if (emit && (now - lastProgressSent >= 200 || p.percent >= 100)) {
             lastProgressSent = now;
             emit({
               type: 'progress',
@@ -72,27 +73,37 @@ export class ExecutionRunner {
             });
           }
         },
-        onNode: (e) => {
-          if (e.type === 'started') {
-            if (debug) log().debug({ node: e.node }, 'node activation started');
-            emit({ type: 'node-started', packageId: inst.id, node: e.node, at: new Date(e.at).toISOString() });
-          } else if (e.type === 'finished') {
-            if (debug)
-              log().debug(
-                { node: e.node, rows: e.rows, durationMs: e.durationMs, reused: e.reused },
-                'node activation finished',
-              );
-            emit({ type: 'node-finished', packageId: inst.id, node: e.node, rows: e.rows, durationMs: e.durationMs });
-          } else if (e.type === 'failed') {
-            if (debug) log().debug({ node: e.node, error: e.error }, 'node activation failed');
-            emit({ type: 'node-failed', packageId: inst.id, node: e.node, error: e.error });
-          }
-        },
+        // Nobody to tell (an Integrator call below debug): the engine builds no node events at all.
+        onNode:
+          !debug && !emit
+            ? undefined
+            : (e) => {
+                if (e.type === 'started') {
+                  if (debug) log().debug({ node: e.node }, 'node activation started');
+                  emit?.({ type: 'node-started', packageId: inst.id, node: e.node, at: new Date(e.at).toISOString() });
+                } else if (e.type === 'finished') {
+                  if (debug)
+                    log().debug(
+                      { node: e.node, rows: e.rows, durationMs: e.durationMs, reused: e.reused },
+                      'node activation finished',
+                    );
+                  emit?.({
+                    type: 'node-finished',
+                    packageId: inst.id,
+                    node: e.node,
+                    rows: e.rows,
+                    durationMs: e.durationMs,
+                  });
+                } else if (e.type === 'failed') {
+                  if (debug) log().debug({ node: e.node, error: e.error }, 'node activation failed');
+                  emit?.({ type: 'node-failed', packageId: inst.id, node: e.node, error: e.error });
+                }
+              },
       })
       .then(
         (result) => {
           exec.end('done');
-          emit({ type: 'run-finished', packageId: inst.id, outcome: 'done' });
+          emit?.({ type: 'run-finished', packageId: inst.id, outcome: 'done' });
           return result;
         },
         (err: unknown) => {
@@ -107,7 +118,7 @@ export class ExecutionRunner {
             },
             'execution ended',
           );
-          emit({
+          emit?.({
             type: 'run-finished',
             packageId: inst.id,
             outcome: cancelled ? 'cancelled' : 'failed',

@@ -28,6 +28,11 @@ export interface CallRequest {
   inputs?: Record<string, unknown>;
   /** Aborted when the caller goes away. */
   signal?: AbortSignal;
+  /**
+   * The call's own controller, when the caller keeps one to abort on its disconnect (the Integrator
+   * route): it saves a second controller and a listener per call. Made here when absent.
+   */
+  controller?: AbortController;
   /** Cancels the call (TIMEOUT) when it takes longer, loading included. */
   timeoutMs?: number;
 }
@@ -79,7 +84,7 @@ export class IntegrationService {
     }
     const started = Date.now();
     const { core } = this.d;
-    const abort = new AbortController();
+    const abort = req.controller ?? new AbortController();
     let timedOut = false;
     const onCallerGone = () => abort.abort('the caller disconnected');
     if (req.signal?.aborted) onCallerGone();
@@ -113,7 +118,8 @@ export class IntegrationService {
 
     let slot: CallSlot | undefined;
     try {
-      slot = await this.d.limiter?.acquire(abort.signal);
+      slot = abort.signal.aborted ? undefined : this.d.limiter?.tryAcquire();
+      slot ??= await this.d.limiter?.acquire(abort.signal);
     } catch (err) {
       stopWatching();
       throw explain(err);
@@ -135,10 +141,18 @@ export class IntegrationService {
     // The call's own line at info when it ends, with everything an administrator looks for (its session's
     // open and close are logged at info by the workspace, with the same request id).
     const { log } = this.d;
-    const fields = { requestId: req.requestId, session: session.name };
+    const { requestId } = req;
+    const sessionName = session.name;
     if (log.isLevelEnabled('debug'))
       log.debug(
-        { ...fields, kind: req.kind, path: req.path, node: req.node ?? '(all)', waitedMs: Date.now() - started },
+        {
+          requestId,
+          session: sessionName,
+          kind: req.kind,
+          path: req.path,
+          node: req.node ?? '(all)',
+          waitedMs: Date.now() - started,
+        },
         `${req.kind} call started`,
       );
 
@@ -152,14 +166,16 @@ export class IntegrationService {
       try {
         if (instance) core.release(instance.id);
       } catch (err) {
-        log.warn({ ...fields, err }, 'giving the instance back to the pool failed');
+        log.warn({ requestId, session: sessionName, err }, 'giving the instance back to the pool failed');
       }
       // An administrator may have closed the session already.
       if (core.getSession(session.id)) core.closeSession(session.id, timedOut ? 'timeout' : 'client');
       slot?.release();
+      // A literal: `{ ...fields, more }` costs about a microsecond per added property on Node 20.
       log.info(
         {
-          ...fields,
+          requestId,
+          session: sessionName,
           kind: req.kind,
           user: req.user,
           host: req.host,
@@ -246,9 +262,10 @@ function checkNode(inst: InstanceInfo<EngineHandle>, node: string | undefined, k
     if (kind === 'integrator') throw new DomainError('BAD_REQUEST', 'An Integrator call names a published node');
     return;
   }
+  const def = runtime.def.nodes.find((n) => n.id === node);
+  if (def?.access === 'published') return;
   const published = runtime.def.nodes.filter((n) => n.access === 'published').map((n) => n.id);
   const list = published.length ? published.join(', ') : '(none)';
-  const def = runtime.def.nodes.find((n) => n.id === node);
   if (!def) {
     throw new DomainError(
       'NODE_NOT_FOUND',
@@ -256,13 +273,11 @@ function checkNode(inst: InstanceInfo<EngineHandle>, node: string | undefined, k
       { node, published },
     );
   }
-  if (def.access !== 'published') {
-    throw new DomainError(
-      'NODE_NOT_FOUND',
-      `Node "${node}" of package "${inst.name}" (${inst.path}) is ${def.access}, not published: only published nodes can be called from outside; its published nodes: ${list}`,
-      { node, access: def.access, published },
-    );
-  }
+  throw new DomainError(
+    'NODE_NOT_FOUND',
+    `Node "${node}" of package "${inst.name}" (${inst.path}) is ${def.access}, not published: only published nodes can be called from outside; its published nodes: ${list}`,
+    { node, access: def.access, published },
+  );
 }
 
 function seconds(ms: number): string {

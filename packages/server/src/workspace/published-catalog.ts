@@ -48,7 +48,7 @@ export class PublishedCatalog {
     if (fileVersion === null) return;
     const key = `${path}\n${fileVersion}\n${node}`;
     const before = this.learned.get(key);
-    if (before && JSON.stringify(before) === JSON.stringify(columns)) return;
+    if (before && sameColumns(before, columns)) return;
     this.learned.set(
       key,
       columns.map((c) => ({ name: c.name, type: c.type })),
@@ -108,4 +108,9 @@ export class PublishedCatalog {
       else if (e.type === 'folder') await this.collect(e.path, depth + 1, out);
     }
   }
+}
+
+/** Same names and types in the same order (asked on every successful call, so without copies). */
+function sameColumns(a: ColumnInfo[], b: ColumnInfo[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
 }
