@@ -159,6 +159,8 @@ describe('calls', () => {
     const res = await pending;
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({ code: 'EXECUTION_CANCELLED', details: { requestId: session.requestId } });
+    // The call and its execution share one controller; the answer still tells a stop on the server apart.
+    expect(res.json().error.message).toMatch(/stopped on the server/);
     await waitFor('the session to close', async () => poolIntact(await snapshot(t.app, admin)));
   });
 });

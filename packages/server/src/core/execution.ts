@@ -35,7 +35,9 @@ export interface ExecutionHost {
 }
 
 export class ExecutionRecord implements Execution {
-  private readonly controller = new AbortController();
+  private readonly controller: AbortController;
+  /** The controller is the caller's: it may be aborted without `stop` (the caller's timeout, its disconnect). */
+  private readonly shared: boolean;
   progress: ExecutionProgress | null = null;
   ended = false;
 
@@ -45,7 +47,14 @@ export class ExecutionRecord implements Execution {
     readonly node: string | null,
     readonly startedAt: number,
     private readonly host: ExecutionHost,
-  ) {}
+    controller?: AbortController,
+  ) {
+    this.controller = controller ?? new AbortController();
+    this.shared = controller !== undefined;
+    // However it is aborted, the host hears once that the execution is stopping.
+    if (controller && !controller.signal.aborted)
+      controller.signal.addEventListener('abort', () => !this.ended && this.host.stopping(this), { once: true });
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -60,7 +69,7 @@ export class ExecutionRecord implements Execution {
   stop(reason: string): boolean {
     if (this.ended || this.controller.signal.aborted) return false;
     this.controller.abort(reason);
-    this.host.stopping(this);
+    if (!this.shared) this.host.stopping(this);
     return true;
   }
 

@@ -121,6 +121,27 @@ describe('executions', () => {
     expect(events.at(-1)).toMatchObject({ type: 'execution-stopping', instanceId: a.id });
   });
 
+  it("cancels through the caller's controller when given one, telling the stop once however it comes", async () => {
+    const { core, a, events } = await opened();
+    const stopping = () => events.filter((e) => e.type === 'execution-stopping');
+    // Aborted by the caller itself (its timeout, its client gone), not through the core.
+    const call = new AbortController();
+    const exec = core.beginExecution(a.id, { controller: call });
+    expect(exec.signal).toBe(call.signal);
+    call.abort('timed out after 1 s');
+    expect(stopping()).toEqual([expect.objectContaining({ reason: 'timed out after 1 s', executionId: exec.id })]);
+    expect(core.stopPackage(a.id)).toBe(false);
+    exec.end('cancelled');
+    // Stopped through the core: the caller's controller carries the administrator's reason.
+    const second = new AbortController();
+    const again = core.beginExecution(a.id, { controller: second });
+    expect(core.stopPackage(a.id, 'stopped by administrator root')).toBe(true);
+    expect(second.signal.reason).toBe('stopped by administrator root');
+    expect(stopping().map((e) => e.type === 'execution-stopping' && e.executionId)).toEqual([exec.id, again.id]);
+    again.end('cancelled');
+    expect(core.getInstance(a.id)).toMatchObject({ running: false, stopping: false });
+  });
+
   it('ignores a second end and progress after the end', async () => {
     const { core, a, events } = await opened();
     const exec = core.beginExecution(a.id);

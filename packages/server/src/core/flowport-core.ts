@@ -232,7 +232,12 @@ export class FlowportCore<H> {
   // ---- executions ----
 
   /** Starts an execution; a session package runs one at a time, shared instances serve many callers. */
-  beginExecution(instanceId: string, o: { node?: string } = {}): Execution {
+  /**
+   * Starts an execution of the instance. `controller`: the caller's AbortController to cancel
+   * through (an Integrator call's, which its timeout and its caller's disconnect abort too), so a
+   * call has one controller however it is stopped; one is made when absent.
+   */
+  beginExecution(instanceId: string, o: { node?: string; controller?: AbortController } = {}): Execution {
     const rec = this.s.requireInstance(instanceId);
     if (rec.kind === 'session' && rec.running) {
       throw new DomainError('ALREADY_RUNNING', `Package "${rec.name}" is already executing; stop it first`);
@@ -241,7 +246,7 @@ export class FlowportCore<H> {
       throw new DomainError('PACKAGE_NOT_FOUND', `Pooled instance "${instanceId}" is idle; check it out first`);
     }
     const now = this.s.now();
-    const exec = new ExecutionRecord(this.s.ids(), rec.id, o.node ?? null, now, this.host);
+    const exec = new ExecutionRecord(this.s.ids(), rec.id, o.node ?? null, now, this.host, o.controller);
     rec.executions.add(exec);
     this.s.touch(rec, now);
     this.s.emit(

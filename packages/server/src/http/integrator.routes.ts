@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
-import { IntegrationService } from '../workspace/integration-service';
+import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
 import { INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
@@ -116,7 +116,7 @@ export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query
 function callerGone(reply: FastifyReply): { controller: AbortController; dispose(): void } {
   const controller = new AbortController();
   const onClose = () => {
-    if (!reply.raw.writableFinished) controller.abort('the caller disconnected');
+    if (!reply.raw.writableFinished) controller.abort(CALLER_GONE);
   };
   reply.raw.once('close', onClose);
   if (reply.raw.destroyed) onClose();

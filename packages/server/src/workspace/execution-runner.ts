@@ -14,6 +14,8 @@ export interface RunRequestOptions {
   requireAccess?: 'public' | 'published';
   /** Extra reason to abort (client gone, timeout): it goes through the execution's own controller. */
   signal?: AbortSignal;
+  /** The caller's controller, to be the execution's own (instead of `signal`): one controller per call. */
+  controller?: AbortController;
   onEvent?: (event: SessionEvent) => void;
 }
 
@@ -32,7 +34,7 @@ export class ExecutionRunner {
 
   start(inst: InstanceInfo<EngineHandle>, o: RunRequestOptions = {}): StartedExecution {
     const runtime = requireRuntime(inst.handle);
-    const exec = this.core.beginExecution(inst.id, { node: o.node });
+    const exec = this.core.beginExecution(inst.id, { node: o.node, controller: o.controller });
     const session = inst.sessionId ? this.core.getSession(inst.sessionId) : undefined;
     // Made only when a line is written: most executions log one line, or none below debug.
     let child: Logger | undefined;

@@ -12,6 +12,9 @@ import { ExecutionRunner } from './execution-runner';
 
 export type CallKind = 'integrator' | 'batch';
 
+/** The reason a call's controller is aborted with when its caller goes away. */
+export const CALLER_GONE = 'the caller disconnected';
+
 export interface CallRequest {
   kind: CallKind;
   user: string;
@@ -86,7 +89,7 @@ export class IntegrationService {
     const { core } = this.d;
     const abort = req.controller ?? new AbortController();
     let timedOut = false;
-    const onCallerGone = () => abort.abort('the caller disconnected');
+    const onCallerGone = () => abort.abort(CALLER_GONE);
     if (req.signal?.aborted) onCallerGone();
     else req.signal?.addEventListener('abort', onCallerGone, { once: true });
     // The limit counts from arrival: waiting for a slot and loading the package are part of the call.
@@ -110,8 +113,9 @@ export class IntegrationService {
           { timeoutSeconds: req.timeoutMs! / 1000 },
         );
       }
-      if (abort.signal.aborted) {
-        return new DomainError('EXECUTION_CANCELLED', `The execution was cancelled: ${String(abort.signal.reason)}`);
+      // The controller is the execution's too: a stop on the server aborts it with its own reason.
+      if (abort.signal.aborted && abort.signal.reason === CALLER_GONE) {
+        return new DomainError('EXECUTION_CANCELLED', `The execution was cancelled: ${CALLER_GONE}`);
       }
       return err;
     };
@@ -228,7 +232,7 @@ export class IntegrationService {
           variables: req.variables,
           inputs: req.inputs,
           requireAccess: req.node ? 'published' : undefined,
-          signal: abort.signal,
+          controller: abort,
           onEvent,
         });
         try {
@@ -239,7 +243,7 @@ export class IntegrationService {
           return result;
         } catch (err) {
           let explained = explain(err);
-          if (isDomainError(explained) && explained.code === 'EXECUTION_CANCELLED' && !abort.signal.aborted) {
+          if (isDomainError(explained) && explained.code === 'EXECUTION_CANCELLED' && explained === err) {
             // Stopped from the Session Manager (or the server is stopping): say so rather than a bare "cancelled".
             explained = new DomainError(
               'EXECUTION_CANCELLED',
