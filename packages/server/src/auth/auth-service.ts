@@ -97,19 +97,24 @@ export class AuthService {
   }
 
   /** Resolves the caller from the Authorization header or the session cookie; undefined when anonymous. */
-  async resolve(
+  /**
+   * The caller of a request, or undefined without credentials. At once for a bearer token or a
+   * cookie; a promise only for HTTP Basic (the password hash). Bad credentials throw (or reject).
+   */
+  resolve(
     authorization: string | undefined,
     cookieToken: string | undefined,
     client: string,
-  ): Promise<Principal | undefined> {
+  ): Principal | undefined | Promise<Principal> {
     if (authorization) {
       const [scheme, value = ''] = authorization.split(' ', 2);
       if (scheme?.toLowerCase() === 'basic') {
         const decoded = Buffer.from(value, 'base64').toString('utf8');
         const i = decoded.indexOf(':');
         if (i < 0) throw new DomainError('UNAUTHENTICATED', 'Malformed HTTP Basic credentials');
-        const who = await this.verify(decoded.slice(0, i), decoded.slice(i + 1), client);
-        return Object.assign({}, who, { via: 'basic' as const, sessionName: `${who.user}:basic` });
+        return this.verify(decoded.slice(0, i), decoded.slice(i + 1), client).then((who): Principal =>
+          Object.assign({}, who, { via: 'basic' as const, sessionName: `${who.user}:basic` }),
+        );
       }
       if (scheme?.toLowerCase() === 'bearer') {
         const s = this.sessions.get(value);

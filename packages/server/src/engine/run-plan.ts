@@ -1,6 +1,6 @@
 // Plans a run: the nodes it needs in order, each keyed by a fingerprint of its definition, variables, inputs and upstream.
 import type { FileStorage } from '../storage/file-storage';
-import { fingerprint } from './fingerprint';
+import { fingerprint, stableJson } from './fingerprint';
 import type { InputSource } from './node-executor';
 import { executionOrder } from './package-graph';
 import type { NodeDef, PackageDef } from './package-types';
@@ -47,6 +47,15 @@ function orderOf(def: PackageDef, targets: string[] | undefined): NodeDef[] {
   let order = byTargets.get(key);
   if (!order) byTargets.set(key, (order = executionOrder(def, targets)));
   return order;
+}
+
+const columnTexts = new WeakMap<NodeDef, string>();
+
+/** An input's declared columns as the text `fingerprint` would write for them, written once. */
+function columnsText(node: NodeDef & { columns: unknown }): string {
+  let text = columnTexts.get(node);
+  if (text === undefined) columnTexts.set(node, (text = stableJson(node.columns)));
+  return text;
 }
 
 function variablesOf(def: PackageDef, node: NodeDef & { sql: string }): string[] {
@@ -106,7 +115,7 @@ function planStep<C extends PlannedCallee>(
     case 'input': {
       step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: [] };
       const src = step.source.kind === 'rows' ? step.source.rows : step.source.fingerprint;
-      step.fp = fingerprint('input', node.columns, step.source.kind, src);
+      step.fp = fingerprint('input', columnsText(node), step.source.kind, src);
       return step;
     }
     case 'sql': {

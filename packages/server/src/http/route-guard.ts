@@ -46,32 +46,42 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
       throw new Error(`Route ${String(route.method)} ${url} declares no access; add config.access`);
     }
   });
-  app.addHook('preHandler', async (request) => {
+  // A callback hook, not an async one: a bearer token or a cookie is checked without a promise
+  // (every call of the API passes here); only HTTP Basic waits, for the password hash.
+  app.addHook('preHandler', (request, _reply, done) => {
     const access = request.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return;
-    // Browsers send cookies on cross-site WebSocket upgrades that no CORS check guards: compare the origin.
-    const origin = request.headers.origin;
-    if (request.headers.upgrade?.toLowerCase() === 'websocket' && origin && !sameHost(origin, request.headers.host)) {
-      throw new DomainError('FORBIDDEN', `WebSocket from a foreign origin ${origin} refused`);
-    }
-    const principal = await auth.resolve(
-      request.headers.authorization,
-      request.cookies?.[SESSION_COOKIE],
-      clientAddress(request),
-    );
-    if (!principal) throw new DomainError('UNAUTHENTICATED', 'Log in first (cookie, HTTP Basic or a bearer token)');
-    request.principal = principal;
-    if (access !== 'authenticated' && !access.some((r) => principal.roles.includes(r))) {
-      throw new DomainError('FORBIDDEN', `This needs one of the roles: ${access.join(', ')}`);
-    }
-    if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
-      const sent = request.headers[CSRF_HEADER];
-      if (typeof sent !== 'string' || sent !== principal.csrfToken) {
-        throw new DomainError(
-          'CSRF_REJECTED',
-          `Send the CSRF token from login or /api/auth/me in the ${CSRF_HEADER} header`,
-        );
+    if (access === undefined || access === 'public') return done();
+    let resolved: ReturnType<AuthService['resolve']>;
+    try {
+      // Browsers send cookies on cross-site WebSocket upgrades that no CORS check guards: compare the origin.
+      const origin = request.headers.origin;
+      if (request.headers.upgrade?.toLowerCase() === 'websocket' && origin && !sameHost(origin, request.headers.host)) {
+        throw new DomainError('FORBIDDEN', `WebSocket from a foreign origin ${origin} refused`);
       }
+      resolved = auth.resolve(request.headers.authorization, request.cookies?.[SESSION_COOKIE], clientAddress(request));
+    } catch (err) {
+      return done(err as Error);
     }
+    if (resolved instanceof Promise) resolved.then((p) => done(admit(request, access, p)), done);
+    else done(admit(request, access, resolved));
   });
+}
+
+/** Lets the caller in (undefined) or says why not: no login, no role for the route, no CSRF token. */
+function admit(request: FastifyRequest, access: Exclude<Access, 'public'>, principal: Principal | undefined) {
+  if (!principal) return new DomainError('UNAUTHENTICATED', 'Log in first (cookie, HTTP Basic or a bearer token)');
+  request.principal = principal;
+  if (access !== 'authenticated' && !access.some((r) => principal.roles.includes(r))) {
+    return new DomainError('FORBIDDEN', `This needs one of the roles: ${access.join(', ')}`);
+  }
+  if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+    const sent = request.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || sent !== principal.csrfToken) {
+      return new DomainError(
+        'CSRF_REJECTED',
+        `Send the CSRF token from login or /api/auth/me in the ${CSRF_HEADER} header`,
+      );
+    }
+  }
+  return undefined;
 }
