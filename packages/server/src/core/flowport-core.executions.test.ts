@@ -1,6 +1,7 @@
 // Executions: running state, progress, and stopping through each execution's AbortController.
 import { describe, expect, it } from 'vitest';
 import { makeKit } from './core-test-support';
+import { CancelSource } from './execution';
 
 async function opened(files: Record<string, string[]> = { 'a.pkg.yaml': [], 'b.pkg.yaml': [] }) {
   const k = makeKit({ files });
@@ -125,7 +126,7 @@ describe('executions', () => {
     const { core, a, events } = await opened();
     const stopping = () => events.filter((e) => e.type === 'execution-stopping');
     // Aborted by the caller itself (its timeout, its client gone), not through the core.
-    const call = new AbortController();
+    const call = new CancelSource();
     const exec = core.beginExecution(a.id, { controller: call });
     expect(exec.signal).toBe(call.signal);
     call.abort('timed out after 1 s');
@@ -133,7 +134,7 @@ describe('executions', () => {
     expect(core.stopPackage(a.id)).toBe(false);
     exec.end('cancelled');
     // Stopped through the core: the caller's controller carries the administrator's reason.
-    const second = new AbortController();
+    const second = new CancelSource();
     const again = core.beginExecution(a.id, { controller: second });
     expect(core.stopPackage(a.id, 'stopped by administrator root')).toBe(true);
     expect(second.signal.reason).toBe('stopped by administrator root');

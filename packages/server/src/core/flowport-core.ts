@@ -4,7 +4,7 @@ import { randomId, systemClock, type Clock, type IdGenerator } from './clock';
 import type { Affects, CoreListener, SessionCloseReason } from './core-events';
 import { CoreState } from './core-state';
 import { DomainError } from './domain-error';
-import { ExecutionRecord, type Execution, type ExecutionHost } from './execution';
+import { ExecutionRecord, type CancelSource, type Execution, type ExecutionHost } from './execution';
 import * as view from './manager-view';
 import { PackageOpening } from './package-opening';
 import { checkPoolSize, PoolLending } from './pool-lending';
@@ -237,7 +237,7 @@ export class FlowportCore<H> {
    * through (an Integrator call's, which its timeout and its caller's disconnect abort too), so a
    * call has one controller however it is stopped; one is made when absent.
    */
-  beginExecution(instanceId: string, o: { node?: string; controller?: AbortController } = {}): Execution {
+  beginExecution(instanceId: string, o: { node?: string; controller?: CancelSource } = {}): Execution {
     const rec = this.s.requireInstance(instanceId);
     if (rec.kind === 'session' && rec.running) {
       throw new DomainError('ALREADY_RUNNING', `Package "${rec.name}" is already executing; stop it first`);

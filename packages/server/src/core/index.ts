@@ -4,6 +4,7 @@ export type { LoadedPackage, PackageLoader } from './package-loader';
 export type { InstanceInfo, InstanceKind } from './package-instance';
 export type { OpenSessionOptions, SessionInfo } from './session-registry';
 export type { Execution, ExecutionOutcome, ExecutionProgress } from './execution';
+export { CancelSource } from './execution';
 export {
   mergeAffects,
   noAffects,

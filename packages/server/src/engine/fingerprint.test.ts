@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint, stableJson } from './fingerprint';
@@ -55,5 +56,11 @@ describe('fingerprints', () => {
     // The parts are separated, so moving text from one part to the next changes the fingerprint.
     expect(fingerprint('ab', 'c')).not.toBe(fingerprint('a', 'bc'));
     expect(fingerprint('sql', [{ n: 1 }])).not.toBe(fingerprint('sql', [{ n: '1' }]));
+  });
+
+  it('are the sha256 of their text however often a text comes back, short or long', () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+    const texts = [...Array.from({ length: 1500 }, (_, i) => `row ${i % 700}`), 'x'.repeat(5000), 'x'.repeat(5000)];
+    for (const t of texts) expect(fingerprint('input', t)).toBe(sha(`input\u0000${t}`));
   });
 });

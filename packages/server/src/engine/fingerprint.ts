@@ -41,7 +41,20 @@ function write(v: unknown): string | undefined {
   return `${s}}`;
 }
 
+/** Short texts fingerprinted lately, and their hashes: a repeated call fingerprints the same texts. */
+const recent = new Map<string, string>();
+const RECENT_TEXTS = 512;
+const RECENT_TEXT_CHARS = 2048;
+
 export function fingerprint(...parts: unknown[]): string {
   const text = parts.map((p) => (typeof p === 'string' ? p : stableJson(p))).join('\u0000');
-  return hash('sha256', text).slice(0, 32);
+  // One sha256 through node:crypto costs ~5 µs here, many times a Map lookup of the same text.
+  if (text.length > RECENT_TEXT_CHARS) return hash('sha256', text).slice(0, 32);
+  let fp = recent.get(text);
+  if (fp === undefined) {
+    fp = hash('sha256', text).slice(0, 32);
+    if (recent.size >= RECENT_TEXTS) recent.clear();
+    recent.set(text, fp);
+  }
+  return fp;
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CancelSource } from '../core';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
@@ -113,8 +114,8 @@ export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query
 }
 
 /** The call's controller, aborted when the client goes away before the answer is sent. */
-function callerGone(reply: FastifyReply): { controller: AbortController; dispose(): void } {
-  const controller = new AbortController();
+function callerGone(reply: FastifyReply): { controller: CancelSource; dispose(): void } {
+  const controller = new CancelSource();
   const onClose = () => {
     if (!reply.raw.writableFinished) controller.abort(CALLER_GONE);
   };

@@ -1,7 +1,7 @@
 // Runs a package instance on the engine under a core execution: one AbortController, progress and events.
 import type { SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
-import type { FlowportCore, InstanceInfo } from '../core';
+import type { CancelSource, FlowportCore, InstanceInfo } from '../core';
 import { isDomainError } from '../core/domain-error';
 import type { RunResult } from '../engine';
 import type { EngineHandle } from './engine-handle';
@@ -15,7 +15,7 @@ export interface RunRequestOptions {
   /** Extra reason to abort (client gone, timeout): it goes through the execution's own controller. */
   signal?: AbortSignal;
   /** The caller's controller, to be the execution's own (instead of `signal`): one controller per call. */
-  controller?: AbortController;
+  controller?: CancelSource;
   onEvent?: (event: SessionEvent) => void;
 }
 

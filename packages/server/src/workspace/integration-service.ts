@@ -1,7 +1,7 @@
 // Integrator and batch calls: a core session per call, a pooled instance, one execution, and cleanup always.
 import type { Role, SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
-import type { FlowportCore, InstanceInfo, SessionInfo } from '../core';
+import { CancelSource, type FlowportCore, type InstanceInfo, type SessionInfo } from '../core';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { ColumnInfo, RunResult } from '../engine';
 import { isPackagePath } from '../storage';
@@ -35,7 +35,7 @@ export interface CallRequest {
    * The call's own controller, when the caller keeps one to abort on its disconnect (the Integrator
    * route): it saves a second controller and a listener per call. Made here when absent.
    */
-  controller?: AbortController;
+  controller?: CancelSource;
   /** Cancels the call (TIMEOUT) when it takes longer, loading included. */
   timeoutMs?: number;
 }
@@ -87,7 +87,7 @@ export class IntegrationService {
     }
     const started = Date.now();
     const { core } = this.d;
-    const abort = req.controller ?? new AbortController();
+    const abort = req.controller ?? new CancelSource();
     let timedOut = false;
     const onCallerGone = () => abort.abort(CALLER_GONE);
     if (req.signal?.aborted) onCallerGone();
