@@ -6,7 +6,6 @@ import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/prot
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
-import { materializedPage, type ColumnInfo } from './json-values';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
@@ -14,15 +13,11 @@ import { NodeJob, type NodeResult } from './node-job';
 import { checkGraph } from './package-graph';
 import type { PackageDef, ReferenceDef } from './package-types';
 import { bindInputs, bindVariables } from './run-arguments';
+import { readResultPage } from './result-page';
 import { ResultStore } from './result-store';
 import { errorText, planRun, type Step } from './run-plan';
 import type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
 import type { BoundValue } from './sql-parameters';
-
-interface ResultPage {
-  columns: ColumnInfo[];
-  rows: Record<string, unknown>[];
-}
 
 export type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
 
@@ -99,7 +94,7 @@ export class PackageRuntime implements CallTarget {
       if (opts.node) {
         const result = results.get(opts.node)!;
         const limit = this.opts.maxResultRows ?? 10_000;
-        const read = this.readPage(result, 0, limit);
+        const read = readResultPage(result, 0, limit, () => this.db());
         const page = read instanceof Promise ? await read : read;
         Object.assign(out, {
           node: opts.node,
@@ -162,7 +157,7 @@ export class PackageRuntime implements CallTarget {
     if (!result) throw new DomainError('NOT_FOUND', `Node "${node}" has no result yet; run it first.`, { node });
     const off = Math.max(0, Math.floor(Number(offset) || 0));
     const lim = Math.min(10_000, Math.max(1, Math.floor(Number(limit) || 100)));
-    const page = await this.readPage(result, off, lim);
+    const page = await readResultPage(result, off, lim, () => this.db());
     return { node, offset: off, limit: lim, total: result.rows, columns: page.columns, rows: page.rows };
   }
 
@@ -343,16 +338,6 @@ export class PackageRuntime implements CallTarget {
       );
     }
     return this.opts.resolveReference(alias, ref);
-  }
-
-  /** A page of a result: from memory for a small one (no promise to wait for), else from its table. */
-  private readPage(result: NodeResult, offset: number, limit: number): ResultPage | Promise<ResultPage> {
-    if (result.head) return { columns: result.columns, rows: result.head.slice(offset, offset + limit) };
-    return this.db().then((db) =>
-      db.withConnection(async (conn) =>
-        materializedPage(await conn.script(`SELECT * FROM ${sqlIdent(result.table)} LIMIT ${limit} OFFSET ${offset}`)),
-      ),
-    );
   }
 
   /**
