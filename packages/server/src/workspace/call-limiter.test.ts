@@ -27,6 +27,21 @@ describe('CallLimiter', () => {
     expect(limiter.active).toBe(0);
   });
 
+  it('gives a free slot at once without a promise, and none while a call waits its turn', async () => {
+    const limiter = new CallLimiter(() => 1);
+    const first = limiter.tryAcquire();
+    expect(first).toBeDefined();
+    expect(limiter.tryAcquire()).toBeUndefined();
+    const waiting = limiter.acquire();
+    first!.release(); // the waiter is admitted before anyone who asks later
+    expect(limiter.tryAcquire()).toBeUndefined();
+    (await waiting).release();
+    const again = limiter.tryAcquire();
+    expect(again).toBeDefined();
+    again!.release();
+    expect(limiter.active).toBe(0);
+  });
+
   it('drops a waiter whose signal aborts, with the signal reason', async () => {
     const limiter = new CallLimiter(() => 1);
     const first = await limiter.acquire();
