@@ -58,9 +58,7 @@ export function isoTimestamp(): string {
 
 type AsJson = (obj: Record<string, unknown>, msg: unknown, num: number, time: string) => string;
 /** The parts of a pino logger this file reads, by pino's exported symbols. */
-type LoggerInternals = Record<symbol, unknown> & {
-  [k: symbol]: unknown;
-};
+type LoggerInternals = Record<symbol, unknown>;
 
 const S = pino.symbols;
 const own = Object.prototype.hasOwnProperty;
@@ -118,8 +116,9 @@ function flatLine(
  */
 export function useFlatLines(logger: Logger): void {
   const internals = logger as unknown as LoggerInternals;
-  if (internals[S.nestedKeySym] || Object.getOwnPropertySymbols(internals[S.stringifiersSym] ?? {}).length) return;
-  if (Object.keys((internals[S.stringifiersSym] as object | undefined) ?? {}).length) return;
+  // Stringifiers (names, and a symbol for a wildcard) exist only with pino's redaction.
+  if (internals[S.nestedKeySym] || Reflect.ownKeys((internals[S.stringifiersSym] as object | undefined) ?? {}).length)
+    return;
   const general = internals[S.asJsonSym] as AsJson;
   internals[S.asJsonSym] = function (
     this: LoggerInternals,

@@ -38,10 +38,17 @@ export interface PlanContext<C extends PlannedCallee> {
  */
 const orders = new WeakMap<PackageDef, Map<string, NodeDef[]>>();
 const usedVariables = new WeakMap<NodeDef, string[]>();
+const columnTexts = new WeakMap<NodeDef, string>();
+
+/** The value kept for `key`, made by `make` the first time it is asked. */
+function kept<K extends object, V>(map: WeakMap<K, V> | Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
 
 function orderOf(def: PackageDef, targets: string[] | undefined): NodeDef[] {
-  let byTargets = orders.get(def);
-  if (!byTargets) orders.set(def, (byTargets = new Map()));
+  const byTargets = kept(orders, def, () => new Map<string, NodeDef[]>());
   // Targets are node ids (checked before planning), so the keys stay as few as the nodes.
   const key = targets ? targets.join('\n') : '';
   let order = byTargets.get(key);
@@ -49,19 +56,13 @@ function orderOf(def: PackageDef, targets: string[] | undefined): NodeDef[] {
   return order;
 }
 
-const columnTexts = new WeakMap<NodeDef, string>();
-
 /** An input's declared columns as the text `fingerprint` would write for them, written once. */
 function columnsText(node: NodeDef & { columns: unknown }): string {
-  let text = columnTexts.get(node);
-  if (text === undefined) columnTexts.set(node, (text = stableJson(node.columns)));
-  return text;
+  return kept(columnTexts, node, () => stableJson(node.columns));
 }
 
 function variablesOf(def: PackageDef, node: NodeDef & { sql: string }): string[] {
-  let used = usedVariables.get(node);
-  if (!used) usedVariables.set(node, (used = referencedVariables(node.sql, Object.keys(def.variables))));
-  return used;
+  return kept(usedVariables, node, () => referencedVariables(node.sql, Object.keys(def.variables)));
 }
 
 /**
