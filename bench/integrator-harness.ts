@@ -9,6 +9,8 @@ import { BENCH_ADMIN_PASSWORD, type BenchServerReady } from './integrator-server
 export interface BenchServer {
   base: string;
   bareBase: string;
+  /** The server process, for reading its CPU time. */
+  pid: number;
   admin: string;
   /** A bearer token of the administrator (cheap per request, unlike HTTP Basic's password hashing). */
   bearer: string;
@@ -76,6 +78,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   return {
     base,
     bareBase: `http://127.0.0.1:${ready.barePort}`,
+    pid: child.pid!,
     admin,
     bearer,
     setPoolSize: async (n) => void (await api('PUT', '/api/admin/parameters', { packagePoolSize: n })),
@@ -97,6 +100,8 @@ export interface LoadResult {
   requests: number;
   errors: number;
   non2xx: number;
+  /** CPU time the server process spent per request (all its threads), when `serverPid` was given. */
+  cpuUs?: number;
 }
 
 export interface LoadOptions {
@@ -110,10 +115,22 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   timeoutSeconds?: number;
+  /** The server's process: its CPU time over the run is divided by the requests answered. */
+  serverPid?: number;
 }
+
+/** A process's CPU time so far (user + system, all threads) in microseconds, from /proc (Linux). */
+export function processCpuUs(pid: number): number {
+  // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (clock ticks).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux the bench runs on (sysconf is not reachable from Node). */
+const CLOCK_TICKS = 100;
 
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let i = 0;
+  const cpuBefore = o.serverPid === undefined ? 0 : processCpuUs(o.serverPid);
   const result = await autocannon({
     url: o.url,
     connections: o.connections,
@@ -137,6 +154,10 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    cpuUs:
+      o.serverPid === undefined
+        ? undefined
+        : (processCpuUs(o.serverPid) - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 

@@ -1,13 +1,19 @@
 // The structured server log: JSON lines to the data directory's log file and, if asked, to stdout.
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import { LogFile } from './log-file';
 import { isoTimestamp, redactSecrets, useFlatLines } from './log-format';
 
 /** Lines are written in batches of about this many bytes (one system call each), and at least every FLUSH_MS. */
 const BATCH_BYTES = 8 * 1024;
 const FLUSH_MS = 500;
 
-type Destination = ReturnType<typeof pino.destination>;
+/** The log file, or standard output through pino's own destination. */
+interface Destination {
+  write(line: string): boolean;
+  flush(): void;
+  flushSync(): void;
+}
 
 /** Every open destination, written out synchronously when the process exits (lines after close included). */
 const live = new Set<Destination>();
@@ -29,12 +35,9 @@ export interface ServerLogger {
 
 export function createLogger(logDir: string, level: string, toStdout: boolean): ServerLogger {
   // A write per line costs a system call each; under load (every Integrator call logs) batching them
-  // is most of the difference, and the timer keeps `tail -f` within half a second. The batches are
-  // written synchronously: an asynchronous write still in flight when the log is flushed at close or
-  // exit would land after the lines flushed behind it, or be lost when the process ends.
-  const destinations = [
-    pino.destination({ dest: path.join(logDir, 'flowport.log'), mkdir: true, minLength: BATCH_BYTES, sync: true }),
-  ];
+  // is most of the difference, and the timer keeps `tail -f` within half a second. Batches are
+  // written synchronously (see LogFile).
+  const destinations: Destination[] = [new LogFile(path.join(logDir, 'flowport.log'), BATCH_BYTES)];
   if (toStdout) destinations.push(pino.destination({ dest: 1, minLength: BATCH_BYTES, sync: true }));
   for (const d of destinations) live.add(d);
   if (!exitHook) {
