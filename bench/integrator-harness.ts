@@ -15,6 +15,7 @@ export interface BenchServer {
   /** A bearer token of the administrator (cheap per request, unlike HTTP Basic's password hashing). */
   bearer: string;
   setPoolSize(n: number): Promise<void>;
+  setParameters(values: Record<string, number | string>): Promise<void>;
   clearPool(): Promise<void>;
   snapshot(): Promise<{
     pool: { max: number; items: unknown[]; hits: number; misses: number };
@@ -82,6 +83,7 @@ export async function startBenchServer(): Promise<BenchServer> {
     admin,
     bearer,
     setPoolSize: async (n) => void (await api('PUT', '/api/admin/parameters', { packagePoolSize: n })),
+    setParameters: async (values) => void (await api('PUT', '/api/admin/parameters', values)),
     clearPool: async () => void (await api('POST', '/api/manager/pool/clear')),
     snapshot: () => api('GET', '/api/manager/snapshot'),
     stop: async () => {

@@ -153,7 +153,18 @@ try {
       `${server.bareBase}/bare/greeting-duckdb`,
       greetingBody,
     );
-    for (const r of [bare, me, duck]) show(r, 0, bare);
+    // The same Integrator calls with one DuckDB thread per package instance (server parameter
+    // engineThreads; the default is 2): DuckDB's second thread costs tiny statements about as much again.
+    await server.setParameters({ engineThreads: 1 });
+    await warmUp(server.base + GREETING, auth, greetingBody, 16);
+    const oneThread = await run(
+      'Integrator, a new body per call, engineThreads 1',
+      server.base + GREETING,
+      greetingBody,
+      { headers: auth },
+    );
+    await server.setParameters({ engineThreads: 2 });
+    for (const r of [bare, me, duck, oneThread]) show(r, 0, bare);
     printTable(
       `(2) Trivial published node vs bare Fastify, ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s ` +
         "(ratio: throughput / the same round's bare run; round 0: references)",
@@ -168,7 +179,8 @@ try {
         `throughput ratio Integrator/bare, new body per call, median round: ${verdict(newRatios)}\n` +
         `server CPU per request, bare/Integrator (same body), median round: ${median(cpuRatios).toFixed(3)}\n` +
         `for reference: an authenticated empty-ish route of the app ${(me.rps / bare.rps).toFixed(3)}, ` +
-        `one DuckDB statement per call ${(duck.rps / bare.rps).toFixed(3)}\n`,
+        `one DuckDB statement per call ${(duck.rps / bare.rps).toFixed(3)}, ` +
+        `a new body per call with engineThreads 1 ${(oneThread.rps / bare.rps).toFixed(3)}\n`,
     );
   }
   if (part(3)) {

@@ -23,6 +23,7 @@ export interface ServerParameters {
   logLevel: LogLevel;
   integratorBodyLimitBytes: number;
   integratorTimeoutSeconds: number;
+  engineThreads: number;
 }
 export type ParameterKey = keyof ServerParameters;
 
@@ -88,6 +89,16 @@ export const PARAMETER_DEFS: readonly ParameterDef[] = [
     max: 86400,
     unit: 's',
     help: 'Longest time an Integrator call may execute',
+  },
+  {
+    key: 'engineThreads',
+    type: 'integer',
+    default: 2,
+    min: 1,
+    max: 64,
+    help:
+      'DuckDB threads of each package instance, for instances loaded after a change (the pool is cleared); ' +
+      '1 makes many small Integrator calls cheaper, more make large queries faster',
   },
 ];
 

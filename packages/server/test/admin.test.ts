@@ -16,7 +16,7 @@ const put = (url: string, payload: unknown) =>
   t.app.inject({ method: 'PUT', url, headers: admin.headers, payload: payload as object });
 
 describe('server parameters', () => {
-  it('reads the defaults of SPEC 3', async () => {
+  it('reads the defaults of SPEC 3, and the engine threads per package instance', async () => {
     const res = await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers });
     expect(res.json()).toEqual({
       packagePoolSize: 10,
@@ -27,6 +27,7 @@ describe('server parameters', () => {
       logLevel: 'info',
       integratorBodyLimitBytes: 10 * 1024 * 1024,
       integratorTimeoutSeconds: 60,
+      engineThreads: 2,
     });
   });
 

@@ -263,6 +263,43 @@ describe('the pool', () => {
     expect((await pooledEchoes()).every((i) => i.version === '1.1.0')).toBe(true);
     expect(await waitFor('a pooled 1.1.0 instance', () => pooledVersion('1.1.0'))).toBe('second');
   });
+
+  it('loads packages with the engine threads the server parameter sets, and clears the pool when it changes', async () => {
+    const file = path.join(t.dataDir, 'storage/it/threads.pkg.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      'name: Threads\nversion: 1.0.0\nnodes:\n  - id: threads\n    kind: sql\n    access: published\n' +
+        "    sql: SELECT current_setting('threads') AS threads\n",
+    );
+    const url = '/integrator/v1/it/threads.pkg.yaml/threads';
+    const threads = async () => {
+      const res = await call(url, {});
+      expect(res.statusCode).toBe(200);
+      return Number(res.json().rows[0].threads);
+    };
+    const pooled = async () =>
+      (await snapshot(t.app, admin)).pool.items.filter((i) => i.path === 'it/threads.pkg.yaml');
+    expect(await threads()).toBe(2); // the default
+    expect(await pooled()).toHaveLength(1);
+    try {
+      await setParameters(t.app, admin, { engineThreads: 1 });
+      expect(await pooled()).toHaveLength(0);
+      expect(await threads()).toBe(1);
+      await setParameters(t.app, admin, { engineThreads: 3 });
+      expect(await threads()).toBe(3);
+    } finally {
+      await setParameters(t.app, admin, { engineThreads: 2 });
+    }
+    const refused = await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/parameters',
+      headers: admin.headers,
+      payload: { engineThreads: 0 },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('engineThreads');
+  });
 });
 
 describe('the OpenAPI document and the documentation page', () => {

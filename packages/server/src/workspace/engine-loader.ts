@@ -14,7 +14,8 @@ export interface EngineLoaderOptions {
   storage: FileStorage;
   scratchDir: string;
   memoryLimit?: string;
-  threads?: number;
+  /** DuckDB threads of a package instance, asked when it loads (a server parameter). */
+  threads?: () => number;
   /** Which runtime serves a reference of the package whose handle is given; decided by the core. */
   resolveReference: (from: EngineHandle, ref: ReferenceDef) => PackageRuntime;
 }
@@ -61,7 +62,7 @@ export class EngineLoader {
         storage: this.opts.storage,
         scratchDir: this.opts.scratchDir,
         memoryLimit: this.opts.memoryLimit,
-        threads: this.opts.threads,
+        threads: this.opts.threads?.(),
         resolveReference: (_alias, ref) => this.opts.resolveReference(handle, ref),
       });
       const key = (i: PackageIssue) => `${i.line}:${i.column}:${i.field}:${i.message}`;

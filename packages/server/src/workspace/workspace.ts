@@ -57,6 +57,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   const loader = new EngineLoader({
     storage,
     scratchDir: o.paths.scratch,
+    threads: () => o.params.get().engineThreads,
     resolveReference: (from, ref): PackageRuntime => {
       const inst = core.instanceByHandle(from);
       if (!inst) throw new Error('internal: a package calls a reference before it is registered');
@@ -122,6 +123,11 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   });
   o.params.onChange((next, prev) => {
     if (next.packagePoolSize !== prev.packagePoolSize) core.setPoolSize(next.packagePoolSize);
+    // Pooled instances keep the threads they were made with: they go, so the next calls load anew.
+    if (next.engineThreads !== prev.engineThreads) {
+      const removed = core.clearPool();
+      log.info({ engineThreads: next.engineThreads, removed }, 'pool cleared: engine threads changed');
+    }
   });
 
   const backup = async (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => {

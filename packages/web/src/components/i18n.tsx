@@ -77,6 +77,7 @@ const en: Messages = {
   'param.logLevel.label': 'Log level',
   'param.integratorBodyLimitBytes.label': 'Integrator body limit',
   'param.integratorTimeoutSeconds.label': 'Integrator timeout',
+  'param.engineThreads.label': 'Engine threads per package',
   'param.range': 'From {min} to {max}',
   'param.default': 'default {value}',
   'unit.s': 's',
@@ -182,6 +183,7 @@ const ru: Messages = {
   'param.logLevel.label': 'Уровень журнала',
   'param.integratorBodyLimitBytes.label': 'Наибольший размер запроса Integrator',
   'param.integratorTimeoutSeconds.label': 'Тайм-аут вызова Integrator',
+  'param.engineThreads.label': 'Потоков движка на пакет',
   'param.packagePoolSize.help':
     'Сколько экземпляров пакетов держать загруженными в пуле для Integrator и BatchLauncher',
   'param.connectionCheckPeriodSeconds.help':
@@ -193,6 +195,9 @@ const ru: Messages = {
   'param.logLevel.help': 'Наименее важный уровень сообщений, который пишется в журнал',
   'param.integratorBodyLimitBytes.help': 'Наибольший размер тела запроса к Integrator',
   'param.integratorTimeoutSeconds.help': 'Наибольшее время выполнения вызова Integrator',
+  'param.engineThreads.help':
+    'Потоков DuckDB у каждого экземпляра пакета, загруженного после изменения (пул очищается); ' +
+    '1 удешевляет много мелких вызовов Integrator, больше ускоряет большие запросы',
   'param.range': 'От {min} до {max}',
   'param.default': 'по умолчанию {value}',
   'unit.s': 'с',
