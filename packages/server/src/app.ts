@@ -27,6 +27,7 @@ import { integratorRoutes } from './http/integrator.routes';
 import { managerRoutes } from './http/manager.routes';
 import { installRouteGuard } from './http/route-guard';
 import { sessionRoutes } from './http/sessions.routes';
+import { installJsonBodyParser } from './http/json-body';
 import { createLogger } from './logger';
 import type { AppServices } from './services';
 import type { HostNames } from './workspace/host-names';
@@ -119,6 +120,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   });
   app.decorate('services', services);
   installErrorHandler(app);
+  installJsonBodyParser(app);
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   installRouteGuard(app, auth);

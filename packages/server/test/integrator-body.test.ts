@@ -46,8 +46,15 @@ describe('request bodies', () => {
     expect(broken.statusCode).toBe(400);
     expect(broken.json().error).toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringMatching(/not valid JSON/),
+      message: expect.stringMatching(/not valid JSON .*ends before it is complete.*, at line 1, column 12$/),
+      details: { line: 1, column: 12 },
     });
+    const comma = await raw('{\n  "inputs": {"names": [{"name": "a"},]}\n}', 'application/json');
+    expect(comma.statusCode).toBe(400);
+    expect(comma.json().error.message).toMatch(/unexpected "\]", at line 2, column 38$/);
+    const proto = await raw('{"inputs": {}, "__proto__": {"x": 1}}', 'application/json');
+    expect(proto.statusCode).toBe(400);
+    expect(proto.json().error.message).toMatch(/cannot be taken: .*prototype/);
     const empty = await raw('', 'application/json');
     expect(empty.statusCode).toBe(400);
     expect(empty.json().error.message).toMatch(/empty/);

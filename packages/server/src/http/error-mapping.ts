@@ -44,20 +44,11 @@ export function errorBody(code: ErrorCode, message: string, details?: Record<str
   return { error: details ? { code, message, details } : { code, message } };
 }
 
-/** Fastify's errors about a request body, said the way the rest of the API says things. */
+/** Fastify's errors about a request body, said the way the rest of the API says things (JSON itself: json-body.ts). */
 const BODY_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'UNSUPPORTED_MEDIA_TYPE',
     message: 'Send the request body as JSON, with the header Content-Type: application/json',
-  },
-  FST_ERR_CTP_INVALID_JSON_BODY: {
-    code: 'BAD_REQUEST',
-    message: 'The request body is not valid JSON (its Content-Type says application/json)',
-  },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    code: 'BAD_REQUEST',
-    message:
-      'The request body is empty but its Content-Type says application/json: send a JSON object, or no Content-Type',
   },
 };
 
