@@ -9,6 +9,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AuthService } from './auth/auth-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
+import { SqliteLoginStore } from './db/login-store';
 import { generatePassword } from './auth/password';
 import { UserStore } from './auth/user-store';
 import type { FlowportConfig } from './config/config';
@@ -67,7 +68,9 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     const p = params.get();
     return { attempts: p.loginAttemptLimit, lockoutSeconds: p.loginLockoutSeconds };
   });
-  const auth = new AuthService(users, limiter, new LoginSessions(clock));
+  const auth = new AuthService(users, limiter, new LoginSessions(clock, new SqliteLoginStore(db)));
+  // Logins kept from the last run follow what happened to their users meanwhile (`flowport users`).
+  auth.syncUsers();
 
   if (users.count() === 0) {
     const generated = !config.adminPassword;

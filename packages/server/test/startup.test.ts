@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseError, openDatabase } from '../src/db/database';
 import { SCHEMA_VERSION } from '../src/db/migrations';
-import { login, makeTestApp } from './helpers/test-app';
+import { UserStore } from '../src/auth/user-store';
+import { createUser, login, makeTestApp } from './helpers/test-app';
 
 const dirs: string[] = [];
 function tempDir() {
@@ -31,6 +32,39 @@ describe('start-up', () => {
     expect(shown).toHaveLength(1);
     await expect(login(second.app, 'admin', password)).resolves.toBeTruthy();
     await second.app.close();
+  });
+
+  it('keeps logins across a restart: cookie and bearer token go on working, until logout or a change of the user', async () => {
+    const dir = tempDir();
+    const first = await makeTestApp({}, {}, dir);
+    const admin = await login(first.app);
+    await createUser(first.app, admin, 'ivy', ['batch']);
+    const token = async (username: string, password: string) =>
+      (await first.app.inject({ method: 'POST', url: '/api/auth/token', payload: { username, password } })).json()
+        .token as string;
+    const ivy = await token('ivy', 'user-password-1');
+    const leaving = await login(first.app);
+    await first.app.close();
+
+    // While the server is down, `flowport users` blocks ivy (the same store the CLI uses).
+    const db = openDatabase(path.join(dir, 'flowport.db'));
+    await new UserStore(db).update('ivy', { blocked: true });
+    db.close();
+
+    const second = await makeTestApp({}, {}, dir);
+    const me = (headers: Record<string, string>) => second.app.inject({ url: '/api/auth/me', headers });
+    expect((await me(admin.headers)).json().user).toMatchObject({ name: 'admin' });
+    // The kept CSRF token still guards state-changing requests of the kept cookie.
+    const logout = await second.app.inject({ method: 'POST', url: '/api/auth/logout', headers: leaving.headers });
+    expect(logout.statusCode).toBeLessThan(300);
+    expect((await me(leaving.headers)).statusCode).toBe(401);
+    expect((await me({ authorization: `Bearer ${ivy}` })).statusCode).toBe(401);
+    await second.app.close();
+
+    const third = await makeTestApp({}, {}, dir);
+    expect((await third.app.inject({ url: '/api/auth/me', headers: admin.headers })).statusCode).toBe(200);
+    expect((await third.app.inject({ url: '/api/auth/me', headers: leaving.headers })).statusCode).toBe(401);
+    await third.app.close();
   });
 
   it('seeds an empty storage from the examples folder', async () => {

@@ -1,5 +1,5 @@
-// Logged-in browser sessions: random cookie tokens with their CSRF token, kept in memory.
-import { randomBytes } from 'node:crypto';
+// Logins (browser cookies and bearer tokens): random tokens with their CSRF token, kept in memory and in a store.
+import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
 import { randomId, type Clock } from '../core/clock';
 
@@ -16,17 +16,54 @@ export interface LoginSession {
   lastSeenAt: number;
 }
 
+/** A login as the store keeps it: its token only as a SHA-256 digest. */
+export interface StoredLogin extends Omit<LoginSession, 'token'> {
+  tokenHash: string;
+}
+
+/** Where logins outlive the process (SQLite in the server; nothing in some tests). */
+export interface LoginStore {
+  all(): StoredLogin[];
+  /** Adds the login, or updates its roles, credential and last use. */
+  put(login: StoredLogin): void;
+  remove(tokenHash: string): void;
+}
+
+interface Kept extends LoginSession {
+  tokenHash: string;
+  /** The last use the store has heard of. */
+  savedSeenAt: number;
+}
+
 const IDLE_LIMIT_MS = 12 * 60 * 60 * 1000;
+/** The store hears of a login's use at most this often: a write per request would cost every request. */
+const SAVE_SEEN_EVERY_MS = 60 * 1000;
+
+const tokenHashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export class LoginSessions {
-  private readonly byToken = new Map<string, LoginSession>();
+  /** Logins by their token, once made or presented since the start. */
+  private readonly byToken = new Map<string, Kept>();
+  /** Logins of an earlier run not presented yet, by the digest of their token (the store has no token). */
+  private readonly restored = new Map<string, Kept>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly store?: LoginStore,
+  ) {
+    const now = clock.now();
+    for (const l of store?.all() ?? []) {
+      if (now - l.lastSeenAt > IDLE_LIMIT_MS) store!.remove(l.tokenHash);
+      else this.restored.set(l.tokenHash, { ...l, token: '', savedSeenAt: l.lastSeenAt });
+    }
+  }
 
   create(user: string, roles: Role[], credential: string): LoginSession {
     const now = this.clock.now();
-    const s: LoginSession = {
-      token: randomBytes(32).toString('base64url'),
+    const token = randomBytes(32).toString('base64url');
+    const s: Kept = {
+      token,
+      tokenHash: tokenHashOf(token),
       id: randomId(),
       csrfToken: randomBytes(24).toString('base64url'),
       user,
@@ -34,31 +71,35 @@ export class LoginSessions {
       credential,
       createdAt: now,
       lastSeenAt: now,
+      savedSeenAt: now,
     };
-    this.byToken.set(s.token, s);
+    this.byToken.set(token, s);
+    this.save(s);
     return s;
   }
 
   get(token: string | undefined): LoginSession | undefined {
     if (!token) return undefined;
-    const s = this.byToken.get(token);
+    const s = this.byToken.get(token) ?? this.takeRestored(token);
     if (!s) return undefined;
     const now = this.clock.now();
     if (now - s.lastSeenAt > IDLE_LIMIT_MS) {
-      this.byToken.delete(token);
+      this.end(s);
       return undefined;
     }
     s.lastSeenAt = now;
+    if (now - s.savedSeenAt >= SAVE_SEEN_EVERY_MS) this.save(s);
     return s;
   }
 
   remove(token: string): void {
-    this.byToken.delete(token);
+    const s = this.byToken.get(token) ?? this.takeRestored(token);
+    if (s) this.end(s);
   }
 
   /** The users with at least one login. */
   users(): string[] {
-    return [...new Set(Array.from(this.byToken.values(), (s) => s.user))];
+    return [...new Set(Array.from(this.all(), (s) => s.user))];
   }
 
   /**
@@ -67,12 +108,15 @@ export class LoginSessions {
    */
   updateUser(user: string, roles: Role[] | null, credential?: string): number {
     let ended = 0;
-    for (const [t, s] of this.byToken) {
+    for (const s of [...this.all()]) {
       if (s.user !== user) continue;
       if (roles === null || roles.length === 0 || (credential !== undefined && s.credential !== credential)) {
-        this.byToken.delete(t);
+        this.end(s);
         ended++;
-      } else s.roles = roles;
+      } else if (!sameRoles(s.roles, roles)) {
+        s.roles = roles;
+        this.save(s);
+      }
     }
     return ended;
   }
@@ -80,6 +124,49 @@ export class LoginSessions {
   /** Lets the login `token` of `user` carry on under a new password (the user changed it from there). */
   renew(token: string, user: string, credential: string): void {
     const s = this.byToken.get(token);
-    if (s?.user === user) s.credential = credential;
+    if (s?.user !== user) return;
+    s.credential = credential;
+    this.save(s);
   }
+
+  private *all(): Iterable<Kept> {
+    yield* this.byToken.values();
+    yield* this.restored.values();
+  }
+
+  /** A login of an earlier run, presented for the first time since the start. */
+  private takeRestored(token: string): Kept | undefined {
+    if (!this.restored.size) return undefined;
+    const hash = tokenHashOf(token);
+    const s = this.restored.get(hash);
+    if (!s) return undefined;
+    this.restored.delete(hash);
+    s.token = token;
+    this.byToken.set(token, s);
+    return s;
+  }
+
+  private end(s: Kept): void {
+    if (s.token) this.byToken.delete(s.token);
+    this.restored.delete(s.tokenHash);
+    this.store?.remove(s.tokenHash);
+  }
+
+  private save(s: Kept): void {
+    s.savedSeenAt = s.lastSeenAt;
+    this.store?.put({
+      tokenHash: s.tokenHash,
+      id: s.id,
+      csrfToken: s.csrfToken,
+      user: s.user,
+      roles: s.roles,
+      credential: s.credential,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+    });
+  }
+}
+
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  return a.length === b.length && a.every((r, i) => r === b[i]);
 }

@@ -37,6 +37,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_at ON audit_log(at);
     `,
   },
+  {
+    version: 2,
+    name: 'logins kept across restarts',
+    // A login is found by the SHA-256 of its token: the table holds no token that would let anyone in.
+    sql: `
+      CREATE TABLE logins (
+        token_hash TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
+        csrf_token TEXT NOT NULL,
+        user TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        credential TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/core-test-support';
+import { openDatabase, type Db } from '../db/database';
+import { SqliteLoginStore } from '../db/login-store';
+import { LoginSessions } from './login-sessions';
+
+const HOUR = 60 * 60 * 1000;
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function database(): Db {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowport-logins-'));
+  const db = openDatabase(path.join(dir, 'flowport.db'));
+  cleanups.push(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return db;
+}
+
+/** The process restarting: a new LoginSessions over the same database. */
+const restart = (db: Db, clock: ManualClock) => new LoginSessions(clock, new SqliteLoginStore(db));
+
+describe('logins', () => {
+  it('outlive a restart, found by their token, with their id, roles and CSRF token', () => {
+    const db = database();
+    const clock = new ManualClock(1_000_000);
+    const first = restart(db, clock);
+    const ann = first.create('ann', ['design'], 'cred-a');
+    const bob = first.create('bob', ['batch'], 'cred-b');
+    const again = restart(db, clock);
+    expect(again.users().sort()).toEqual(['ann', 'bob']);
+    expect(again.get(ann.token)).toMatchObject({
+      token: ann.token,
+      id: ann.id,
+      csrfToken: ann.csrfToken,
+      user: 'ann',
+      roles: ['design'],
+    });
+    expect(again.get(bob.token)?.user).toBe('bob');
+    expect(again.get('not-a-token')).toBeUndefined();
+  });
+
+  it('keep only a digest of the token in the database', () => {
+    const db = database();
+    const s = restart(db, new ManualClock(0)).create('ann', ['admin'], 'cred');
+    const dump = JSON.stringify(db.prepare('SELECT * FROM logins').all());
+    expect(dump).toContain(s.id);
+    expect(dump).not.toContain(s.token);
+  });
+
+  it('end for good on logout, when the user loses them, and after 12 idle hours', () => {
+    const db = database();
+    const clock = new ManualClock(0);
+    const first = restart(db, clock);
+    const out = first.create('ann', ['design'], 'cred');
+    const blocked = first.create('bob', ['design'], 'cred');
+    const idle = first.create('cy', ['design'], 'cred');
+    const kept = first.create('dee', ['design'], 'cred');
+    first.remove(out.token);
+    expect(first.updateUser('bob', null)).toBe(1);
+    clock.advance(11 * HOUR);
+    expect(first.get(kept.token)).toBeDefined(); // dee keeps using hers
+    clock.advance(2 * HOUR);
+    const again = restart(db, clock);
+    expect(again.get(out.token)).toBeUndefined();
+    expect(again.get(blocked.token)).toBeUndefined();
+    expect(again.get(idle.token)).toBeUndefined();
+    expect(again.users()).toEqual(['dee']);
+    expect(db.prepare('SELECT user FROM logins').all()).toEqual([{ user: 'dee' }]);
+  });
+
+  it('write their last use at most once a minute, and their new roles and password when they change', () => {
+    const db = database();
+    const clock = new ManualClock(0);
+    const sessions = restart(db, clock);
+    const s = sessions.create('ann', ['design'], 'cred-1');
+    const seen = () => (db.prepare('SELECT last_seen_at AS t FROM logins').get() as { t: number }).t;
+    clock.advance(30_000);
+    sessions.get(s.token);
+    expect(seen()).toBe(0);
+    clock.advance(30_000);
+    sessions.get(s.token);
+    expect(seen()).toBe(60_000);
+    sessions.updateUser('ann', ['view']);
+    sessions.renew(s.token, 'ann', 'cred-2');
+    const again = restart(db, clock);
+    expect(again.get(s.token)).toMatchObject({ roles: ['view'], credential: 'cred-2' });
+    expect(again.updateUser('ann', ['view'], 'cred-3')).toBe(1); // another password: it ends
+  });
+});
