@@ -75,6 +75,18 @@ describe('logins', () => {
     expect(db.prepare('SELECT user FROM logins').all()).toEqual([{ user: 'dee' }]);
   });
 
+  it('idle past the limit are ended while the server runs, in memory and in the database', () => {
+    const db = database();
+    const clock = new ManualClock(0);
+    const sessions = restart(db, clock);
+    const forgotten = sessions.create('ann', ['batch'], 'cred');
+    clock.advance(13 * HOUR);
+    sessions.create('ann', ['batch'], 'cred'); // a new login looks for idle ones
+    expect(sessions.users()).toEqual(['ann']);
+    expect(db.prepare('SELECT count(*) AS n FROM logins').get()).toEqual({ n: 1 });
+    expect(sessions.get(forgotten.token)).toBeUndefined();
+  });
+
   it('write their last use at most once a minute, and their new roles and password when they change', () => {
     const db = database();
     const clock = new ManualClock(0);

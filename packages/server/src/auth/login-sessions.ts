@@ -39,6 +39,9 @@ const IDLE_LIMIT_MS = 12 * 60 * 60 * 1000;
 /** The store hears of a login's use at most this often: a write per request would cost every request. */
 const SAVE_SEEN_EVERY_MS = 60 * 1000;
 
+/** How often logins idle past the limit are looked for (tokens asked for and never used again, say). */
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+
 const tokenHashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export class LoginSessions {
@@ -46,12 +49,14 @@ export class LoginSessions {
   private readonly byToken = new Map<string, Kept>();
   /** Logins of an earlier run not presented yet, by the digest of their token (the store has no token). */
   private readonly restored = new Map<string, Kept>();
+  private lastSweep: number;
 
   constructor(
     private readonly clock: Clock,
     private readonly store?: LoginStore,
   ) {
     const now = clock.now();
+    this.lastSweep = now;
     for (const l of store?.all() ?? []) {
       if (now - l.lastSeenAt > IDLE_LIMIT_MS) store!.remove(l.tokenHash);
       else this.restored.set(l.tokenHash, { ...l, token: '', savedSeenAt: l.lastSeenAt });
@@ -60,6 +65,7 @@ export class LoginSessions {
 
   create(user: string, roles: Role[], credential: string): LoginSession {
     const now = this.clock.now();
+    this.sweep(now);
     const token = randomBytes(32).toString('base64url');
     const s: Kept = {
       token,
@@ -127,6 +133,13 @@ export class LoginSessions {
     if (s?.user !== user) return;
     s.credential = credential;
     this.save(s);
+  }
+
+  /** Ends the logins idle past the limit, now and then: one never presented again would stay forever. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const s of [...this.all()]) if (now - s.lastSeenAt > IDLE_LIMIT_MS) this.end(s);
   }
 
   private *all(): Iterable<Kept> {
