@@ -61,6 +61,18 @@ type AsJson = (obj: Record<string, unknown>, msg: unknown, num: number, time: st
 type LoggerInternals = Record<symbol, unknown>;
 
 const S = pino.symbols;
+
+/** `,"key":` per key seen: the keys of the server's lines are few and come back on every line. */
+const keyTexts = new Map<string, string>();
+const KEY_TEXTS = 1000;
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `,${JSON.stringify(key)}:`;
+    if (keyTexts.size < KEY_TEXTS) keyTexts.set(key, text);
+  }
+  return text;
+}
 const own = Object.prototype.hasOwnProperty;
 
 /**
@@ -103,7 +115,7 @@ function flatLine(
         if (value !== null) return general.call(this, obj, msg, num, time);
         text = 'null';
     }
-    props += `,${JSON.stringify(key)}:${text}`;
+    props += keyText(key) + text;
   }
   const msgText = msg === undefined ? '' : `,${JSON.stringify(this[S.messageKeySym])}:${JSON.stringify(msg)}`;
   const levelPrefix = (this[S.lsCacheSym] as Record<number, string>)[num];
