@@ -66,8 +66,8 @@ function variablesOf(def: PackageDef, node: NodeDef & { sql: string }): string[]
 }
 
 /**
- * The steps of a run in order. Synchronous unless a step must wait (an import's file version, a
- * called package's fingerprint): most runs plan from memory, and the Integrator's calls are many.
+ * The steps of a run in order. Synchronous unless a step must wait (a called package's
+ * fingerprint): most runs plan from memory, and the Integrator's calls are many.
  */
 export function planRun<C extends PlannedCallee>(ctx: PlanContext<C>): Step<C>[] | Promise<Step<C>[]> {
   const fps = new Map<string, string>();
@@ -104,15 +104,20 @@ function planStep<C extends PlannedCallee>(
 ): Step<C> | Promise<Step<C>> {
   const step: Step<C> = { node, fp: '', table: '' };
   switch (node.kind) {
-    case 'import':
-      // The file's version is part of the key: a changed source invalidates the import.
-      return ctx.storage.stat(node.file).then(
-        (s) => ({ ...step, fp: fingerprint('import', node.file, node.format, s.fileVersion) }),
-        (err: unknown) => ({
-          ...step,
-          fp: fingerprint('import', node.file, node.format, `unavailable:${errorText(err)}`),
-        }),
-      );
+    case 'import': {
+      // The file's version is part of the key: a changed source invalidates the import. One
+      // synchronous stat of the lexical path (see versionNow): the import itself reads through the
+      // confined path, and this runs on every call of a warm package (an asynchronous realpath and
+      // stat cost two trips through the thread pool here).
+      let version: string;
+      try {
+        version = ctx.storage.versionNow(node.file);
+      } catch (err) {
+        version = `unavailable:${errorText(err)}`;
+      }
+      step.fp = fingerprint('import', node.file, node.format, version);
+      return step;
+    }
     case 'input': {
       step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: [] };
       const src = step.source.kind === 'rows' ? step.source.rows : step.source.fingerprint;
