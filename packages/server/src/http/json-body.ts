@@ -6,7 +6,7 @@ import { DomainError } from '../core/domain-error';
 /** As Fastify parses by default: a `__proto__` or `constructor.prototype` key is refused. */
 const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
 
-export const EMPTY_JSON_BODY =
+const EMPTY_JSON_BODY =
   'The request body is empty but its Content-Type says application/json: send a JSON object, or no Content-Type';
 
 /** Line and column, both from 1, of the character at `position` of `text`. */
@@ -43,7 +43,10 @@ export function jsonErrorPosition(text: string): number | undefined {
   const readString = (): boolean => {
     for (i++; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c === 0x22) return ++i > 0;
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
       if (c < 0x20) return false;
       if (c !== 0x5c) continue;
       const e = text.charCodeAt(++i);
@@ -61,7 +64,10 @@ export function jsonErrorPosition(text: string): number | undefined {
     if (text.charCodeAt(i) === 0x2d) i++;
     if (text.charCodeAt(i) === 0x30) i++;
     else if (!readDigits()) return false;
-    if (text.charCodeAt(i) === 0x2e && (i++, !readDigits())) return false;
+    if (text.charCodeAt(i) === 0x2e) {
+      i++;
+      if (!readDigits()) return false;
+    }
     const e = text.charCodeAt(i);
     if (e === 0x65 || e === 0x45) {
       const sign = text.charCodeAt(++i);
@@ -71,7 +77,10 @@ export function jsonErrorPosition(text: string): number | undefined {
     return true;
   };
   const readWord = (word: string): boolean => {
-    for (const ch of word) if (text[i++] !== ch) return (i--, false);
+    for (const ch of word) {
+      if (text[i] !== ch) return false;
+      i++;
+    }
     return true;
   };
   let want: 'value' | 'key' | 'after' = 'value';
