@@ -191,6 +191,12 @@ export function sampleLatency(fetchOnce: () => Promise<unknown>, everyMs = 100) 
   };
 }
 
+/** The middle value (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 export function printTable(title: string, rows: Record<string, string | number>[]): void {
   process.stdout.write(`\n${title}\n`);
   if (!rows.length) return;

@@ -2,6 +2,7 @@
 import {
   greetingBody,
   load,
+  median,
   printTable,
   sampleLatency,
   scoringBody,
@@ -29,11 +30,6 @@ const SCORING_SECONDS = Number(process.env.BENCH_SCORING_SECONDS ?? 6);
 /** Concurrent callers of the scoring comparison, one run each (1: the ratio is the per-call cost ratio). */
 const SCORING_CONNECTIONS = (process.env.BENCH_SCORING_CONNECTIONS ?? '1,4').split(',').map(Number);
 const GREETING = '/integrator/v1/demo/hello.pkg.yaml/greeting';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const row = (r: LoadResult) => ({
   scenario: r.label,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { build } from '../packages/server/src/app';
 import { defaultConfig } from '../packages/server/src/config/config';
 import { IntegrationService } from '../packages/server/src/workspace/integration-service';
-import { printTable } from './integrator-harness';
+import { median, printTable } from './integrator-harness';
 
 /** Rounds of warm calls then cold calls; the verdict is the median round (this VM's speed drifts). */
 const ROUNDS = Number(process.env.POOL_BENCH_ROUNDS ?? 5);
@@ -78,10 +78,6 @@ async function measure(label: string, poolSize: number, first: number, count: nu
 }
 
 const rps = (m: Measured) => m.times.length / m.seconds;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 function summary(runs: Measured[]) {
   const s = runs.flatMap((r) => r.times).sort((a, b) => a - b);
   return {
