@@ -11,12 +11,14 @@ function toStderr(err: unknown, file: string): void {
 
 /**
  * pino's own destination (sonic-boom) measures the whole pending batch again on every line it adds
- * (`Buffer.byteLength` of a growing string, flattened each time): a tenth of an Integrator call's
- * cost here, for nothing this writer needs. Lines are kept as they come and joined once per batch.
+ * (`Buffer.byteLength` of a growing string, flattened each time): 2.3–2.5 µs a line here against
+ * 0.65 µs for this writer, and an Integrator call writes four lines. Lines are kept as they come and
+ * joined once per batch.
  *
  * The file stays open for the life of the process: lines logged after the server closed (its last
- * words) are written out at exit. Writes are synchronous on purpose: an asynchronous write still in flight when the log is flushed
- * at close or exit would land after the lines flushed behind it, or be lost when the process ends.
+ * words) are written out at exit. Writes are synchronous on purpose: an asynchronous write still in
+ * flight when the log is flushed at close or exit would land after the lines flushed behind it, or be
+ * lost when the process ends.
  */
 export class LogFile {
   private readonly fd: number;
