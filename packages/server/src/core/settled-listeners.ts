@@ -24,7 +24,9 @@ export class SettledListeners {
       endedAt: now,
       outcome,
       stoppedAt: exec.stoppedAt,
-      stopReason: exec.signal.aborted ? String(exec.signal.reason) : null,
+      // Every abort passes the core's stopping(), which notes the time; an execution never stopped has
+      // never had its signal asked for by anyone but the engine, and making one costs microseconds.
+      stopReason: exec.stoppedAt !== null ? String(exec.signal.reason) : null,
     };
     for (const l of [...this.listeners]) {
       try {

@@ -43,7 +43,10 @@ export class FlowportMetrics {
   private scraped: CoreCounts | undefined;
   private memory: MemorySource = () => undefined;
   private readonly targets = new IntegratorLabels();
-  private readonly executionsFinished: Counter<'kind' | 'outcome'>;
+  /** Counted here, copied into the counter at each scrape: a labelled inc() hashes its labels, once per call. */
+  private readonly finished = new Map<ExecutionKind, Record<FinishedOutcome, number>>(
+    EXECUTION_KINDS.map((k) => [k, Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<FinishedOutcome, number>]),
+  );
   private readonly stopLatency: Histogram<'cause'>;
   private readonly poolEvictions: Counter<'cause'>;
   private readonly integratorDuration: Histogram<'package' | 'package_node' | 'status_class'>;
@@ -54,6 +57,7 @@ export class FlowportMetrics {
     this.registry.setDefaultLabels({ node: o.node });
     const registers = [this.registry];
     const counts = () => this.scraped ?? this.counts?.();
+    const finished = this.finished;
     const memory = () => this.memory();
 
     new Gauge({
@@ -82,14 +86,17 @@ export class FlowportMetrics {
         if (c) for (const kind of EXECUTION_KINDS) this.set({ kind }, c.running[kind]);
       },
     });
-    this.executionsFinished = new Counter({
+    new Counter({
       name: 'flowport_executions_finished_total',
       help: 'Executions ended, by session kind and outcome: done, failed, or stopped by an administrator, the client (a Studio user, a caller gone) or the server (timeout, shutdown, eviction)',
       labelNames: ['kind', 'outcome'],
       registers,
+      collect() {
+        this.reset();
+        for (const [kind, byOutcome] of finished)
+          for (const outcome of OUTCOMES) this.inc({ kind, outcome }, byOutcome[outcome]);
+      },
     });
-    for (const kind of EXECUTION_KINDS)
-      for (const outcome of OUTCOMES) this.executionsFinished.inc({ kind, outcome }, 0);
     this.stopLatency = new Histogram({
       name: 'flowport_execution_stop_seconds',
       help: 'Time from a stop request to the execution’s end, by who stopped it',
@@ -207,7 +214,8 @@ export class FlowportMetrics {
     stop: { reason: string | null; seconds: number | null },
   ): void {
     const cause = stopCause(stop.reason);
-    this.executionsFinished.inc({ kind, outcome: outcome === 'cancelled' ? `stopped_by_${cause}` : outcome });
+    const counted: FinishedOutcome = outcome === 'cancelled' ? `stopped_by_${cause}` : outcome;
+    this.finished.get(kind)![counted]++;
     if (stop.seconds !== null) this.stopLatency.observe({ cause }, stop.seconds);
   }
 
