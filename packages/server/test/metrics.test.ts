@@ -1,5 +1,5 @@
 // GET /metrics through the real app: who may read it, that it parses, and that each metric moves with what it counts.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,24 @@ describe('the exposition', () => {
       ]),
     );
     expect(m.value('flowport_pool_capacity', { node: os.hostname() })).toBe(10);
+  });
+});
+
+describe('the Grafana dashboard in docs/', () => {
+  it('reads only metrics the server exposes, and every flowport_ metric is shown or named in the docs', async () => {
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const dashboard = JSON.parse(readFileSync(path.join(root, 'docs/grafana-dashboard.json'), 'utf8')) as {
+      panels: { targets?: { expr: string }[] }[];
+    };
+    const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+    expect(exprs.length).toBeGreaterThan(20);
+    const m = await scrape();
+    const exposed = new Set(m.families.keys());
+    const family = (name: string) => name.replace(/_(bucket|count|sum)$/, '');
+    const used = new Set(exprs.flatMap((e) => e.match(/\b(flowport|process|nodejs)_\w+/g) ?? []));
+    for (const name of used) expect(exposed.has(name) || exposed.has(family(name)), name).toBe(true);
+    const docs = readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
+    for (const name of exposed) if (name.startsWith('flowport_')) expect(docs, name).toContain(name);
   });
 });
 
