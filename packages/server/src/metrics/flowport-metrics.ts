@@ -55,6 +55,8 @@ export class FlowportMetrics {
 
   constructor(o: FlowportMetricsOptions) {
     this.registry.setDefaultLabels({ node: o.node });
+    // Made now, not at the first scrape: the event-loop delay is measured from the start.
+    processMetrics();
     const registers = [this.registry];
     const counts = () => this.scraped ?? this.counts?.();
     const finished = this.finished;
