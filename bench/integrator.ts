@@ -1,4 +1,4 @@
-// Integrator over HTTP on 127.0.0.1 (autocannon): warm pool vs pool size 0, a trivial node vs bare Fastify, 200 connections.
+// Integrator over HTTP on 127.0.0.1 (autocannon): warm pool vs pool size 0, a trivial node vs bare Fastify (optionally with /metrics scraped), 200 connections.
 import {
   greetingBody,
   load,
@@ -19,6 +19,8 @@ const ONLY = process.argv
   .split(',')
   .map(Number);
 const part = (n: number) => !ONLY || ONLY.includes(n);
+/** Part (2): each round's Integrator runs also with GET /metrics scraped every second, printed beside them. */
+const SCRAPE_METRICS = process.argv.includes('--scrape-metrics');
 /** Part (2): interleaved rounds of bare / same body / new body, each this long. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
@@ -122,6 +124,25 @@ try {
     const sameRatios: number[] = [];
     const newRatios: number[] = [];
     const cpuRatios: number[] = [];
+    /** With /metrics scraped every second against without, per round: req/s and server CPU per request. */
+    const scraped = {
+      sameRps: [] as number[],
+      sameCpu: [] as number[],
+      newRps: [] as number[],
+      newCpu: [] as number[],
+    };
+    const scrapeTimes: { p50: number; p99: number; samples: number; failures: number }[] = [];
+    /** `load` while a Prometheus-like scraper reads /metrics every second. */
+    const whileScraped = async (load: () => Promise<LoadResult>) => {
+      const scraper = sampleLatency(async () => {
+        const res = await fetch(`${server.base}/metrics`, { headers: auth });
+        if (!res.ok) throw new Error(`GET /metrics: ${res.status}`);
+        await res.text();
+      }, 1000);
+      const result = await load();
+      scrapeTimes.push(await scraper.stop());
+      return result;
+    };
     const show = (r: LoadResult, round: number, bare: LoadResult) =>
       rows.push({
         ...row(r),
@@ -130,6 +151,23 @@ try {
         ratio: (r.rps / bare.rps).toFixed(3),
       });
     for (let round = 1; round <= ROUNDS; round++) {
+      // With scraping, every other round measures the scraped runs first, so drift favours neither.
+      const scrapedPair = async () => ({
+        same: await whileScraped(() =>
+          run(
+            'Integrator, one body for every call, /metrics scraped every second',
+            server.base + GREETING,
+            () => greetingBody(0),
+            { headers: auth },
+          ),
+        ),
+        varied: await whileScraped(() =>
+          run('Integrator, a new body per call, /metrics scraped every second', server.base + GREETING, greetingBody, {
+            headers: auth,
+          }),
+        ),
+      });
+      const early = SCRAPE_METRICS && round % 2 === 0 ? await scrapedPair() : undefined;
       const bare = await run('bare Fastify route, same JSON', `${server.bareBase}/bare/greeting`, greetingBody);
       const same = await run(
         'Integrator, one body for every call (result reused)',
@@ -147,7 +185,16 @@ try {
           headers: auth,
         },
       );
+      const late = SCRAPE_METRICS && !early ? await scrapedPair() : undefined;
       for (const r of [bare, same, varied]) show(r, round, bare);
+      const withScrape = early ?? late;
+      if (withScrape) {
+        for (const r of [withScrape.same, withScrape.varied]) show(r, round, bare);
+        scraped.sameRps.push(withScrape.same.rps / same.rps);
+        scraped.sameCpu.push((withScrape.same.cpuUs ?? NaN) / (same.cpuUs ?? NaN));
+        scraped.newRps.push(withScrape.varied.rps / varied.rps);
+        scraped.newCpu.push((withScrape.varied.cpuUs ?? NaN) / (varied.cpuUs ?? NaN));
+      }
       sameRatios.push(same.rps / bare.rps);
       newRatios.push(varied.rps / bare.rps);
       cpuRatios.push((bare.cpuUs ?? NaN) / (same.cpuUs ?? NaN));
@@ -191,6 +238,18 @@ try {
         `one DuckDB statement per call ${(duck.rps / bare.rps).toFixed(3)}, ` +
         `a new body per call with engineThreads 1 ${(oneThread.rps / bare.rps).toFixed(3)}\n`,
     );
+    if (SCRAPE_METRICS) {
+      const each = (xs: number[]) =>
+        `median ${median(xs).toFixed(3)} (rounds ${xs.map((x) => x.toFixed(3)).join(', ')})`;
+      process.stdout.write(
+        `with /metrics scraped every second / without, same round: req/s same body ${each(scraped.sameRps)}, ` +
+          `new body ${each(scraped.newRps)}; server CPU per request same body ${each(scraped.sameCpu)}, ` +
+          `new body ${each(scraped.newCpu)}\n` +
+          `GET /metrics under the load: p50 ${median(scrapeTimes.map((s) => s.p50)).toFixed(1)} ms, ` +
+          `p99 ${Math.max(...scrapeTimes.map((s) => s.p99)).toFixed(1)} ms (${scrapeTimes.reduce((n, s) => n + s.samples, 0)} scrapes, ` +
+          `${scrapeTimes.reduce((n, s) => n + s.failures, 0)} failed)\n`,
+      );
+    }
   }
   if (part(3)) {
     // (3) 200 concurrent connections; the Session Manager snapshot is timed meanwhile.

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   EXECUTION_CANCELLED: 'The execution was cancelled',
   TIMEOUT: 'The execution timed out',
   SHUTTING_DOWN: 'The server is shutting down',
+  NOT_READY: 'A part the server needs (database, storage) does not answer',
   RATE_LIMITED: 'Too many requests',
   INTERNAL: 'Internal server error',
 } as const;

@@ -5,5 +5,6 @@ export * from './parameters';
 export * from './auth';
 export * from './packages';
 export * from './manager';
+export * from './health';
 
 export const FLOWPORT_VERSION = '0.1.0';

@@ -7,7 +7,6 @@ import fastifyWebsocket from '@fastify/websocket';
 import { FLOWPORT_VERSION, type HealthResponse } from '@flowport/protocol';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AuthService } from './auth/auth-service';
-import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
 import { SqliteLoginStore } from './db/login-store';
 import { generatePassword } from './auth/password';
@@ -15,6 +14,9 @@ import { UserStore } from './auth/user-store';
 import type { FlowportConfig } from './config/config';
 import { systemClock, type Clock } from './core/clock';
 import { dataPaths, prepareDataDir } from './data-dir';
+import { databaseCheck } from './health/database-check';
+import { Readiness } from './health/readiness';
+import { storageCheck } from './health/storage-check';
 import { AuditLog } from './db/audit-log';
 import { openDatabase } from './db/database';
 import { OtherCommits } from './db/other-commits';
@@ -24,13 +26,21 @@ import { auditRoutes } from './http/audit.routes';
 import { authRoutes } from './http/auth.routes';
 import { batchRoutes } from './http/batch.routes';
 import { errorBody, installErrorHandler } from './http/error-mapping';
+import { healthRoutes } from './http/health.routes';
+import { installIntegratorTiming } from './http/integrator-timing';
 import { integratorRoutes } from './http/integrator.routes';
 import { managerRoutes } from './http/manager.routes';
+import { metricsRoutes } from './http/metrics.routes';
 import { installRouteGuard } from './http/route-guard';
 import { sessionRoutes } from './http/sessions.routes';
 import { installJsonBodyParser } from './http/json-body';
 import { createLogger } from './logger';
+import { observeCore } from './metrics/core-metrics';
+import { FlowportMetrics } from './metrics/flowport-metrics';
+import { MeteredLoginLimiter } from './metrics/metered-login-limiter';
+import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
+import { DuckDbMemorySampler } from './workspace/duckdb-memory-sampler';
 import type { HostNames } from './workspace/host-names';
 import { createWorkspace } from './workspace/workspace';
 
@@ -64,7 +74,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   const { logger } = log;
   const users = new UserStore(db);
   const audit = new AuditLog(db);
-  const limiter = new LoginLimiter(clock, () => {
+  const metrics = new FlowportMetrics({ node: nodeName(), version: FLOWPORT_VERSION });
+  const limiter = new MeteredLoginLimiter(metrics, clock, () => {
     const p = params.get();
     return { attempts: p.loginAttemptLimit, lockoutSeconds: p.loginLockoutSeconds };
   });
@@ -112,7 +123,14 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     watch: options.watchStorage,
     hostNames: options.hostNames,
   });
-  const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace };
+  observeCore(workspace.core, metrics);
+  const duckdbMemory = new DuckDbMemorySampler(() =>
+    workspace.core.handles().flatMap((h) => (h.runtime ? [h.runtime] : [])),
+  );
+  duckdbMemory.latest();
+  // The memory budget's own figures (workspace.memory.usage()) replace this source once they exist.
+  metrics.readMemory(() => duckdbMemory.latest());
+  const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace, metrics };
   // Typed as the plain instance so route plugins need not know the pino Logger type.
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -127,11 +145,17 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   installRouteGuard(app, auth);
+  installIntegratorTiming(app, metrics);
 
   app.get('/api/health', { config: { access: 'public' } }, async (): Promise<HealthResponse> => ({
     status: 'ok',
     version: FLOWPORT_VERSION,
   }));
+  await app.register(healthRoutes, {
+    readiness: new Readiness([databaseCheck(db, paths.database), storageCheck(paths.storage)]),
+    logger,
+  });
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(authRoutes, { services });
   await app.register(adminRoutes, { services });
   await app.register(auditRoutes, { services });

@@ -6,6 +6,7 @@ import type { FlowportConfig } from './config/config';
 import type { AuditLog } from './db/audit-log';
 import type { Db } from './db/database';
 import type { ParameterStore } from './db/parameter-store';
+import type { FlowportMetrics } from './metrics/flowport-metrics';
 import type { Workspace } from './workspace/workspace';
 
 export interface DataPaths {
@@ -27,4 +28,5 @@ export interface AppServices {
   auth: AuthService;
   logger: Logger;
   workspace: Workspace;
+  metrics: FlowportMetrics;
 }

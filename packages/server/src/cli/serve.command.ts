@@ -22,6 +22,7 @@ const OPTIONS: Options = {
   'web-dir': { type: 'string' },
   'examples-dir': { type: 'string' },
   'seed-examples': { type: 'string' },
+  'metrics-token': { type: 'string' },
 };
 
 export async function serveCommand(argv: string[]): Promise<number | undefined> {

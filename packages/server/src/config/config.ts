@@ -13,6 +13,8 @@ export interface FlowportConfig {
   webDir: string | null;
   examplesDir: string | null;
   seedExamples: boolean;
+  /** A bearer token that may read GET /metrics without a login (a Prometheus scrape); null: administrators only. */
+  metricsToken: string | null;
 }
 
 interface OptionDef {
@@ -71,6 +73,14 @@ export const CONFIG_OPTIONS: readonly OptionDef[] = [
     type: 'boolean',
     help: 'Seed an empty storage with the examples',
   },
+  {
+    key: 'metricsToken',
+    flag: 'metrics-token',
+    env: 'FLOWPORT_METRICS_TOKEN',
+    type: 'string',
+    secret: true,
+    help: 'Bearer token that may read GET /metrics without a login (a Prometheus scrape)',
+  },
 ];
 
 /** The repository root: the nearest folder above this module (source or bundle) holding `examples/storage`. */
@@ -97,6 +107,7 @@ export function defaultConfig(): FlowportConfig {
     webDir: path.join(REPO_ROOT, 'packages/web/dist'),
     examplesDir: path.join(REPO_ROOT, 'examples/storage'),
     seedExamples: true,
+    metricsToken: null,
   };
 }
 

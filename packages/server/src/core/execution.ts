@@ -1,4 +1,5 @@
 // One execution of a package instance; its AbortController is the only way anything is stopped.
+import type { SessionKind } from '@flowport/protocol';
 
 export interface ExecutionProgress {
   /** 0..100 */
@@ -25,6 +26,23 @@ export interface Execution {
   end(outcome: ExecutionOutcome): void;
   /** Aborts this execution (client gone, timeout) through the same path as a stop. */
   abort(reason: string): void;
+}
+
+/**
+ * An execution's end as the core's observers hear it (metrics): also for an instance closed while it
+ * ran, whose execution ends after the instance is gone and so sends no execution-ended event.
+ */
+export interface SettledExecution {
+  id: string;
+  instanceId: string;
+  /** The kind of the session the execution ran for (null: an instance of no session). */
+  sessionKind: SessionKind | null;
+  startedAt: number;
+  endedAt: number;
+  outcome: ExecutionOutcome;
+  /** When the first stop or abort reached it, and its reason; null for one that ran to its end. */
+  stoppedAt: number | null;
+  stopReason: string | null;
 }
 
 /** The core side of an execution: told about progress and the end, once each time. */
@@ -63,6 +81,10 @@ export class ExecutionRecord implements Execution {
   private readonly shared: boolean;
   progress: ExecutionProgress | null = null;
   ended = false;
+  /** Set by the core when it begins: the session's kind, kept for when the session is gone. */
+  sessionKind: SessionKind | null = null;
+  /** Set by the core when the first stop or abort arrives. */
+  stoppedAt: number | null = null;
 
   constructor(
     readonly id: string,

@@ -1,6 +1,7 @@
 // The core facade: sessions, their packages, shared packages, the pool and executions, as the adapters see them.
 import type { ManagerSession, ManagerSharedPackage, ManagerSnapshot } from '@flowport/protocol';
 import { randomId, systemClock, type Clock, type IdGenerator } from './clock';
+import { coreCounts, type CoreCounts } from './core-counts';
 import type { Affects, CoreListener, SessionCloseReason } from './core-events';
 import { CoreState } from './core-state';
 import { DomainError } from './domain-error';
@@ -11,6 +12,7 @@ import { checkPoolSize, PoolLending } from './pool-lending';
 import type { InstanceInfo, InstanceRecord } from './package-instance';
 import type { LoadedPackage, PackageLoader } from './package-loader';
 import type { OpenSessionOptions, SessionInfo } from './session-registry';
+import { SettledListeners, type SettledListener } from './settled-listeners';
 
 export interface FlowportCoreOptions<H> {
   loader: PackageLoader<H>;
@@ -34,16 +36,20 @@ export class FlowportCore<H> {
   private readonly host: ExecutionHost;
   private readonly opening: PackageOpening<H>;
   private readonly lending: PoolLending<H>;
+  private readonly settled: SettledListeners;
 
   constructor(opts: FlowportCoreOptions<H>) {
     checkPoolSize(opts.poolSize);
+    const onListenerError =
+      opts.onListenerError ?? ((err) => console.error('flowport core: an event listener failed', err));
     this.s = new CoreState<H>({
       loader: opts.loader,
       clock: opts.clock ?? systemClock,
       ids: opts.ids ?? randomId,
       poolSize: opts.poolSize,
-      onListenerError: opts.onListenerError ?? ((err) => console.error('flowport core: an event listener failed', err)),
+      onListenerError,
     });
+    this.settled = new SettledListeners(onListenerError);
     this.opening = new PackageOpening(this.s);
     this.lending = new PoolLending(this.s, this.opening);
     this.host = {
@@ -58,6 +64,7 @@ export class FlowportCore<H> {
         );
       },
       stopping: (exec) => {
+        exec.stoppedAt ??= this.s.now();
         const rec = this.live(exec);
         if (!rec) return;
         const reason = String(exec.signal.reason);
@@ -67,6 +74,7 @@ export class FlowportCore<H> {
         );
       },
       ended: (exec, outcome) => {
+        this.settled.tell(exec, outcome, this.s.now());
         const rec = this.live(exec);
         if (!rec) return;
         rec.executions.delete(exec);
@@ -86,6 +94,11 @@ export class FlowportCore<H> {
 
   on(listener: CoreListener): () => void {
     return this.s.bus.on(listener);
+  }
+
+  /** Told of every execution's end, including those on instances closed while they ran (no event). */
+  onExecutionSettled(listener: SettledListener): () => void {
+    return this.settled.add(listener);
   }
 
   // ---- sessions ----
@@ -174,7 +187,7 @@ export class FlowportCore<H> {
    * PACKAGE_REFERENCED (holders in details.holders) for a shared package still referenced, and for
    * a session package another package of the same session uses in place of a shared one.
    */
-  closePackage(instanceId: string): InstanceInfo<H> {
+  closePackage(instanceId: string, stopReason?: string): InstanceInfo<H> {
     const rec = this.s.requireInstance(instanceId);
     if (rec.kind === 'shared' && (rec.roots.size > 0 || rec.pins > 0)) {
       const holders = view.sharedRow(this.s, rec).referencedBy;
@@ -199,7 +212,7 @@ export class FlowportCore<H> {
       }
     }
     this.s.bus.batch(() => {
-      this.s.dispose(rec, 'closed');
+      this.s.dispose(rec, 'closed', stopReason);
       if (rec.kind === 'pool') {
         this.s.emit(
           { type: 'pool-changed', change: 'close', instanceIds: [rec.id] },
@@ -247,6 +260,7 @@ export class FlowportCore<H> {
     }
     const now = this.s.now();
     const exec = new ExecutionRecord(this.s.ids(), rec.id, o.node ?? null, now, this.host, o.controller);
+    exec.sessionKind = rec.sessionId === null ? null : (this.s.sessions.get(rec.sessionId)?.kind ?? null);
     rec.executions.add(exec);
     this.s.touch(rec, now);
     this.s.emit(
@@ -352,6 +366,16 @@ export class FlowportCore<H> {
 
   poolView(): ManagerSnapshot['pool'] {
     return view.poolView(this.s);
+  }
+
+  /** Sessions, running executions, instances and the pool, counted (for metrics). */
+  counts(): CoreCounts {
+    return coreCounts(this.s);
+  }
+
+  /** The engine handle of every loaded instance, of any kind. */
+  handles(): H[] {
+    return Array.from(this.s.instances.values(), (r) => r.handle);
   }
 
   /** The manager's delta frame for what the given (merged) events affect. */

@@ -3,7 +3,8 @@ export { FlowportCore, type ClosedSession, type FlowportCoreOptions } from './fl
 export type { LoadedPackage, PackageLoader } from './package-loader';
 export type { InstanceInfo, InstanceKind } from './package-instance';
 export type { OpenSessionOptions, SessionInfo } from './session-registry';
-export type { Execution, ExecutionOutcome, ExecutionProgress } from './execution';
+export type { Execution, ExecutionOutcome, ExecutionProgress, SettledExecution } from './execution';
+export type { CoreCounts, ExecutionKind } from './core-counts';
 export { CancelSource } from './execution';
 export {
   mergeAffects,

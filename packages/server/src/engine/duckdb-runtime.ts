@@ -7,6 +7,7 @@ import {
 } from '@duckdb/node-api';
 import path from 'node:path';
 import { DomainError } from '../core/domain-error';
+import { readDuckDbMemory, type DuckDbMemoryFigures } from './duckdb-memory';
 import { bindParameters, type BoundValue } from './sql-parameters';
 
 export interface DuckDbOptions {
@@ -291,6 +292,20 @@ export class DuckDbDatabase {
     const next = this.waiters.shift();
     if (next) next(conn);
     else this.idle.push(conn);
+  }
+
+  /** DuckDB's memory figures, read on an idle connection; undefined when none is idle (it never waits) or closed. */
+  async memory(): Promise<DuckDbMemoryFigures | undefined> {
+    if (this.closed) return undefined;
+    const conn = this.idle.pop();
+    if (!conn) return undefined;
+    try {
+      return await readDuckDbMemory(conn.raw);
+    } catch {
+      return undefined; // closed under the query
+    } finally {
+      if (!this.closed) this.release(conn);
+    }
   }
 
   /** Interrupts whatever runs and frees the database. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
+import type { DuckDbMemoryFigures } from './duckdb-memory';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
@@ -184,6 +185,13 @@ export class PackageRuntime implements CallTarget {
       resolveCallee: (alias) => this.resolveCallee(alias),
       nextExportSerial: () => ++this.exportSerial,
     });
+  }
+
+  /** DuckDB's memory figures of this instance: none before its database exists, once closed, or while all its connections are busy. */
+  async memory(): Promise<DuckDbMemoryFigures | undefined> {
+    if (this.closed || !this.dbPromise) return undefined;
+    const db = await this.dbPromise.catch(() => undefined);
+    return db?.memory();
   }
 
   /** Stops whatever runs, frees the database; the runtime cannot run afterwards. */

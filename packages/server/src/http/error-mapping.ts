@@ -36,6 +36,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   EXECUTION_CANCELLED: 409,
   TIMEOUT: 504,
   SHUTTING_DOWN: 503,
+  NOT_READY: 503,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };

@@ -1,12 +1,31 @@
 // Declares who may call each route: resolves the caller, checks roles and CSRF, refuses routes that declare nothing.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
 import { CSRF_HEADER, SESSION_COOKIE } from '@flowport/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService, Principal } from '../auth/auth-service';
 import { DomainError } from '../core/domain-error';
 
-/** `public` needs no login; `authenticated` any role; otherwise one of the listed roles. */
-export type Access = 'public' | 'authenticated' | readonly Role[];
+/**
+ * `public` needs no login; `authenticated` any role; a list: one of those roles; `{ roles, token }`:
+ * one of the roles, or the bearer token given (a scrape token; null when none is configured).
+ */
+export type Access = 'public' | 'authenticated' | readonly Role[] | TokenAccess;
+export interface TokenAccess {
+  roles: readonly Role[];
+  token: string | null;
+}
+
+function isTokenAccess(access: Access): access is TokenAccess {
+  return typeof access === 'object' && 'token' in access;
+}
+
+/** Whether the Authorization header is `Bearer <token>`, compared in constant time. */
+export function presentsToken(authorization: string | undefined, token: string): boolean {
+  if (!authorization || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return false;
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(authorization.slice(7)), digest(token));
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,8 +68,13 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
   // A callback hook, not an async one: a bearer token or a cookie is checked without a promise
   // (every call of the API passes here); only HTTP Basic waits, for the password hash.
   app.addHook('preHandler', (request, _reply, done) => {
-    const access = request.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return done();
+    const declared = request.routeOptions.config?.access;
+    if (declared === undefined || declared === 'public') return done();
+    let access: 'authenticated' | readonly Role[];
+    if (isTokenAccess(declared)) {
+      if (declared.token !== null && presentsToken(request.headers.authorization, declared.token)) return done();
+      access = declared.roles;
+    } else access = declared;
     let resolved: ReturnType<AuthService['resolve']>;
     try {
       // Browsers send cookies on cross-site WebSocket upgrades that no CORS check guards: compare the origin.
@@ -68,7 +92,7 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
 }
 
 /** Lets the caller in (undefined) or says why not: no login, no role for the route, no CSRF token. */
-function admit(request: FastifyRequest, access: Exclude<Access, 'public'>, principal: Principal | undefined) {
+function admit(request: FastifyRequest, access: 'authenticated' | readonly Role[], principal: Principal | undefined) {
   if (!principal) return new DomainError('UNAUTHENTICATED', 'Log in first (cookie, HTTP Basic or a bearer token)');
   request.principal = principal;
   if (access !== 'authenticated' && !access.some((r) => principal.roles.includes(r))) {

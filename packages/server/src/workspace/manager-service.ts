@@ -82,10 +82,10 @@ export class ManagerService {
     const i = this.d.core.getInstance(id);
     if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
     const session = i.sessionId ? this.d.core.getSession(i.sessionId) : undefined;
-    const closed = this.d.core.closePackage(id);
+    // The reason tells whoever counts stopped executions (metrics) that an administrator stopped it.
+    const closed = this.d.core.closePackage(id, `closed by administrator ${by}`);
     if (session && closed.dirty) await this.d.backup(session.name, [closed]);
     if (session) this.d.studio.send(session.id, { type: 'package-closed', packageId: id, byAdministrator: true });
-    void by;
     return { closed: true };
   }
 
