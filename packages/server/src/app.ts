@@ -112,6 +112,11 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     watch: options.watchStorage,
     hostNames: options.hostNames,
   });
+  // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
+  // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
+  auth.sessions.onAccessEnded((ended) => {
+    workspace.revokeAccess(ended).catch((err: unknown) => logger.error({ err }, 'ending revoked access failed'));
+  });
   const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace };
   // Typed as the plain instance so route plugins need not know the pino Logger type.
   const app = Fastify({
