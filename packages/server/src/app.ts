@@ -123,7 +123,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     loggerInstance: logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: params.get().integratorBodyLimitBytes,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     forceCloseConnections: true,
   });
   app.decorate('services', services);

@@ -22,6 +22,7 @@ const OPTIONS: Options = {
   'web-dir': { type: 'string' },
   'examples-dir': { type: 'string' },
   'seed-examples': { type: 'string' },
+  'trust-proxy': { type: 'string' },
 };
 
 export async function serveCommand(argv: string[]): Promise<number | undefined> {
