@@ -1,5 +1,6 @@
 // Plain node:http requests for tests that need what fetch hides: a body sent while the answer comes, a reset, the time taken.
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 
 export interface RawAnswer {
   status: number | null;
@@ -14,7 +15,7 @@ export interface RawAnswer {
 /** Sends `body` to `url` with `headers`; resolves once the answer is read (or the request failed), never rejects. */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string },
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; agent?: http.Agent },
 ): Promise<RawAnswer> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -24,13 +25,13 @@ export function rawRequest(
       settled = true;
       resolve({ ...a, ms: performance.now() - started });
     };
-    const body = options.body === undefined ? undefined : Buffer.from(options.body);
+    const body = options.body === undefined || Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
     let status: number | null = null;
     const req = http.request(
       url,
       {
         method: options.method ?? 'GET',
-        agent: false,
+        agent: options.agent ?? false,
         headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...options.headers },
       },
       (res) => {
@@ -55,6 +56,71 @@ export function rawRequest(
       if (status === null) done({ status, body: '', closed: true, error: (err as NodeJS.ErrnoException).code });
     });
     req.end(body);
+  });
+}
+
+/** What a client of `postInWorker` sent and what it got, request after request. */
+export interface WorkerAnswer {
+  status: number | null;
+  code?: string;
+  closed: boolean;
+  ms: number;
+  error?: string;
+}
+
+/**
+ * Runs `clients` clients in a worker thread, each sending `rounds` requests one after another,
+ * cycling through `targets`, each with a JSON body of about `bodyBytes`. In a worker so that
+ * building and sending the bodies does not load the event loop the server (and its timing) runs on.
+ */
+export function postInWorker(o: {
+  targets: { method: string; url: string }[];
+  headers?: Record<string, string>;
+  bodyBytes: number;
+  clients: number;
+  rounds: number;
+}): Promise<WorkerAnswer[]> {
+  const code = `
+    const http = require('node:http');
+    const { workerData, parentPort } = require('node:worker_threads');
+    const { targets, headers, bodyBytes, clients, rounds } = workerData;
+    const body = Buffer.from(JSON.stringify({ inputs: { names: [{ name: 'x'.repeat(bodyBytes - 64) }] } }));
+    const send = (t) => new Promise((resolve) => {
+      const started = performance.now();
+      let status = null;
+      let settled = false;
+      const done = (a) => { if (!settled) { settled = true; resolve({ ...a, ms: performance.now() - started }); } };
+      const req = http.request(t.url, { method: t.method, agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } }, (res) => {
+        status = res.statusCode;
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          let code;
+          try { code = JSON.parse(Buffer.concat(chunks).toString()).error.code; } catch {}
+          done({ status, code, closed: res.headers.connection === 'close' });
+        });
+        res.on('close', () => done({ status, closed: true, error: 'closed early' }));
+      });
+      req.on('error', (err) => { if (status === null) done({ status, closed: true, error: err.code }); });
+      req.end(body);
+    });
+    (async () => {
+      const all = await Promise.all(Array.from({ length: clients }, async (_, c) => {
+        const answers = [];
+        for (let r = 0; r < rounds; r++) answers.push(await send(targets[(c + r) % targets.length]));
+        return answers;
+      }));
+      parentPort.postMessage(all.flat());
+    })();
+  `;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, workerData: { ...o, headers: o.headers ?? {} } });
+    worker.once('message', (answers: WorkerAnswer[]) => {
+      resolve(answers);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
   });
 }
 
