@@ -1,6 +1,6 @@
 // The login limits: places reserved before the password is judged, per account and per client, under any interleaving.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../core/core-test-support';
 import { isDomainError } from '../core/domain-error';
 import { LoginLimiter, type LoginAttempt } from './login-limiter';
@@ -87,6 +87,22 @@ describe('login limits', () => {
     limits.reserve('ann', 'home').failed();
     limits.reserve('ann', 'home').failed();
     expect(typeof tryReserve(limits, 'ann', 'home')).toBe('object');
+  });
+
+  it('drop counters whose window passed once there are many, without scanning live ones on every attempt', () => {
+    const { clock, limits } = limiter(5);
+    const inside = limits as unknown as { counters: Map<string, unknown>; prune(): void };
+    const counters = () => inside.counters.size;
+    const scans = vi.spyOn(inside, 'prune');
+    // 60,000 guesses at unknown names from as many addresses: 120,000 live counters, none to drop yet.
+    for (let i = 0; i < 60_000; i++) limits.reserve(`name-${i}`, `a-${i}`).failed();
+    expect(counters()).toBe(120_000);
+    clock.advance(LOCKOUT_S * 1000);
+    // Past twice what the last scan left, the next scan drops all the old ones.
+    for (let i = 0; i < 45_000; i++) limits.reserve(`later-${i}`, `b-${i}`).failed();
+    expect(counters()).toBeLessThan(100_000);
+    expect(scans).toHaveBeenCalledTimes(2); // past 100,000 counters, and past twice what that scan left
+    expect(typeof tryReserve(limits, 'name-1', 'a-1')).toBe('object');
   });
 
   it('settle an attempt once: a second settling changes nothing', () => {

@@ -35,6 +35,8 @@ const IN_FLIGHT_RETRY_MS = 1000;
 
 export class LoginLimiter {
   private readonly counters = new Map<string, Counter>();
+  /** The next size that prunes: twice what a prune left, so a flood of live counters is not scanned on every attempt. */
+  private pruneAt = PRUNE_AT;
 
   constructor(
     private readonly clock: Clock,
@@ -67,7 +69,7 @@ export class LoginLimiter {
       from.pending--;
       if (outcome === 'failed') this.fail(account, client, from, user);
       else if (outcome === 'succeeded') this.forget(account, client, from, user);
-      if (this.counters.size > PRUNE_AT) this.prune();
+      if (this.counters.size > this.pruneAt) this.prune();
     };
     return {
       failed: () => settle('failed'),
@@ -129,6 +131,7 @@ export class LoginLimiter {
       if (c.pending > 0 || c.lockedUntil > now) continue;
       if (c.failures === 0 || c.lockedUntil > 0 || now - c.since >= lockoutMs) this.counters.delete(key);
     }
+    this.pruneAt = Math.max(PRUNE_AT, 2 * this.counters.size);
   }
 }
 
