@@ -7,6 +7,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import { FLOWPORT_VERSION, type HealthResponse } from '@flowport/protocol';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AuthService } from './auth/auth-service';
+import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
 import { SqliteLoginStore } from './db/login-store';
 import { generatePassword } from './auth/password';
@@ -37,7 +38,6 @@ import { installJsonBodyParser } from './http/json-body';
 import { createLogger } from './logger';
 import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
-import { MeteredLoginLimiter } from './metrics/metered-login-limiter';
 import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
 import { DuckDbMemorySampler } from './workspace/duckdb-memory-sampler';
@@ -75,10 +75,14 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   const users = new UserStore(db);
   const audit = new AuditLog(db);
   const metrics = new FlowportMetrics({ node: nodeName(), version: FLOWPORT_VERSION });
-  const limiter = new MeteredLoginLimiter(metrics, clock, () => {
-    const p = params.get();
-    return { attempts: p.loginAttemptLimit, lockoutSeconds: p.loginLockoutSeconds };
-  });
+  const limiter = new LoginLimiter(
+    clock,
+    () => {
+      const p = params.get();
+      return { attempts: p.loginAttemptLimit, lockoutSeconds: p.loginLockoutSeconds };
+    },
+    metrics,
+  );
   const auth = new AuthService(users, limiter, new LoginSessions(clock, new SqliteLoginStore(db)));
   // Logins kept from the last run follow what happened to their users meanwhile (`flowport users`).
   auth.syncUsers();
@@ -130,13 +134,18 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   duckdbMemory.latest();
   // The memory budget's own figures (workspace.memory.usage()) replace this source once they exist.
   metrics.readMemory(() => duckdbMemory.latest());
+  // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
+  // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
+  auth.sessions.onAccessEnded((ended) => {
+    workspace.revokeAccess(ended).catch((err: unknown) => logger.error({ err }, 'ending revoked access failed'));
+  });
   const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace, metrics };
   // Typed as the plain instance so route plugins need not know the pino Logger type.
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: params.get().integratorBodyLimitBytes,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     forceCloseConnections: true,
   });
   app.decorate('services', services);

@@ -2,17 +2,33 @@
 import pino, { type Logger } from 'pino';
 
 const CENSOR = '[redacted]';
-/** Keys whose values never reach the log, at the top of a line or one object below it. */
-const SECRET_KEYS = new Set(['password', 'token', 'csrfToken', 'authorization', 'cookie']);
-const HEADER_SECRETS = ['authorization', 'cookie'];
+/**
+ * Keys whose values never reach the log, at the top of a line or one object below it: any key
+ * naming a password, a secret, a token, a credential, an authorization or a cookie, whatever its case
+ * (`newPassword`, `Authorization`, `apiToken`).
+ */
+const SECRET_KEY = /passw(or)?d|passphrase|pwd|secret|token|credential|authori[sz]ation|cookie/i;
+const HEADER_SECRETS = ['authorization', 'cookie', 'proxy-authorization'];
+
+/** The answer per key seen: the server's lines use few keys, and this runs for every key of every line. */
+const secretKeys = new Map<string, boolean>();
+const SECRET_KEYS_KEPT = 1000;
+function isSecretKey(key: string): boolean {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    if (secretKeys.size < SECRET_KEYS_KEPT) secretKeys.set(key, secret);
+  }
+  return secret;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
- * The line's object with secrets censored: `password`, `token`, `csrfToken`, `authorization` and
- * `cookie` at the top, those one object below, `req.headers.authorization|cookie`. The caller's
+ * The line's object with secrets censored: keys like `password`, `token`, `csrfToken`,
+ * `authorization` and `cookie` at the top, those one object below, `req.headers.authorization|cookie`. The caller's
  * objects are never changed; a line without secrets (all but a few) is passed through uncopied,
  * which is why this is not pino's path-based redaction: that one cost a third of a log line here.
  */
@@ -20,7 +36,7 @@ export function redactSecrets(obj: Record<string, unknown>): Record<string, unkn
   let out: Record<string, unknown> | undefined;
   for (const key in obj) {
     const value = obj[key];
-    if (SECRET_KEYS.has(key)) {
+    if (isSecretKey(key)) {
       if (value !== undefined) (out ??= { ...obj })[key] = CENSOR;
     } else if (isRecord(value)) {
       const inner = censorOneLevel(value, key === 'req');
@@ -33,7 +49,7 @@ export function redactSecrets(obj: Record<string, unknown>): Record<string, unkn
 function censorOneLevel(obj: Record<string, unknown>, isRequest: boolean): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
   for (const key in obj) {
-    if (SECRET_KEYS.has(key) && obj[key] !== undefined) (out ??= { ...obj })[key] = CENSOR;
+    if (isSecretKey(key) && obj[key] !== undefined) (out ??= { ...obj })[key] = CENSOR;
   }
   const headers = obj.headers;
   if (isRequest && isRecord(headers) && HEADER_SECRETS.some((h) => headers[h] !== undefined)) {

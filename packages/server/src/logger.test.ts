@@ -62,6 +62,27 @@ describe('server log', () => {
     expect(redactSecrets({ ...line, token: undefined })).toEqual({ ...line, token: undefined });
   });
 
+  it('censors any key naming a password, secret, token, credential, authorization or cookie, in any case', () => {
+    const line = {
+      newPassword: 'a',
+      Authorization: 'b',
+      apiToken: 'c',
+      clientSecret: 'd',
+      nested: { oldPasswd: 'e', Cookie: 'f', credentials: 'g' },
+      passed: 3,
+      user: 'ann',
+    };
+    expect(redactSecrets(line)).toEqual({
+      newPassword: '[redacted]',
+      Authorization: '[redacted]',
+      apiToken: '[redacted]',
+      clientSecret: '[redacted]',
+      nested: { oldPasswd: '[redacted]', Cookie: '[redacted]', credentials: '[redacted]' },
+      passed: 3,
+      user: 'ann',
+    });
+  });
+
   it('writes a line out within the flush interval without being asked', async () => {
     const dir = tempDir();
     const log = createLogger(dir, 'info', false);

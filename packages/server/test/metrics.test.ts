@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExposition, type Exposition } from '../src/metrics/exposition-test-support';
+import { parseExposition, type Exposition } from './support/exposition';
 import { basicAuth, bearerToken, setParameters, waitFor } from './helpers/integration-helpers';
 import { GREETING, TOTALS, USER_PASSWORD } from './helpers/integrator-app';
 import { StudioClient } from './helpers/studio-client';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
 import type { LoginLimiter } from './login-limiter';
-import type { LoginSessions } from './login-sessions';
+import type { AccessEndReason, LoginSessions } from './login-sessions';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
 import type { StoredUser, UserStore } from './user-store';
 
@@ -23,7 +23,39 @@ function credentialOf(user: StoredUser): string {
   return createHash('sha256').update(user.passwordHash).digest('base64url');
 }
 
+/** What access a user gives, as last seen here: a change that takes some away ends what was opened with it. */
+interface UserAccess {
+  roles: Role[];
+  blocked: boolean;
+  credential: string;
+}
+
+const accessOf = (u: StoredUser): UserAccess => ({ roles: u.roles, blocked: u.blocked, credential: credentialOf(u) });
+
+/** What a change of a user took away, if anything (unblocking, a new role: nothing). */
+function accessLost(before: UserAccess | undefined, after: UserAccess | undefined): AccessEndReason | undefined {
+  if (!before) return undefined;
+  if (!after) return 'removed';
+  if (after.blocked && !before.blocked) return 'blocked';
+  if (after.credential !== before.credential) return 'password';
+  if (before.roles.some((r) => !after.roles.includes(r))) return 'demoted';
+  return undefined;
+}
+
+const sameAccess = (a: UserAccess, b: UserAccess) =>
+  a.blocked === b.blocked &&
+  a.credential === b.credential &&
+  a.roles.length === b.roles.length &&
+  a.roles.every((r, i) => r === b.roles[i]);
+
 export class AuthService {
+  /**
+   * Every user's access as this process last saw it (at syncUsers, at each login, at each change),
+   * so that a change made anywhere (the API, `flowport users`) is compared with what was in use.
+   * Empty at first: the first syncUsers brings logins kept from the last run in line with the users.
+   */
+  private readonly known = new Map<string, UserAccess>();
+
   constructor(
     private readonly users: UserStore,
     private readonly limiter: LoginLimiter,
@@ -32,7 +64,8 @@ export class AuthService {
 
   /**
    * Checks a password. Unknown user and wrong password give the same error and take the same time,
-   * so names cannot be enumerated; every failure counts against the account and the client.
+   * so names cannot be enumerated; every failure counts against the account and the client, and
+   * the attempt holds its place in both limits from before the hash is computed.
    */
   async verify(username: unknown, password: unknown, client: string): Promise<{ user: string; roles: Role[] }> {
     const user = await this.check(username, password, client);
@@ -48,25 +81,35 @@ export class AuthService {
     ) {
       throw new DomainError('BAD_REQUEST', 'Send {"username": "...", "password": "..."} as JSON strings');
     }
-    const lockedMs = this.limiter.lockedFor(username, client);
-    if (lockedMs > 0) {
-      throw new DomainError('LOGIN_LOCKED', `Too many failed logins; try again in ${Math.ceil(lockedMs / 1000)} s`, {
-        retryAfterSeconds: Math.ceil(lockedMs / 1000),
-      });
+    // Reserved before anything is awaited: parallel guesses each take a place, and past the limit
+    // the rest are refused without their password being judged.
+    const attempt = this.limiter.reserve(username, client);
+    try {
+      const dummy = await DUMMY_HASH_PROMISE;
+      const user = this.users.find(username);
+      const ok = await verifyPassword(password, user?.passwordHash ?? dummy);
+      if (!user || !ok) {
+        attempt.failed();
+        throw new DomainError('INVALID_CREDENTIALS', 'Wrong user name or password');
+      }
+      if (user.blocked)
+        throw new DomainError('ACCOUNT_BLOCKED', `The account "${user.name}" is blocked; ask an administrator`);
+      if (user.roles.length === 0)
+        throw new DomainError('NO_ROLE', `The account "${user.name}" has no role; ask an administrator`);
+      attempt.succeeded();
+      // A change made elsewhere and not applied yet (`flowport users` within the last second) is
+      // applied before this login, which then starts from the user as stored.
+      this.apply(user.name, user);
+      this.users.recordLogin(user.name);
+      return user;
+    } finally {
+      attempt.released(); // nothing after failed() or succeeded(); the place back on any other way out
     }
-    const user = this.users.find(username);
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-    if (!user || !ok) {
-      this.limiter.fail(username, client);
-      throw new DomainError('INVALID_CREDENTIALS', 'Wrong user name or password');
-    }
-    if (user.blocked)
-      throw new DomainError('ACCOUNT_BLOCKED', `The account "${user.name}" is blocked; ask an administrator`);
-    if (user.roles.length === 0)
-      throw new DomainError('NO_ROLE', `The account "${user.name}" has no role; ask an administrator`);
-    this.limiter.succeed(username, client);
-    this.users.recordLogin(user.name);
-    return user;
+  }
+
+  /** Whether a user of this name exists: the log names a refused login's user only then. */
+  exists(name: string): boolean {
+    return this.users.find(name) !== undefined;
   }
 
   /**
@@ -76,19 +119,40 @@ export class AuthService {
    * user's password. Returns how many logins ended.
    */
   userChanged(name: string, keep?: string): number {
-    const user = this.users.find(name);
-    const roles = user && !user.blocked && user.roles.length ? user.roles : null;
-    const credential = user && credentialOf(user);
-    if (keep && credential) this.sessions.renew(keep, name, credential);
-    return this.sessions.updateUser(name, roles, credential);
+    return this.apply(name, this.users.find(name), keep);
   }
 
   /**
-   * The same for every user with a login, when another process (`flowport users`) may have changed
-   * users. Returns the users who lost logins.
+   * The same for every user, when another process (`flowport users`) may have changed users.
+   * Returns the users who lost logins.
    */
   syncUsers(): string[] {
-    return this.sessions.users().filter((name) => this.userChanged(name) > 0);
+    const stored = new Map(this.users.list().map((u) => [u.name, u]));
+    const names = new Set([...stored.keys(), ...this.known.keys(), ...this.sessions.users()]);
+    return [...names].filter((name) => this.apply(name, stored.get(name)) > 0);
+  }
+
+  /**
+   * Brings the logins of `name` in line with `user` as stored (see userChanged) and, when the
+   * change took access away, announces it so that what was opened with it ends too.
+   */
+  private apply(name: string, user: StoredUser | undefined, keep?: string): number {
+    const before = this.known.get(name);
+    const after = user && accessOf(user);
+    if (after) this.known.set(name, after);
+    else this.known.delete(name);
+    if (before && after && sameAccess(before, after)) return 0;
+    const roles = after && !after.blocked && after.roles.length ? after.roles : null;
+    if (keep && after) this.sessions.renew(keep, name, after.credential);
+    const lost = accessLost(before, after);
+    // Without an earlier view (logins kept from the last run) the logins still follow the user.
+    const reason = lost ?? (!after ? 'removed' : after.blocked ? 'blocked' : roles ? 'password' : 'demoted');
+    const ended = this.sessions.updateUser(name, roles, after?.credential, reason);
+    if (lost) {
+      const kept = lost === 'demoted' ? (roles ?? []) : null;
+      this.sessions.revokeUser(name, lost, kept, lost === 'password' ? keep : undefined);
+    }
+    return ended;
   }
 
   async login(username: unknown, password: unknown, client: string) {

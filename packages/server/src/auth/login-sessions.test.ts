@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/core-test-support';
 import { openDatabase, type Db } from '../db/database';
 import { SqliteLoginStore } from '../db/login-store';
-import { LoginSessions } from './login-sessions';
+import { LoginSessions, type AccessEnded } from './login-sessions';
 
 const HOUR = 60 * 60 * 1000;
 const cleanups: (() => void)[] = [];
@@ -62,11 +62,20 @@ describe('logins', () => {
     const blocked = first.create('bob', ['design'], 'cred');
     const idle = first.create('cy', ['design'], 'cred');
     const kept = first.create('dee', ['design'], 'cred');
+    const ended: AccessEnded[] = [];
+    first.onAccessEnded((e) => ended.push(e));
     first.remove(out.token);
-    expect(first.updateUser('bob', null)).toBe(1);
+    expect(first.updateUser('bob', null, undefined, 'blocked')).toBe(1);
     clock.advance(11 * HOUR);
     expect(first.get(kept.token)).toBeDefined(); // dee keeps using hers
     clock.advance(2 * HOUR);
+    expect(first.get(idle.token)).toBeUndefined();
+    // Each end is announced once, naming the login as the log does, for what was opened with it to end.
+    expect(ended).toEqual([
+      { user: 'ann', login: `ann:${out.id}`, roles: null, reason: 'logout' },
+      { user: 'bob', login: `bob:${blocked.id}`, roles: null, reason: 'blocked' },
+      { user: 'cy', login: `cy:${idle.id}`, roles: null, reason: 'idle' },
+    ]);
     const again = restart(db, clock);
     expect(again.get(out.token)).toBeUndefined();
     expect(again.get(blocked.token)).toBeUndefined();
@@ -99,10 +108,27 @@ describe('logins', () => {
     clock.advance(30_000);
     sessions.get(s.token);
     expect(seen()).toBe(60_000);
-    sessions.updateUser('ann', ['view']);
+    sessions.updateUser('ann', ['view'], undefined, 'demoted');
     sessions.renew(s.token, 'ann', 'cred-2');
     const again = restart(db, clock);
     expect(again.get(s.token)).toMatchObject({ roles: ['view'], credential: 'cred-2' });
-    expect(again.updateUser('ann', ['view'], 'cred-3')).toBe(1); // another password: it ends
+    expect(again.updateUser('ann', ['view'], 'cred-3', 'password')).toBe(1); // another password: it ends
+  });
+
+  it('announce a user losing access with the login kept and the roles left', () => {
+    const sessions = new LoginSessions(new ManualClock(0));
+    const here = sessions.create('ann', ['admin', 'design'], 'cred');
+    const ended: AccessEnded[] = [];
+    sessions.onAccessEnded((e) => ended.push(e));
+    sessions.revokeUser('ann', 'password', null, here.token);
+    sessions.revokeUser('ann', 'demoted', ['design']);
+    // Another user's token is not a login of ann's to keep.
+    const bob = sessions.create('bob', ['view'], 'cred');
+    sessions.revokeUser('ann', 'blocked', null, bob.token);
+    expect(ended).toEqual([
+      { user: 'ann', keep: `ann:${here.id}`, roles: null, reason: 'password' },
+      { user: 'ann', roles: ['design'], reason: 'demoted' },
+      { user: 'ann', roles: null, reason: 'blocked' },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-// Logins (browser cookies and bearer tokens): random tokens with their CSRF token, kept in memory and in a store.
+// Logins (browser cookies and bearer tokens): random tokens with their CSRF token, kept in memory and in a store; the one place logins end, which it announces.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
 import { randomId, type Clock } from '../core/clock';
@@ -29,6 +29,23 @@ export interface LoginStore {
   remove(tokenHash: string): void;
 }
 
+/** Why access ended: the login's own end (logout, idle), or a change of its user. */
+export type AccessEndReason = 'logout' | 'idle' | 'blocked' | 'removed' | 'password' | 'demoted';
+
+/**
+ * Access that ended, for what was opened with it (live sockets, Studio sessions) to end too: one
+ * login (`login`, `<user>:<id>`), or, after a change of the user, every login of the user and their
+ * HTTP Basic use but the login `keep`. `roles` are the roles the user keeps (null: none of what
+ * was opened with this access stays); what was opened with a role outside them ends.
+ */
+export interface AccessEnded {
+  user: string;
+  login?: string;
+  keep?: string;
+  roles: Role[] | null;
+  reason: AccessEndReason;
+}
+
 interface Kept extends LoginSession {
   tokenHash: string;
   /** The last use the store has heard of. */
@@ -50,6 +67,7 @@ export class LoginSessions {
   /** Logins of an earlier run not presented yet, by the digest of their token (the store has no token). */
   private readonly restored = new Map<string, Kept>();
   private lastSweep: number;
+  private readonly listeners: ((ended: AccessEnded) => void)[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -61,6 +79,11 @@ export class LoginSessions {
       if (now - l.lastSeenAt > IDLE_LIMIT_MS) store!.remove(l.tokenHash);
       else this.restored.set(l.tokenHash, { ...l, token: '', savedSeenAt: l.lastSeenAt });
     }
+  }
+
+  /** Calls `listener` whenever access ends (the workspace closes what was opened with it). */
+  onAccessEnded(listener: (ended: AccessEnded) => void): void {
+    this.listeners.push(listener);
   }
 
   create(user: string, roles: Role[], credential: string): LoginSession {
@@ -90,7 +113,7 @@ export class LoginSessions {
     if (!s) return undefined;
     const now = this.clock.now();
     if (now - s.lastSeenAt > IDLE_LIMIT_MS) {
-      this.end(s);
+      this.end(s, 'idle');
       return undefined;
     }
     s.lastSeenAt = now;
@@ -98,9 +121,10 @@ export class LoginSessions {
     return s;
   }
 
+  /** Logout. */
   remove(token: string): void {
     const s = this.byToken.get(token) ?? this.takeRestored(token);
-    if (s) this.end(s);
+    if (s) this.end(s, 'logout');
   }
 
   /** The users with at least one login. */
@@ -112,12 +136,12 @@ export class LoginSessions {
    * Brings a user's logins in line with the user: all end when `roles` is null or empty (blocked,
    * removed), those made with another password end, the others take the roles. Returns how many ended.
    */
-  updateUser(user: string, roles: Role[] | null, credential?: string): number {
+  updateUser(user: string, roles: Role[] | null, credential: string | undefined, reason: AccessEndReason): number {
     let ended = 0;
     for (const s of [...this.all()]) {
       if (s.user !== user) continue;
       if (roles === null || roles.length === 0 || (credential !== undefined && s.credential !== credential)) {
-        this.end(s);
+        this.end(s, reason);
         ended++;
       } else if (!sameRoles(s.roles, roles)) {
         s.roles = roles;
@@ -125,6 +149,17 @@ export class LoginSessions {
       }
     }
     return ended;
+  }
+
+  /**
+   * Announces that `user` lost access (blocked, removed, a new password, fewer roles): everything
+   * opened with their logins or HTTP Basic ends, but what the login `keepToken` opened and, when
+   * `roles` is given, what needs only roles in it.
+   */
+  revokeUser(user: string, reason: AccessEndReason, roles: Role[] | null, keepToken?: string): void {
+    const kept = keepToken ? this.byToken.get(keepToken) : undefined;
+    const keep = kept?.user === user ? `${user}:${kept.id}` : undefined;
+    this.announce(keep ? { user, keep, roles, reason } : { user, roles, reason });
   }
 
   /** Lets the login `token` of `user` carry on under a new password (the user changed it from there). */
@@ -139,7 +174,7 @@ export class LoginSessions {
   private sweep(now: number): void {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    for (const s of [...this.all()]) if (now - s.lastSeenAt > IDLE_LIMIT_MS) this.end(s);
+    for (const s of [...this.all()]) if (now - s.lastSeenAt > IDLE_LIMIT_MS) this.end(s, 'idle');
   }
 
   private *all(): Iterable<Kept> {
@@ -159,10 +194,22 @@ export class LoginSessions {
     return s;
   }
 
-  private end(s: Kept): void {
+  private end(s: Kept, reason: AccessEndReason): void {
     if (s.token) this.byToken.delete(s.token);
     this.restored.delete(s.tokenHash);
     this.store?.remove(s.tokenHash);
+    this.announce({ user: s.user, login: `${s.user}:${s.id}`, roles: null, reason });
+  }
+
+  /** A listener's failure is its own: the login has ended whatever it does. */
+  private announce(ended: AccessEnded): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(ended);
+      } catch {
+        // The workspace logs its own failures; nothing here can undo the end.
+      }
+    }
   }
 
   private save(s: Kept): void {

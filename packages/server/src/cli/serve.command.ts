@@ -23,6 +23,7 @@ const OPTIONS: Options = {
   'examples-dir': { type: 'string' },
   'seed-examples': { type: 'string' },
   'metrics-token': { type: 'string' },
+  'trust-proxy': { type: 'string' },
 };
 
 export async function serveCommand(argv: string[]): Promise<number | undefined> {

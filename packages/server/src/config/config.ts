@@ -1,5 +1,6 @@
 // Typed start-up configuration: declared with defaults and help, read from file, env and flags, validated once.
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@flowport/protocol';
 
@@ -15,13 +16,18 @@ export interface FlowportConfig {
   seedExamples: boolean;
   /** A bearer token that may read GET /metrics without a login (a Prometheus scrape); null: administrators only. */
   metricsToken: string | null;
+  /**
+   * Whether X-Forwarded-Proto/-For/-Host are honoured: false, true (from any peer), or the proxies'
+   * addresses (IPs, CIDR ranges, or loopback, linklocal, uniquelocal), from which alone they are.
+   */
+  trustProxy: boolean | string[];
 }
 
 interface OptionDef {
   key: keyof FlowportConfig;
   flag: string;
   env: string;
-  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path';
+  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path' | 'trustProxy';
   help: string;
   secret?: boolean;
 }
@@ -81,7 +87,27 @@ export const CONFIG_OPTIONS: readonly OptionDef[] = [
     secret: true,
     help: 'Bearer token that may read GET /metrics without a login (a Prometheus scrape)',
   },
+  {
+    key: 'trustProxy',
+    flag: 'trust-proxy',
+    env: 'FLOWPORT_TRUST_PROXY',
+    type: 'trustProxy',
+    help: 'Behind a TLS proxy: true, or its addresses (comma-separated IPs, CIDRs, loopback); honours X-Forwarded-Proto/-For',
+  },
 ];
+
+/** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** A proxy address as Fastify's trustProxy takes it: an IP, an IP/prefix, or a range name. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [ip = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(ip);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /** The repository root: the nearest folder above this module (source or bundle) holding `examples/storage`. */
 function findRepoRoot(): string {
@@ -108,6 +134,7 @@ export function defaultConfig(): FlowportConfig {
     examplesDir: path.join(REPO_ROOT, 'examples/storage'),
     seedExamples: true,
     metricsToken: null,
+    trustProxy: false,
   };
 }
 
@@ -136,6 +163,19 @@ function convert(def: OptionDef, raw: unknown, source: string): unknown {
       if (['1', 'true', 'yes', 'on'].includes(String(raw))) return true;
       if (['0', 'false', 'no', 'off'].includes(String(raw))) return false;
       throw new ConfigError(`${where}: ${def.key} must be true or false, got ${JSON.stringify(raw)}`);
+    }
+    case 'trustProxy': {
+      if (typeof raw === 'boolean') return raw;
+      if (['1', 'true', 'yes', 'on'].includes(String(raw))) return true;
+      if (['0', 'false', 'no', 'off'].includes(String(raw))) return false;
+      const entries = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+      const list = entries?.map((e) => (typeof e === 'string' ? e.trim() : e));
+      const bad = list ? list.filter((e) => typeof e !== 'string' || !isProxyAddress(e)) : [raw];
+      if (!list?.length || bad.length)
+        throw new ConfigError(
+          `${where}: ${def.key} must be true, false or proxy addresses (IPs, CIDR ranges, loopback), got ${JSON.stringify(bad[0] ?? raw)}`,
+        );
+      return list;
     }
     case 'logLevel': {
       if (!LOG_LEVELS.includes(raw as LogLevel))

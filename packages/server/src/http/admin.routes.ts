@@ -42,18 +42,22 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   app.put<{ Params: { name: string } }>('/api/admin/users/:name', { config: ADMIN }, async (request) => {
     const b = (request.body ?? {}) as { roles?: unknown; blocked?: unknown; password?: unknown };
     const details = { roles: b.roles, blocked: b.blocked, passwordReset: b.password !== undefined };
-    const user = await audited(request, 'user.update', request.params.name, details, () =>
-      users.update(request.params.name, b),
-    );
-    // The user's logins follow: they end when blocked or given a new password (the administrator's
-    // own login survives a change of their own password).
-    auth.userChanged(user.name, principalOf(request).loginToken);
+    // The user's logins follow within the action, before its audit entry goes out on the live feed:
+    // they end when blocked or given a new password (the administrator's own login survives a change
+    // of their own password), and what they opened ends with them.
+    const user = await audited(request, 'user.update', request.params.name, details, async () => {
+      const changed = await users.update(request.params.name, b);
+      auth.userChanged(changed.name, principalOf(request).loginToken);
+      return changed;
+    });
     return publicUser(user);
   });
 
   app.delete<{ Params: { name: string } }>('/api/admin/users/:name', { config: ADMIN }, async (request, reply) => {
-    await audited(request, 'user.remove', request.params.name, null, () => users.remove(request.params.name));
-    auth.userChanged(request.params.name);
+    await audited(request, 'user.remove', request.params.name, null, () => {
+      users.remove(request.params.name);
+      auth.userChanged(request.params.name);
+    });
     return reply.status(204).send();
   });
 }

@@ -22,7 +22,8 @@ export async function managerRoutes(
     '/api/manager/live',
     { config: { ...ADMIN }, websocket: true },
     (socket, request) => {
-      manager.attachLive(socket, wantsNames(request.query), principalOf(request).sessionName);
+      const p = principalOf(request);
+      manager.attachLive(socket, wantsNames(request.query), { user: p.user, login: p.sessionName, roles: p.roles });
     },
   );
 

@@ -1,10 +1,11 @@
-// Declares who may call each route: resolves the caller, checks roles and CSRF, refuses routes that declare nothing.
+// Declares who may call each route: resolves the caller, checks roles and CSRF before the body is read, refuses routes that declare nothing.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
 import { CSRF_HEADER, SESSION_COOKIE } from '@flowport/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService, Principal } from '../auth/auth-service';
 import { DomainError } from '../core/domain-error';
+import { answerUnread, SMALL_BODY_LIMIT } from './refused-body';
 
 /**
  * `public` needs no login; `authenticated` any role; a list: one of those roles; `{ roles, token }`:
@@ -64,10 +65,14 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
     if (guarded && route.config?.access === undefined) {
       throw new Error(`Route ${String(route.method)} ${url} declares no access; add config.access`);
     }
+    // Anonymous callers cannot make the server read (and parse) a large body: a login is a few hundred bytes.
+    if (route.config?.access === 'public' && route.bodyLimit === undefined) route.bodyLimit = SMALL_BODY_LIMIT;
   });
-  // A callback hook, not an async one: a bearer token or a cookie is checked without a promise
-  // (every call of the API passes here); only HTTP Basic waits, for the password hash.
-  app.addHook('preHandler', (request, _reply, done) => {
+  // onRequest: the caller is known, and refused, before any of the body is read or parsed. A
+  // callback hook, not an async one: a bearer token or a cookie is checked without a promise
+  // (every call of the API passes here); only HTTP Basic waits, for the password hash, which the
+  // login limits count before it is computed.
+  app.addHook('onRequest', (request, reply, done) => {
     const declared = request.routeOptions.config?.access;
     if (declared === undefined || declared === 'public') return done();
     let access: 'authenticated' | readonly Role[];
@@ -75,19 +80,29 @@ export function installRouteGuard(app: FastifyInstance, auth: AuthService): void
       if (declared.token !== null && presentsToken(request.headers.authorization, declared.token)) return done();
       access = declared.roles;
     } else access = declared;
+    // A large body is never read: answered on its socket, which then closes (refused-body.ts).
+    const refuse = (err: Error) => {
+      if (answerUnread(request, reply, err)) done();
+      else done(err);
+    };
+    const decide = (principal: Principal | undefined) => {
+      const refusal = admit(request, access, principal);
+      if (refusal) refuse(refusal);
+      else done();
+    };
     let resolved: ReturnType<AuthService['resolve']>;
     try {
       // Browsers send cookies on cross-site WebSocket upgrades that no CORS check guards: compare the origin.
       const origin = request.headers.origin;
-      if (request.headers.upgrade?.toLowerCase() === 'websocket' && origin && !sameHost(origin, request.headers.host)) {
+      if (request.headers.upgrade?.toLowerCase() === 'websocket' && origin && !sameHost(origin, request.host)) {
         throw new DomainError('FORBIDDEN', `WebSocket from a foreign origin ${origin} refused`);
       }
       resolved = auth.resolve(request.headers.authorization, request.cookies?.[SESSION_COOKIE], clientAddress(request));
     } catch (err) {
-      return done(err as Error);
+      return refuse(err as Error);
     }
-    if (resolved instanceof Promise) resolved.then((p) => done(admit(request, access, p)), done);
-    else done(admit(request, access, resolved));
+    if (resolved instanceof Promise) resolved.then(decide, refuse);
+    else decide(resolved);
   });
 }
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { makeKit } from '../core/core-test-support';
 import { CancelSource } from '../core/execution';
 import { observeCore } from './core-metrics';
-import { parseExposition } from './exposition-test-support';
+import { parseExposition } from '../../test/support/exposition';
 import { FlowportMetrics } from './flowport-metrics';
-import { MeteredLoginLimiter } from './metered-login-limiter';
+import { LoginLimiter } from '../auth/login-limiter';
 
 const FILES = { 'a.pkg.yaml': ['lib.pkg.yaml'], 'lib.pkg.yaml': [], 'p.pkg.yaml': [], 'q.pkg.yaml': [] };
 
@@ -160,16 +160,16 @@ describe('FlowportMetrics', () => {
 
   it('counts failed logins and the lockouts they begin', async () => {
     const { metrics, read, clock } = setUp();
-    const limiter = new MeteredLoginLimiter(metrics, clock, () => ({ attempts: 2, lockoutSeconds: 60 }));
-    limiter.fail('dana', '10.0.0.1');
+    const limiter = new LoginLimiter(clock, () => ({ attempts: 2, lockoutSeconds: 60 }), metrics);
+    limiter.reserve('dana', '10.0.0.1').failed();
     let m = await read();
     expect(m.value('flowport_login_failures_total')).toBe(1);
     expect(m.value('flowport_login_lockouts_total')).toBe(0);
-    limiter.fail('dana', '10.0.0.1');
+    limiter.reserve('dana', '10.0.0.1').failed();
     m = await read();
     expect(m.value('flowport_login_failures_total')).toBe(2);
     expect(m.value('flowport_login_lockouts_total')).toBe(1);
-    expect(limiter.lockedFor('dana', '10.0.0.1')).toBeGreaterThan(0);
+    expect(() => limiter.reserve('dana', '10.0.0.1')).toThrow(/Too many failed logins/);
   });
 
   it('shows the memory source’s figures, NaN while it has none', async () => {

@@ -1,6 +1,7 @@
 // The Session Manager's live feed: coalesces core changes into deltas a few times a second, per client.
 import type { ManagerLiveFrame, ManagerSession, ManagerSharedPackage, ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
+import { endSocket, type AccessOwner } from './access-revocation';
 
 /** What the feed needs from the bookkeeping: whole snapshots and single rows. */
 export interface FeedSource {
@@ -13,6 +14,8 @@ export interface FeedSource {
 
 interface Client {
   socket: WebSocket;
+  /** The administrator watching; undefined in tests that need none. */
+  owner?: AccessOwner;
   decorate: (s: ManagerSession) => ManagerSession;
   /** Set when the client fell behind; it gets a fresh snapshot once its buffer drains. */
   lagging: boolean;
@@ -37,8 +40,8 @@ export class ManagerFeed {
     return this.clients.size;
   }
 
-  attach(socket: WebSocket, decorate: (s: ManagerSession) => ManagerSession): void {
-    const client: Client = { socket, decorate, lagging: false };
+  attach(socket: WebSocket, decorate: (s: ManagerSession) => ManagerSession, owner?: AccessOwner): void {
+    const client: Client = { socket, decorate, lagging: false, owner };
     this.clients.add(client);
     this.sendSnapshot(client);
     const drop = () => this.clients.delete(client);
@@ -73,6 +76,21 @@ export class ManagerFeed {
   broadcast(frame: ManagerLiveFrame): void {
     const text = JSON.stringify(frame);
     for (const c of this.clients) if (!c.lagging) this.write(c, text);
+  }
+
+  /**
+   * Ends the clients whose owner `match`es (their access ended): they get nothing more, not even a
+   * frame already due, and their sockets close. Returns how many.
+   */
+  closeWhere(match: (owner: AccessOwner) => boolean, code: number, reason: string): number {
+    let closed = 0;
+    for (const c of [...this.clients]) {
+      if (!c.owner || !match(c.owner)) continue;
+      this.clients.delete(c);
+      endSocket(c.socket, code, reason);
+      closed++;
+    }
+    return closed;
   }
 
   close(): void {

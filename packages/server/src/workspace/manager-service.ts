@@ -3,6 +3,7 @@ import type { ManagerSession, ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { FlowportCore } from '../core';
 import { DomainError } from '../core/domain-error';
+import type { AccessOwner } from './access-revocation';
 import type { EngineHandle } from './engine-handle';
 import type { HostNames } from './host-names';
 import type { ManagerFeed } from './manager-feed';
@@ -41,8 +42,9 @@ export class ManagerService {
     return { ...snap, sessions: snap.sessions.map(this.named) };
   }
 
-  attachLive(socket: WebSocket, resolveNames: boolean, _admin: string): void {
-    this.d.feed.attach(socket, resolveNames ? this.named : this.plain);
+  /** Starts the live feed for an administrator; it ends when their access does (see access-revocation.ts). */
+  attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner): void {
+    this.d.feed.attach(socket, resolveNames ? this.named : this.plain, admin);
   }
 
   sessionLabel(id: string): string {

@@ -1,9 +1,12 @@
 // The live WebSocket connections of one Studio session: pushes its events, tracks liveness by ping/pong.
 import type { SessionEvent } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
+import { endSocket, type AccessOwner } from './access-revocation';
 
 export class SessionChannel {
   private readonly sockets = new Set<WebSocket>();
+  /** Who attached each socket: a socket ends with its login even while its session stays. */
+  private readonly owners = new WeakMap<WebSocket, AccessOwner>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
   /** When the last socket went away (or the session was created without one), for the connection check. */
   private lonelySince: number;
@@ -12,8 +15,9 @@ export class SessionChannel {
     this.lonelySince = now;
   }
 
-  attach(socket: WebSocket): void {
+  attach(socket: WebSocket, owner?: AccessOwner): void {
     this.sockets.add(socket);
+    if (owner) this.owners.set(socket, owner);
     this.alive.set(socket, true);
     socket.on('pong', () => this.alive.set(socket, true));
     socket.on('message', (data) => {
@@ -71,8 +75,22 @@ export class SessionChannel {
   close(event?: SessionEvent): void {
     for (const s of this.sockets) {
       if (event) this.sendTo(s, event);
-      s.close(4000, event?.type ?? 'closed');
+      endSocket(s, 4000, event?.type ?? 'closed');
     }
     this.sockets.clear();
+  }
+
+  /** Closes the sockets whose owner `match`es (their access ended); returns how many. */
+  closeWhere(match: (owner: AccessOwner) => boolean, code: number, reason: string): number {
+    let closed = 0;
+    for (const s of [...this.sockets]) {
+      const owner = this.owners.get(s);
+      if (!owner || !match(owner)) continue;
+      this.sockets.delete(s);
+      if (this.sockets.size === 0) this.lonelySince = Date.now();
+      endSocket(s, code, reason);
+      closed++;
+    }
+    return closed;
   }
 }

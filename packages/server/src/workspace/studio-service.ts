@@ -8,6 +8,13 @@ import type { FlowportCore, InstanceInfo } from '../core';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
 import { isPackagePath } from '../storage';
+import {
+  ACCESS_ENDED_CLOSE,
+  revocationText,
+  revokes,
+  type AccessOwner,
+  type AccessRevocation,
+} from './access-revocation';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime, type EngineLoader } from './engine-loader';
 import type { ExecutionRunner } from './execution-runner';
@@ -23,14 +30,19 @@ export interface StudioServiceDeps {
   backup: (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => Promise<void>;
 }
 
+const ownerOf = (p: Principal): AccessOwner => ({ user: p.user, login: p.sessionName, roles: p.roles });
+
 export class StudioService {
   private readonly channels = new Map<string, SessionChannel>();
+  /** Who opened each Studio session: it ends when that access does. */
+  private readonly owners = new Map<string, AccessOwner>();
 
   constructor(private readonly d: StudioServiceDeps) {
     d.core.on((e) => {
       if (e.type === 'session-closed') {
         const ch = this.channels.get(e.sessionId);
         this.channels.delete(e.sessionId);
+        this.owners.delete(e.sessionId);
         ch?.close({ type: 'session-closed', reason: e.reason, by: e.by });
       }
     });
@@ -51,6 +63,7 @@ export class StudioService {
   createSession(p: Principal, host: string): SessionCreated {
     const s = this.d.core.openSession({ user: p.user, roles: p.roles, host, kind: 'studio' });
     this.channels.set(s.id, new SessionChannel(this.d.clock.now()));
+    this.owners.set(s.id, ownerOf(p));
     return { id: s.id, name: s.name };
   }
 
@@ -94,6 +107,24 @@ export class StudioService {
     return closed.length;
   }
 
+  /**
+   * Ends what `r` revokes: the Studio sessions opened with that access, as an administrator's
+   * close would (unsaved work backed up; the page is told why), and the sockets attached with it.
+   */
+  async revoke(r: AccessRevocation): Promise<{ sessions: number; sockets: number }> {
+    const text = revocationText(r.reason);
+    const sids = [...this.owners].filter(([, owner]) => revokes(r, owner)).map(([sid]) => sid);
+    const reason = r.reason === 'logout' ? 'client' : r.reason === 'idle' ? 'timeout' : 'administrator';
+    const by = reason === 'administrator' ? `the server (${text})` : undefined;
+    // Each close is made at once (its backup is what is awaited), so every session ends now.
+    const closing = sids.map((sid) => this.close(sid, reason, by).catch(() => 0));
+    let sockets = 0;
+    for (const ch of this.channels.values())
+      sockets += ch.closeWhere((owner) => revokes(r, owner), ACCESS_ENDED_CLOSE, text);
+    await Promise.all(closing);
+    return { sessions: sids.length, sockets };
+  }
+
   attachSocket(p: Principal, sid: string, socket: WebSocket): void {
     let s;
     try {
@@ -110,7 +141,7 @@ export class StudioService {
       ch = new SessionChannel(this.d.clock.now());
       this.channels.set(sid, ch);
     }
-    ch.attach(socket);
+    ch.attach(socket, ownerOf(p));
     socket.on('message', () => this.d.core.touchSession(sid));
     socket.send(JSON.stringify({ type: 'hello', session: { id: s.id, name: s.name } } satisfies SessionEvent));
   }

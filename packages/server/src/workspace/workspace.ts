@@ -8,6 +8,7 @@ import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
 import { FileStorage, StorageWatcher, writeBackup } from '../storage';
 import type { DataPaths } from '../services';
+import { ACCESS_ENDED_CLOSE, revocationText, revokes, type AccessRevocation } from './access-revocation';
 import { ConnectionMonitor } from './connection-monitor';
 import type { EngineHandle } from './engine-handle';
 import { EngineLoader } from './engine-loader';
@@ -38,6 +39,8 @@ export interface Workspace {
   manager: ManagerService;
   feed: ManagerFeed;
   monitor: ConnectionMonitor;
+  /** Ends the live sockets (manager and Studio) and the Studio sessions opened with access that ended. */
+  revokeAccess(r: AccessRevocation): Promise<void>;
   /** Stops executions, backs up unsaved work, closes sessions and engines. */
   shutdown(): Promise<void>;
 }
@@ -183,6 +186,16 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     manager,
     feed,
     monitor,
+    async revokeAccess(r) {
+      const text = revocationText(r.reason);
+      const feeds = feed.closeWhere((owner) => revokes(r, owner), ACCESS_ENDED_CLOSE, text);
+      const { sessions, sockets } = await studio.revoke(r);
+      if (feeds + sessions + sockets > 0)
+        log.info(
+          { user: r.user, login: r.login, reason: r.reason, liveFeeds: feeds, sessions, sockets },
+          `access ended (${text}): its live sockets and Studio sessions closed`,
+        );
+    },
     async shutdown() {
       monitor.stop();
       feed.close();
