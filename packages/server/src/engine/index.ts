@@ -2,7 +2,13 @@
 export { parsePackage, MAX_PACKAGE_BYTES, type ParseResult } from './package-parser';
 export { packageSchema, PACKAGE_SCHEMA_ID } from './package-schema';
 export { checkGraph, checkReferences, executionOrder, findCycle, type ReferencedPackage } from './package-graph';
-export { loadPackage, describePackage, type LoadedPackageFile, type PackageSummary } from './package-loader';
+export {
+  loadPackage,
+  describePackage,
+  referenceSite,
+  type LoadedPackageFile,
+  type PackageSummary,
+} from './package-loader';
 export {
   PackageRuntime,
   type PackageRuntimeOptions,

@@ -3,6 +3,7 @@ import type { PackageIssue } from '@flowport/protocol';
 import type { FileStat, FileStorage } from '../storage/file-storage';
 import { normalizeStoragePath } from '../storage/storage-path';
 import { MAX_PACKAGE_BYTES, parsePackage } from './package-parser';
+import { fieldPath, positionOf } from './package-positions';
 import type { PackageDef } from './package-types';
 
 export interface LoadedPackageFile {
@@ -36,4 +37,16 @@ export function describePackage(def: PackageDef): PackageSummary {
     if (!refs.includes(p)) refs.push(p);
   }
   return { name: def.name, version: def.version, references: refs };
+}
+
+/** Where `def` declares its (first) reference to the storage path `relPath`: line, column and field. */
+export function referenceSite(
+  def: PackageDef,
+  relPath: string,
+): { line?: number; column?: number; field: string } | undefined {
+  const i = def.references.findIndex((r) => normalizeStoragePath(r.path) === relPath);
+  if (i < 0) return undefined;
+  const segments = ['references', i, 'path'];
+  const pos = positionOf(def.positions, segments);
+  return { line: pos?.line, column: pos?.column, field: fieldPath(segments) };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
+import { rootChain, type CallChain } from './call-chain';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
@@ -89,6 +90,7 @@ export class PackageRuntime implements CallTarget {
           onNode: opts.onNode,
           onProgress: opts.onProgress,
         },
+        rootChain(signal),
       );
       const out: RunResult = { executed, reused, durationMs: Date.now() - started };
       if (opts.node) {
@@ -113,11 +115,11 @@ export class PackageRuntime implements CallTarget {
   }
 
   /** The fingerprint a node would have with these input sources (keys) and default variables. */
-  async fingerprintOf(node: string, inputKeys: Record<string, string>): Promise<string> {
+  async fingerprintOf(node: string, inputKeys: Record<string, string>, chain?: CallChain): Promise<string> {
     const sources: Record<string, InputSource> = {};
     for (const [id, key] of Object.entries(inputKeys))
       sources[id] = { kind: 'table', fingerprint: key, send: async () => undefined };
-    const steps = await this.plan([node], bindVariables(this.def), sources);
+    const steps = await this.plan([node], bindVariables(this.def), sources, chain);
     return steps[steps.length - 1].fp;
   }
 
@@ -128,6 +130,7 @@ export class PackageRuntime implements CallTarget {
     signal: AbortSignal,
     onFraction: ((f: number) => void) | undefined,
     sink: TableSink,
+    chain?: CallChain,
   ): Promise<void> {
     this.assertOpen();
     this.assertNode(node, 'public');
@@ -138,9 +141,15 @@ export class PackageRuntime implements CallTarget {
       );
     this.activeRuns++;
     try {
-      const { results } = await this.execute([node], bindVariables(this.def), inputs, signal, {
-        onProgress: onFraction && ((p) => onFraction(p.percent / 100)),
-      });
+      const { results } = await this.execute(
+        [node],
+        bindVariables(this.def),
+        inputs,
+        signal,
+        { onProgress: onFraction && ((p) => onFraction(p.percent / 100)) },
+        // Planned under this call's own signal: a caller that gives up stops the planning too.
+        { ...(chain ?? rootChain()), signal },
+      );
       await sendTable(await this.db(), results.get(node)!, sink, signal);
     } finally {
       this.activeRuns--;
@@ -174,6 +183,7 @@ export class PackageRuntime implements CallTarget {
     targets: string[] | undefined,
     variables: Record<string, BoundValue>,
     sources: Record<string, InputSource>,
+    chain?: CallChain,
   ) {
     return planRun<PackageRuntime>({
       def: this.def,
@@ -181,6 +191,7 @@ export class PackageRuntime implements CallTarget {
       targets,
       variables,
       sources,
+      chain,
       resolveCallee: (alias) => this.resolveCallee(alias),
       nextExportSerial: () => ++this.exportSerial,
     });
@@ -217,8 +228,9 @@ export class PackageRuntime implements CallTarget {
     sources: Record<string, InputSource>,
     signal: AbortSignal,
     listeners: { onNode?: (e: NodeEvent) => void; onProgress?: (p: RunProgress) => void },
+    chain: CallChain,
   ) {
-    const planned = this.plan(targets, variables, sources);
+    const planned = this.plan(targets, variables, sources, chain);
     const steps = planned instanceof Promise ? await planned : planned;
     if (signal.aborted) throw cancelledError();
     const outputs = new Map<string, NodeResult>();
@@ -314,6 +326,7 @@ export class PackageRuntime implements CallTarget {
           inputSource: step.source,
           sqlMemory: this.sqlMemory,
           resolveCallee: async () => step.callee!,
+          callChain: step.chain,
         });
         return Object.assign({}, r, { durationMs: Date.now() - started });
       } catch (err) {

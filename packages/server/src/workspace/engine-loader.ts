@@ -1,9 +1,16 @@
 // The core's package loader over the file storage and the DuckDB engine.
 import path from 'node:path';
 import type { PackageIssue } from '@flowport/protocol';
-import type { LoadedPackage } from '../core';
+import type { LoadedPackage, ReferenceSite } from '../core';
 import { DomainError } from '../core/domain-error';
-import { describePackage, loadPackage, parsePackage, PackageRuntime, type ReferenceDef } from '../engine';
+import {
+  describePackage,
+  loadPackage,
+  parsePackage,
+  PackageRuntime,
+  referenceSite,
+  type ReferenceDef,
+} from '../engine';
 import type { FileStorage } from '../storage';
 import type { EngineHandle } from './engine-handle';
 
@@ -43,6 +50,10 @@ export class EngineLoader {
     const { def, issues } = parsePackage(text, relPath ?? label);
     const handle = this.handleFor(relPath, text, def, issues);
     return { ...this.describe(handle, relPath ?? label), fileVersion: null, createdAt: null, savedAt: null };
+  }
+
+  referenceSite(handle: EngineHandle, relPath: string): ReferenceSite | undefined {
+    return handle.def ? referenceSite(handle.def, relPath) : undefined;
   }
 
   unload(handle: EngineHandle): Promise<void> {

@@ -7,7 +7,7 @@ import { DomainError } from '../core/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
-import { isPackagePath } from '../storage';
+import { isPackagePath, normalizeStoragePath } from '../storage';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime, type EngineLoader } from './engine-loader';
 import type { ExecutionRunner } from './execution-runner';
@@ -170,6 +170,8 @@ export class StudioService {
     const path = (target as string | undefined) ?? inst.path;
     if (!path) throw new DomainError('BAD_REQUEST', 'A draft has no path yet: send {"path": "folder/name.pkg.yaml"}');
     if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
+    // Before writing: a file that references its own path (through others, too) must never be stored.
+    this.d.core.checkSaveAs(pid, normalizeStoragePath(path));
     const stat = await this.d.storage.writeText(path, inst.handle.text);
     // The saved text is the instance's own, so its engine (and the results it computed) stays.
     inst.handle.path = stat.path;
