@@ -39,12 +39,3 @@ export function enterCall(chain: CallChain, pkg: string, node: string): CallChai
   }
   return { depth: chain.depth + 1, trail, signal: chain.signal };
 }
-
-/**
- * One turn of the event loop. Planning a call awaits only promises that are already settled, which
- * run as microtasks: without a turn, a deep or wide chain of calls would hold the event loop, so no
- * timer (a call's timeout), no stop and no other request could get in.
- */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

@@ -2,7 +2,8 @@
 import type { PackageIssue } from '@flowport/protocol';
 import type { FileStat, FileStorage } from '../storage/file-storage';
 import { normalizeStoragePath } from '../storage/storage-path';
-import { MAX_PACKAGE_BYTES, parsePackage } from './package-parser';
+import { MAX_PACKAGE_BYTES } from './package-parser';
+import { parsePackageOffThread } from './parse-pool';
 import { fieldPath, positionOf } from './package-positions';
 import type { PackageDef } from './package-types';
 
@@ -12,15 +13,17 @@ export interface LoadedPackageFile {
   /** Present when the file matches the schema; `issues` may still hold graph problems. */
   def?: PackageDef;
   issues: PackageIssue[];
+  /** With `def`: the graph's issues, checked already (see ParseResult). */
+  graphIssues?: PackageIssue[];
   stat: FileStat;
 }
 
-/** Reads (size-limited, FILE_TOO_LARGE before parsing) and parses a package from the storage. */
+/** Reads (size-limited, FILE_TOO_LARGE before parsing) and parses a package from the storage, off the event loop when large. */
 export async function loadPackage(storage: FileStorage, relPath: string): Promise<LoadedPackageFile> {
   const path = normalizeStoragePath(relPath);
   const { text, stat } = await storage.readText(path, MAX_PACKAGE_BYTES);
-  const { def, issues } = parsePackage(text, path);
-  return { path, text, def, issues, stat };
+  const { def, issues, graphIssues } = await parsePackageOffThread(text, path);
+  return { path, text, def, issues, graphIssues, stat };
 }
 
 export interface PackageSummary {

@@ -39,6 +39,8 @@ export interface PackageRuntimeOptions {
   maxResultRows?: number;
   /** Results kept per node for different fingerprints (default 3). */
   keepResultsPerNode?: number;
+  /** The graph's issues when the parser found them already (ParseResult.graphIssues): not checked again. */
+  graphIssues?: PackageIssue[];
 }
 
 const ACCESS_RANK: Record<NodeAccess, number> = { private: 0, public: 1, published: 2 };
@@ -57,7 +59,7 @@ export class PackageRuntime implements CallTarget {
 
   constructor(private readonly opts: PackageRuntimeOptions) {
     this.def = opts.def;
-    this.issues = checkGraph(opts.def);
+    this.issues = opts.graphIssues ?? checkGraph(opts.def);
     if (!path.isAbsolute(opts.scratchDir))
       throw new DomainError('INTERNAL', 'The engine scratch folder must be absolute.');
   }

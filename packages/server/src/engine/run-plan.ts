@@ -1,7 +1,8 @@
 // Plans a run: the nodes it needs in order, each keyed by a fingerprint of its definition, variables, inputs and upstream.
 import type { FileStorage } from '../storage/file-storage';
-import { enterCall, nextTurn, rootChain, type CallChain } from './call-chain';
+import { enterCall, rootChain, type CallChain } from './call-chain';
 import { cancelledError } from './duckdb-runtime';
+import { nextTurn } from './next-turn';
 import { fingerprint, stableJson } from './fingerprint';
 import type { InputSource } from './node-executor';
 import { executionOrder } from './package-graph';

@@ -6,9 +6,10 @@ import { DomainError } from '../core/domain-error';
 import {
   describePackage,
   loadPackage,
-  parsePackage,
   PackageRuntime,
+  parsePackageOffThread,
   referenceSite,
+  type ParseResult,
   type ReferenceDef,
 } from '../engine';
 import type { FileStorage } from '../storage';
@@ -36,7 +37,7 @@ export class EngineLoader {
 
   async load(relPath: string): Promise<LoadedForCore> {
     const file = await loadPackage(this.opts.storage, relPath);
-    const handle = this.handleFor(file.path, file.text, file.def, file.issues);
+    const handle = this.handleFor(file.path, file.text, file);
     return {
       ...this.describe(handle, file.path),
       fileVersion: file.stat.fileVersion,
@@ -45,10 +46,10 @@ export class EngineLoader {
     };
   }
 
-  /** A draft or edited source, parsed without touching the storage. */
-  fromText(text: string, label: string, relPath: string | null): LoadedForCore {
-    const { def, issues } = parsePackage(text, relPath ?? label);
-    const handle = this.handleFor(relPath, text, def, issues);
+  /** A draft or edited source, parsed without touching the storage (off the event loop when large). */
+  async fromText(text: string, label: string, relPath: string | null): Promise<LoadedForCore> {
+    const parsed = await parsePackageOffThread(text, relPath ?? label);
+    const handle = this.handleFor(relPath, text, parsed);
     return { ...this.describe(handle, relPath ?? label), fileVersion: null, createdAt: null, savedAt: null };
   }
 
@@ -60,12 +61,8 @@ export class EngineLoader {
     return handle.runtime?.close().catch(() => undefined) ?? Promise.resolve();
   }
 
-  private handleFor(
-    relPath: string | null,
-    text: string,
-    def: EngineHandle['def'],
-    issues: EngineHandle['issues'],
-  ): EngineHandle {
+  private handleFor(relPath: string | null, text: string, parsed: ParseResult): EngineHandle {
+    const { def, issues, graphIssues } = parsed;
     const handle: EngineHandle = { path: relPath, text, def, issues: [...issues] };
     if (def) {
       handle.runtime = new PackageRuntime({
@@ -75,10 +72,14 @@ export class EngineLoader {
         memoryLimit: this.opts.memoryLimit,
         threads: this.opts.threads?.(),
         resolveReference: (_alias, ref) => this.opts.resolveReference(handle, ref),
+        graphIssues,
       });
-      const key = (i: PackageIssue) => `${i.line}:${i.column}:${i.field}:${i.message}`;
-      const seen = new Set(handle.issues.map(key));
-      for (const issue of handle.runtime.issues) if (!seen.has(key(issue))) handle.issues.push(issue);
+      // When the parser checked the graph, its issues hold the graph's already.
+      if (!graphIssues) {
+        const key = (i: PackageIssue) => `${i.line}:${i.column}:${i.field}:${i.message}`;
+        const seen = new Set(handle.issues.map(key));
+        for (const issue of handle.runtime.issues) if (!seen.has(key(issue))) handle.issues.push(issue);
+      }
     }
     return handle;
   }

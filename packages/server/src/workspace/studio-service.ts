@@ -25,6 +25,9 @@ export interface StudioServiceDeps {
 
 export class StudioService {
   private readonly channels = new Map<string, SessionChannel>();
+  /** Package id -> the number of its latest edit still being parsed: a later edit wins, however long each parses. */
+  private readonly latestEdit = new Map<string, number>();
+  private edits = 0;
 
   constructor(private readonly d: StudioServiceDeps) {
     d.core.on((e) => {
@@ -125,7 +128,7 @@ export class StudioService {
       this.requireEditor(p);
       const yaml = body.draft?.yaml ?? `name: New package\nversion: 1.0.0\nnodes: []\n`;
       if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'draft.yaml must be a string of YAML');
-      const inst = await this.d.core.openDraft(sid, this.d.loader.fromText(yaml, 'draft', null));
+      const inst = await this.d.core.openDraft(sid, await this.d.loader.fromText(yaml, 'draft', null));
       return this.dto(p, inst);
     }
     if (typeof body.path !== 'string' || body.path === '') {
@@ -153,13 +156,29 @@ export class StudioService {
     this.requireEditor(p);
     if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'Send {"yaml": "<package source>"}');
     if (inst.running) throw new DomainError('ALREADY_RUNNING', 'Stop the execution before editing the package');
-    const loaded = this.d.loader.fromText(yaml, inst.name, inst.path);
-    await this.d.core.replaceLoaded(
-      pid,
-      { ...loaded, fileVersion: inst.fileVersion, createdAt: inst.createdAt, savedAt: inst.savedAt },
-      { dirty: true },
-    );
-    return this.dto(p, this.d.core.getInstance(pid)!);
+    const edit = ++this.edits;
+    this.latestEdit.set(pid, edit);
+    let superseded = false;
+    let loaded;
+    try {
+      loaded = await this.d.loader.fromText(yaml, inst.name, inst.path);
+    } finally {
+      superseded = this.latestEdit.get(pid) !== edit;
+      if (!superseded) this.latestEdit.delete(pid);
+    }
+    // A large source parses for a while: the package may have started running meanwhile.
+    const running = !superseded && this.instance(p, sid, pid).running;
+    if (superseded || running) void this.d.loader.unload(loaded.handle);
+    if (running) throw new DomainError('ALREADY_RUNNING', 'Stop the execution before editing the package');
+    if (!superseded) {
+      await this.d.core.replaceLoaded(
+        pid,
+        { ...loaded, fileVersion: inst.fileVersion, createdAt: inst.createdAt, savedAt: inst.savedAt },
+        { dirty: true },
+      );
+    }
+    // An edit sent after this one owns the package now; this one is dropped, as the core drops one.
+    return this.dto(p, this.instance(p, sid, pid));
   }
 
   async save(p: Principal, sid: string, pid: string, target: unknown): Promise<PackageDto> {
