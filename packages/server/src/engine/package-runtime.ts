@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
+import type { NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { rootChain, type CallChain } from './call-chain';
@@ -10,6 +10,7 @@ import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
+import { assertNodeAccess } from './node-access';
 import { NodeJob, type NodeResult } from './node-job';
 import { checkGraph } from './package-graph';
 import type { PackageDef, ReferenceDef } from './package-types';
@@ -42,8 +43,6 @@ export interface PackageRuntimeOptions {
   /** The graph's issues when the parser found them already (ParseResult.graphIssues): not checked again. */
   graphIssues?: PackageIssue[];
 }
-
-const ACCESS_RANK: Record<NodeAccess, number> = { private: 0, public: 1, published: 2 };
 
 export class PackageRuntime implements CallTarget {
   /** Identity of this instance; a new instance (e.g. after a file change) never shares cached keys. */
@@ -78,7 +77,7 @@ export class PackageRuntime implements CallTarget {
         issues: this.issues,
       });
     }
-    if (opts.node !== undefined) this.assertNode(opts.node, opts.requireAccess);
+    if (opts.node !== undefined) assertNodeAccess(this.def, opts.node, opts.requireAccess);
     const variables = bindVariables(this.def, opts.variables);
     const sources = bindInputs(this.def, opts.inputs);
     this.activeRuns++;
@@ -135,7 +134,7 @@ export class PackageRuntime implements CallTarget {
     chain?: CallChain,
   ): Promise<void> {
     this.assertOpen();
-    this.assertNode(node, 'public');
+    assertNodeAccess(this.def, node, 'public');
     if (this.issues.length)
       throw new DomainError(
         'PACKAGE_INVALID',
@@ -163,7 +162,7 @@ export class PackageRuntime implements CallTarget {
   /** A page of the latest result of a node. */
   async rows(node: string, offset = 0, limit = 100): Promise<RowsPage> {
     this.assertOpen();
-    this.assertNode(node);
+    assertNodeAccess(this.def, node);
     const result = this.results.latestResult(node);
     if (!result) throw new DomainError('NOT_FOUND', `Node "${node}" has no result yet; run it first.`, { node });
     const off = Math.max(0, Math.floor(Number(offset) || 0));
@@ -377,18 +376,6 @@ export class PackageRuntime implements CallTarget {
 
   private assertOpen(): void {
     if (this.closed) throw new DomainError('PACKAGE_NOT_FOUND', `Package instance "${this.def.name}" is closed.`);
-  }
-
-  private assertNode(node: string, access?: 'public' | 'published'): void {
-    const def = this.def.nodes.find((n) => n.id === node);
-    if (!def) throw new DomainError('NODE_NOT_FOUND', `Package "${this.def.name}" has no node "${node}".`, { node });
-    if (access && ACCESS_RANK[def.access] < ACCESS_RANK[access]) {
-      throw new DomainError(
-        'NODE_NOT_FOUND',
-        `Node "${node}" of package "${this.def.name}" is ${def.access}, not ${access}.`,
-        { node },
-      );
-    }
   }
 
   private async scratch(): Promise<string> {

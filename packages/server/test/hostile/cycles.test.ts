@@ -178,6 +178,16 @@ describe('after every attack', () => {
     expect(Date.now() - started).toBeLessThan(500);
   });
 
+  it('still describes the published nodes: the OpenAPI document lists the cyclic packages without calling them', async () => {
+    const res = await fetch(`${base}/integrator/v1/openapi.json`, {
+      headers: { authorization: basicAuth('ian', PASSWORD) },
+    });
+    expect(res.status).toBe(200);
+    expect(Object.keys(((await res.json()) as { paths: object }).paths)).toContain(
+      '/integrator/v1/out/self.pkg.yaml/b',
+    );
+  });
+
   it("leaves another user's open session untouched, and the pool intact", async () => {
     const snap = await snapshot(t.app, admin);
     expect(snap.sessions.find((s) => s.id === bystander.sid)?.packages.map((p) => p.id)).toEqual([bystanderPid]);
