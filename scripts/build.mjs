@@ -9,8 +9,13 @@ if (web.status !== 0) process.exit(web.status ?? 1);
 const serverPkg = JSON.parse(readFileSync('packages/server/package.json', 'utf8'));
 const external = Object.keys(serverPkg.dependencies).filter((d) => !d.startsWith('@flowport/'));
 await build({
-  entryPoints: ['packages/server/src/main.ts'],
-  outfile: 'packages/server/dist/main.js',
+  // The parse worker is an entry of its own: the server starts it from dist/parse-worker.js, beside
+  // dist/main.js (see packages/server/src/engine/parse-pool.ts).
+  entryPoints: {
+    main: 'packages/server/src/main.ts',
+    'parse-worker': 'packages/server/src/engine/parse-worker.ts',
+  },
+  outdir: 'packages/server/dist',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -20,4 +25,4 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-process.stdout.write('Built packages/web/dist and packages/server/dist/main.js\n');
+process.stdout.write('Built packages/web/dist and packages/server/dist/main.js (with dist/parse-worker.js)\n');

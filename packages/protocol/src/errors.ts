@@ -36,6 +36,9 @@ export const ERROR_CODES = {
   NOT_READY: 'A part the server needs (database, storage) does not answer',
   RATE_LIMITED: 'Too many requests',
   INTERNAL: 'Internal server error',
+  REFERENCE_CYCLE: 'The package references form a cycle',
+  CALL_DEPTH_EXCEEDED: 'Calls into other packages are nested too deeply',
+  PACKAGE_TOO_LARGE: 'The package has more nodes than the server takes',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

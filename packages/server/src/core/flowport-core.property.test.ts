@@ -77,6 +77,8 @@ class World {
   racing = false;
   /** Assertions that failed inside the event listener. */
   failures: unknown[] = [];
+  /** Operations refused because they would close a reference cycle. */
+  refusedCycles = 0;
 
   constructor(poolSize: number) {
     for (const [path, r] of Object.entries(INITIAL)) this.loader.write(path, { references: r });
@@ -140,7 +142,31 @@ class World {
     }
   }
 
+  /** Runs an operation; a reference cycle it would close is refused, which is a fine outcome. */
   async run(op: Op): Promise<void> {
+    try {
+      await this.apply(op);
+    } catch (err) {
+      if (!isDomainError(err) || err.code !== 'REFERENCE_CYCLE') throw err;
+      this.refusedCycles++;
+    }
+  }
+
+  /** No instance handed out reaches its own path again: cycles are refused, never committed. */
+  expectAcyclic(rootId: string): void {
+    const root = this.core.getInstance(rootId)!;
+    const key = (i: InstanceInfo<FakeHandle>) => i.path ?? i.id;
+    const onPath = new Set<string>();
+    const visit = (inst: InstanceInfo<FakeHandle>) => {
+      expect(onPath.has(key(inst))).toBe(false);
+      onPath.add(key(inst));
+      for (const path of new Set(inst.references)) visit(this.core.resolveReference(inst.id, path));
+      onPath.delete(key(inst));
+    };
+    visit(root);
+  }
+
+  private async apply(op: Op): Promise<void> {
     const { core } = this;
     const session = (n: number) => this.pick(this.sessions, n);
     const instance = (n: number) => this.pick(this.instanceIds(), n);
@@ -282,6 +308,7 @@ class World {
         holders.get(m.id)!.add(holder);
       }
     }
+    for (const root of roots) this.expectAcyclic(root);
     expect(snap.shared.map((s) => s.id).sort()).toEqual([...holders.keys()].sort());
     for (const s of snap.shared) {
       // Every loaded shared instance has a holder, and the count shown is the recount.

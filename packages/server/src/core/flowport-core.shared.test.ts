@@ -168,16 +168,16 @@ describe('shared packages', () => {
     expect(core.sharedView(lib.id)?.stale).toBe(false);
   });
 
-  it('resolves reference cycles to one instance per file, unloaded together', async () => {
+  it('refuses a reference cycle behind a reference, leaving nothing loaded', async () => {
     const { core, loader, session } = makeKit({
       files: { 'a.pkg.yaml': ['x.pkg.yaml'], 'x.pkg.yaml': ['y.pkg.yaml'], 'y.pkg.yaml': ['x.pkg.yaml'] },
     });
     const id = session();
-    const p = await core.openPackage(id, 'a.pkg.yaml');
-    const x = core.resolveReference(p.id, 'x.pkg.yaml');
-    const y = core.resolveReference(x.id, 'y.pkg.yaml');
-    expect(core.resolveReference(y.id, 'x.pkg.yaml').id).toBe(x.id);
-    core.closeSession(id, 'client');
+    await expect(core.openPackage(id, 'a.pkg.yaml')).rejects.toMatchObject({
+      code: 'REFERENCE_CYCLE',
+      details: { cycle: ['x.pkg.yaml', 'y.pkg.yaml', 'x.pkg.yaml'] },
+    });
+    expect(core.snapshot().shared).toEqual([]);
     expect(loader.loaded.size).toBe(0);
   });
 

@@ -175,6 +175,15 @@ export class FlowportCore<H> {
     return this.opening.replaceLoaded(instanceId, loaded, opts);
   }
 
+  /**
+   * Refuses (REFERENCE_CYCLE) saving the package as `path` when what it references leads back to
+   * that path; asked before the file is written, so a refused save leaves the storage as it was.
+   */
+  checkSaveAs(instanceId: string, path: string): void {
+    const rec = this.s.requireInstance(instanceId);
+    this.s.resolver.assertAcyclic({ id: rec.id, path, name: rec.name, handle: rec.handle, links: rec.links });
+  }
+
   markDirty(instanceId: string, dirty: boolean): void {
     const rec = this.s.requireInstance(instanceId);
     rec.dirty = dirty;

@@ -1,6 +1,7 @@
 // Public surface of the core bookkeeping: the facade and the types adapters need.
 export { FlowportCore, type ClosedSession, type FlowportCoreOptions } from './flowport-core';
 export type { LoadedPackage, PackageLoader } from './package-loader';
+export type { ReferenceSite } from './reference-cycles';
 export type { InstanceInfo, InstanceKind } from './package-instance';
 export type { OpenSessionOptions, SessionInfo } from './session-registry';
 export type { Execution, ExecutionOutcome, ExecutionProgress, SettledExecution } from './execution';

@@ -1,4 +1,5 @@
 // The port through which the core loads and frees packages; the engine adapter implements it.
+import type { ReferenceSite } from './reference-cycles';
 
 /** A package as the engine loaded it: the metadata the core shows plus the engine's opaque handle. */
 export interface LoadedPackage<H> {
@@ -32,4 +33,6 @@ export interface PackageLoader<H> {
    * the handle's executions, so the engine must cope with a handle whose run is still unwinding.
    */
   unload(handle: H): void | Promise<void>;
+  /** Where the package of `handle` declares its reference to `path` (for errors naming the line); optional. */
+  referenceSite?(handle: H, path: string): ReferenceSite | undefined;
 }

@@ -68,7 +68,16 @@ export class PackageOpening<H> {
     for (let attempt = 1; ; attempt++) {
       let res;
       try {
-        res = await this.s.resolver.resolve(loaded.references, (p) => this.s.localInstance(rec.sessionId!, p, rec));
+        // Checked under the path it will have (a save names it): saving must not close a cycle either.
+        const root = {
+          id: rec.id,
+          path: loaded.path !== undefined ? loaded.path : rec.path,
+          name: loaded.name,
+          handle: loaded.handle,
+        };
+        res = await this.s.resolver.resolve(root, loaded.references, (p) =>
+          this.s.localInstance(rec.sessionId!, p, rec),
+        );
       } catch (err) {
         drop();
         throw err;
@@ -132,7 +141,8 @@ export class PackageOpening<H> {
   ): Promise<InstanceRecord<H> | undefined> {
     let res;
     try {
-      res = await this.s.resolver.resolve(loaded.references, (p) =>
+      const root = { id: `opening:${path ?? 'draft'}`, path, name: loaded.name, handle: loaded.handle };
+      res = await this.s.resolver.resolve(root, loaded.references, (p) =>
         kind === 'session' ? this.s.localInstance(sessionId, p) : undefined,
       );
     } catch (err) {

@@ -3,7 +3,18 @@ import type { IdGenerator } from './clock';
 import type { FileChanges } from './file-changes';
 import { InstanceRecord } from './package-instance';
 import type { PackageLoader } from './package-loader';
+import { findReferenceCycle, referenceCycleError } from './reference-cycles';
 import { sharedClosure, type SharedPackages } from './shared-packages';
+
+/** What the cycle check needs of a package: the root being resolved, or an instance it reaches. */
+export interface CycleVertex<H> {
+  id: string;
+  /** Null for a draft. */
+  path: string | null;
+  name: string;
+  handle: H;
+  links: Map<string, InstanceRecord<H>>;
+}
 
 /**
  * The outcome of resolving, not yet visible to anyone: instances loaded for it are registered,
@@ -36,9 +47,12 @@ export class ReferenceResolver<H> {
 
   /**
    * Resolves direct references; `local(path)` may name an instance of the opening session, which
-   * then serves that path instead of a shared one. Throws (after cleaning up) if a load fails.
+   * then serves that path instead of a shared one. Throws (after cleaning up) if a load fails, and
+   * REFERENCE_CYCLE if what `root` references leads back to a package on the way (`root` itself,
+   * by its path, included): executing such a package would call itself without end.
    */
   async resolve(
+    root: Omit<CycleVertex<H>, 'links'>,
     references: readonly string[],
     local: (path: string) => InstanceRecord<H> | undefined,
   ): Promise<Resolution<H>> {
@@ -48,11 +62,25 @@ export class ReferenceResolver<H> {
         if (res.links.has(path)) continue;
         res.links.set(path, local(path) ?? (await this.acquire(path, res)));
       }
+      this.assertAcyclic({ ...root, links: res.links });
     } catch (err) {
       this.abandon(res);
       throw err;
     }
     return res;
+  }
+
+  /** Throws REFERENCE_CYCLE, naming the cycle and the line of each reference on it, if `root` reaches one. */
+  assertAcyclic(root: CycleVertex<H>): void {
+    const cycle = findReferenceCycle<CycleVertex<H>>(root, {
+      key: (v) => v.path ?? `\u0000${v.id}`,
+      next: (v) => v.links,
+    });
+    if (!cycle) return;
+    throw referenceCycleError(cycle, {
+      file: (v) => v.path ?? `draft "${v.name}"`,
+      site: (v, path) => this.d.loader.referenceSite?.(v.handle, path),
+    });
   }
 
   /** Gives up a resolution: unpins and unloads what it loaded; returns the instances unpinned. */

@@ -1,8 +1,15 @@
 // Public surface of the package engine.
-export { parsePackage, MAX_PACKAGE_BYTES, type ParseResult } from './package-parser';
+export { parsePackage, MAX_PACKAGE_BYTES, MAX_PACKAGE_NODES, type ParseResult } from './package-parser';
+export { parsePackageOffThread } from './parse-pool';
 export { packageSchema, PACKAGE_SCHEMA_ID } from './package-schema';
 export { checkGraph, checkReferences, executionOrder, findCycle, type ReferencedPackage } from './package-graph';
-export { loadPackage, describePackage, type LoadedPackageFile, type PackageSummary } from './package-loader';
+export {
+  loadPackage,
+  describePackage,
+  referenceSite,
+  type LoadedPackageFile,
+  type PackageSummary,
+} from './package-loader';
 export {
   PackageRuntime,
   type PackageRuntimeOptions,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { tempNameFor } from '../storage/atomic-write';
+import type { CallChain } from './call-chain';
 import { sqlIdent, sqlString, type DuckDbDatabase } from './duckdb-runtime';
 import { createInputTable, declaredColumns } from './input-rows';
 import type { NodeResult } from './node-job';
@@ -49,6 +50,8 @@ export interface CallTarget {
     signal: AbortSignal,
     onFraction: ((f: number) => void) | undefined,
     sink: TableSink,
+    /** The chain inside this call (depth, trail, the run's signal); a fresh one when absent. */
+    chain?: CallChain,
   ): Promise<void>;
 }
 
@@ -66,6 +69,8 @@ export interface ExecContext {
   sqlMemory: SqlMemory;
   inputSource?: InputSource;
   resolveCallee?(alias: string): Promise<CallTarget>;
+  /** A call node's: the chain inside its call, planned with the run. */
+  callChain?: CallChain;
 }
 
 export async function executeNode(node: NodeDef, ctx: ExecContext): Promise<Described> {
@@ -163,15 +168,22 @@ async function runCall(node: CallNodeDef, ctx: ExecContext) {
   // No connection is held while the callee computes: one is taken only to receive its rows.
   let received: Received | undefined;
   let inline: Described | undefined;
-  await callee.callNode(node.node, inputs, ctx.signal, ctx.progress, async (data, signal) => {
-    if (isRows(data)) {
-      inline = receivedInline(ctx.table, data);
-      return;
-    }
-    await ctx.db.withConnection(async (conn) => {
-      received = await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, data, signal, HEAD_ROWS));
-    }, signal);
-  });
+  await callee.callNode(
+    node.node,
+    inputs,
+    ctx.signal,
+    ctx.progress,
+    async (data, signal) => {
+      if (isRows(data)) {
+        inline = receivedInline(ctx.table, data);
+        return;
+      }
+      await ctx.db.withConnection(async (conn) => {
+        received = await createReplacing(conn, ctx.table, () => receiveTable(conn, ctx.table, data, signal, HEAD_ROWS));
+      }, signal);
+    },
+    ctx.callChain,
+  );
   if (inline) return inline;
   const got = received!;
   if (got.head && keptHead(got.head)) return { table: ctx.table, ...got };

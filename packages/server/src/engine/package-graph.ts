@@ -43,15 +43,14 @@ export function checkGraph(def: PackageDef): PackageIssue[] {
     } else firstIndex.set(node.id, i);
   });
   const aliases = new Set(def.references.map((r) => r.alias));
+  let known: string | undefined;
   def.nodes.forEach((node, i) => {
     for (const dep of dependencyFields(node, i)) {
       if (!firstIndex.has(dep.id)) {
+        // Written once and shortened: every unknown input naming every node was quadratic in the nodes.
+        known ??= someOf([...firstIndex.keys()]);
         issues.push(
-          issueAt(
-            def,
-            dep.segments,
-            `Node "${node.id}" reads from unknown node "${dep.id}"; known nodes: ${[...firstIndex.keys()].join(', ')}.`,
-          ),
+          issueAt(def, dep.segments, `Node "${node.id}" reads from unknown node "${dep.id}"; known nodes: ${known}.`),
         );
       } else if (dep.id === node.id) {
         issues.push(issueAt(def, dep.segments, `Node "${node.id}" reads from itself; a package is an acyclic graph.`));
@@ -83,49 +82,79 @@ export function checkGraph(def: PackageDef): PackageIssue[] {
   return issues;
 }
 
-/** A cycle as a list of ids that starts and ends with the same node, or undefined. */
+/** At most `max` of `ids`, and how many there are when that is not all. */
+function someOf(ids: string[], max = 20): string {
+  if (ids.length === 0) return '(none)';
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')}, … (${ids.length} in all)`;
+}
+
+/** One step of an iterative depth-first walk: a node and how many of its dependencies were visited. */
+interface Frame {
+  id: string;
+  node: NodeDef | undefined;
+  deps: string[];
+  next: number;
+}
+
+function frameOf(byId: Map<string, NodeDef>, id: string): Frame {
+  const node = byId.get(id);
+  return { id, node, deps: node ? nodeDependencies(node) : [], next: 0 };
+}
+
+/**
+ * A cycle as a list of ids that starts and ends with the same node, or undefined. Iterative: a
+ * package may chain tens of thousands of nodes, deeper than the call stack goes.
+ */
 export function findCycle(def: PackageDef): string[] | undefined {
   const byId = new Map(def.nodes.map((n) => [n.id, n]));
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    const s = state.get(id);
-    if (s === 'done') return undefined;
-    if (s === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
-    const node = byId.get(id);
-    if (!node) return undefined;
-    state.set(id, 'visiting');
-    stack.push(id);
-    for (const dep of nodeDependencies(node)) {
-      if (dep === id) continue; // reported as a self-read
-      const found = visit(dep);
-      if (found) return found;
+  for (const start of def.nodes) {
+    if (state.has(start.id)) continue;
+    state.set(start.id, 'visiting');
+    const stack = [frameOf(byId, start.id)];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next === top.deps.length) {
+        state.set(top.id, 'done');
+        stack.pop();
+        continue;
+      }
+      const dep = top.deps[top.next++];
+      if (dep === top.id || !byId.has(dep)) continue; // a self-read and unknown nodes are reported apart
+      const s = state.get(dep);
+      if (s === 'visiting') return [...stack.slice(stack.findIndex((f) => f.id === dep)).map((f) => f.id), dep];
+      if (s === undefined) {
+        state.set(dep, 'visiting');
+        stack.push(frameOf(byId, dep));
+      }
     }
-    stack.pop();
-    state.set(id, 'done');
-    return undefined;
-  };
-  for (const node of def.nodes) {
-    const found = visit(node.id);
-    if (found) return found;
   }
   return undefined;
 }
 
-/** The nodes needed to activate `targets` (all nodes when none), predecessors first. */
+/** The nodes needed to activate `targets` (all nodes when none), predecessors first; iterative, as findCycle. */
 export function executionOrder(def: PackageDef, targets?: string[]): NodeDef[] {
   const byId = new Map(def.nodes.map((n) => [n.id, n]));
   const order: NodeDef[] = [];
   const seen = new Set<string>();
-  const visit = (id: string) => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    const node = byId.get(id);
-    if (!node) return;
-    for (const dep of nodeDependencies(node)) visit(dep);
-    order.push(node);
-  };
-  for (const id of targets ?? def.nodes.map((n) => n.id)) visit(id);
+  for (const target of targets ?? def.nodes.map((n) => n.id)) {
+    if (seen.has(target)) continue;
+    seen.add(target);
+    const stack = [frameOf(byId, target)];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.deps.length) {
+        const dep = top.deps[top.next++];
+        if (!seen.has(dep)) {
+          seen.add(dep);
+          stack.push(frameOf(byId, dep));
+        }
+        continue;
+      }
+      stack.pop();
+      if (top.node) order.push(top.node);
+    }
+  }
   return order;
 }
 
@@ -197,6 +226,5 @@ export function checkReferences(
 }
 
 function publicIds(target: ReferencedPackage): string {
-  const ids = target.nodes.filter((n) => n.access !== 'private').map((n) => n.id);
-  return ids.length ? ids.join(', ') : '(none)';
+  return someOf(target.nodes.filter((n) => n.access !== 'private').map((n) => n.id));
 }

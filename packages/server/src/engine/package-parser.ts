@@ -1,7 +1,7 @@
 // Parses *.pkg.yaml text into a PackageDef, reporting every problem with its file, line, column and field.
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import semver from 'semver';
-import { LineCounter, parseDocument } from 'yaml';
+import { isSeq, LineCounter, parseDocument } from 'yaml';
 import type { PackageIssue } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
 import { checkGraph } from './package-graph';
@@ -13,6 +13,15 @@ import { checkValue } from './typed-values';
 /** Package files larger than this are refused before parsing. */
 export const MAX_PACKAGE_BYTES = 5 * 1024 * 1024;
 
+/**
+ * Packages with more nodes are refused (PACKAGE_TOO_LARGE) before they are validated: every open,
+ * edit and run walks the nodes, and each answer about the package lists them.
+ */
+export const MAX_PACKAGE_NODES = 100_000;
+
+/** Issues reported at most; the rest are counted in a last one (a broken large file has thousands). */
+export const MAX_ISSUES = 100;
+
 const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(packageSchema);
 
@@ -20,9 +29,15 @@ export interface ParseResult {
   /** Present when the file is well-formed and matches the schema (graph issues may remain). */
   def?: PackageDef;
   issues: PackageIssue[];
+  /** With `def`: the graph's own issues (also in `issues`), so a runtime need not check the graph again. */
+  graphIssues?: PackageIssue[];
 }
 
-/** Parses and validates a package; throws FILE_TOO_LARGE for text over the limit. */
+/**
+ * Parses and validates a package; throws FILE_TOO_LARGE for text over the byte limit and
+ * PACKAGE_TOO_LARGE for more nodes than the limit. Synchronous and CPU-bound (about a second per
+ * megabyte): the server parses large texts in a worker (parse-pool.ts), never on its event loop.
+ */
 export function parsePackage(text: string, file: string, maxBytes = MAX_PACKAGE_BYTES): ParseResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
@@ -39,7 +54,15 @@ export function parsePackage(text: string, file: string, maxBytes = MAX_PACKAGE_
     const p = lines.linePos(err.pos[0]);
     issues.push({ message: `YAML syntax: ${err.message.split('\n')[0]}`, file, line: p.line, column: p.col });
   }
-  if (issues.length) return { issues };
+  if (issues.length) return { issues: capped(issues, file) };
+  const nodes = doc.get('nodes');
+  if (isSeq(nodes) && nodes.items.length > MAX_PACKAGE_NODES) {
+    throw new DomainError(
+      'PACKAGE_TOO_LARGE',
+      `Package ${file} has ${nodes.items.length} nodes; the limit is ${MAX_PACKAGE_NODES} nodes. Split it into packages that reference each other.`,
+      { file, nodes: nodes.items.length, limit: MAX_PACKAGE_NODES },
+    );
+  }
 
   let data: unknown;
   try {
@@ -55,13 +78,29 @@ export function parsePackage(text: string, file: string, maxBytes = MAX_PACKAGE_
 
   if (!validate(data)) {
     issues.push(...schemaIssues(validate.errors ?? [], data, at));
-    return { issues };
+    return { issues: capped(issues, file) };
   }
   const def = buildDef(data as RawPackage, file, positions);
   issues.push(...semanticIssues(def, at));
-  issues.push(...checkGraph(def));
+  const graphIssues = checkGraph(def);
+  issues.push(...graphIssues);
   issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { def, issues };
+  return { def, issues: capped(issues, file), graphIssues: capped(graphIssues, file) };
+}
+
+/** The first MAX_ISSUES issues, and one more that counts those left out. */
+function capped(issues: PackageIssue[], file: string): PackageIssue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  const rest = issues.length - MAX_ISSUES;
+  const last = issues[MAX_ISSUES - 1];
+  return [
+    ...issues.slice(0, MAX_ISSUES),
+    {
+      message: `…and ${rest} more issue${rest === 1 ? '' : 's'} after line ${last.line ?? '?'}; fix these first.`,
+      file,
+      line: last.line,
+    },
+  ];
 }
 
 type At = (segments: (string | number)[], message: string) => PackageIssue;

@@ -22,7 +22,11 @@ export function pointerSegments(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-/** Positions of every map key, sequence item and the root, keyed by field path. */
+/**
+ * Positions of every map key, sequence item and the root, keyed by field path. Each path is its
+ * parent's plus one segment (what fieldPath writes), never rebuilt from all its segments: a large
+ * package has hundreds of thousands of fields.
+ */
 export function collectPositions(
   root: YamlNode | null | undefined,
   lines: LineCounter,
@@ -32,29 +36,26 @@ export function collectPositions(
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  const walk = (node: unknown, segments: (string | number)[]) => {
+  const walk = (node: unknown, prefix: string) => {
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        const child = [...segments, key];
-        const keyNode = pair.key as YamlNode | null;
-        const valueNode = pair.value as YamlNode | null;
-        const range = keyNode?.range ?? valueNode?.range;
-        if (range) positions[fieldPath(child)] = at(range[0]);
-        if (valueNode?.range) positions[`${fieldPath(child)}#value`] = at(valueNode.range[0]);
-        walk(valueNode, child);
+        const child = prefix ? `${prefix}.${key}` : key;
+        const range = (pair.key as YamlNode | null)?.range ?? (pair.value as YamlNode | null)?.range;
+        if (range) positions[child] = at(range[0]);
+        walk(pair.value, child);
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
-        const child = [...segments, i];
+        const child = `${prefix}[${i}]`;
         const range = (item as YamlNode | null)?.range;
-        if (range) positions[fieldPath(child)] = at(range[0]);
+        if (range) positions[child] = at(range[0]);
         walk(item, child);
       });
     }
   };
   if (root?.range) positions[''] = at(root.range[0]);
-  walk(root, []);
+  walk(root, '');
   return positions;
 }
 

@@ -2,14 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
+import type { NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import type { DuckDbMemoryFigures } from './duckdb-memory';
+import { rootChain, type CallChain } from './call-chain';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
+import { assertNodeAccess } from './node-access';
 import { NodeJob, type NodeResult } from './node-job';
 import { checkGraph } from './package-graph';
 import type { PackageDef, ReferenceDef } from './package-types';
@@ -39,9 +41,9 @@ export interface PackageRuntimeOptions {
   maxResultRows?: number;
   /** Results kept per node for different fingerprints (default 3). */
   keepResultsPerNode?: number;
+  /** The graph's issues when the parser found them already (ParseResult.graphIssues): not checked again. */
+  graphIssues?: PackageIssue[];
 }
-
-const ACCESS_RANK: Record<NodeAccess, number> = { private: 0, public: 1, published: 2 };
 
 export class PackageRuntime implements CallTarget {
   /** Identity of this instance; a new instance (e.g. after a file change) never shares cached keys. */
@@ -57,7 +59,7 @@ export class PackageRuntime implements CallTarget {
 
   constructor(private readonly opts: PackageRuntimeOptions) {
     this.def = opts.def;
-    this.issues = checkGraph(opts.def);
+    this.issues = opts.graphIssues ?? checkGraph(opts.def);
     if (!path.isAbsolute(opts.scratchDir))
       throw new DomainError('INTERNAL', 'The engine scratch folder must be absolute.');
   }
@@ -76,7 +78,7 @@ export class PackageRuntime implements CallTarget {
         issues: this.issues,
       });
     }
-    if (opts.node !== undefined) this.assertNode(opts.node, opts.requireAccess);
+    if (opts.node !== undefined) assertNodeAccess(this.def, opts.node, opts.requireAccess);
     const variables = bindVariables(this.def, opts.variables);
     const sources = bindInputs(this.def, opts.inputs);
     this.activeRuns++;
@@ -90,6 +92,7 @@ export class PackageRuntime implements CallTarget {
           onNode: opts.onNode,
           onProgress: opts.onProgress,
         },
+        rootChain(signal),
       );
       const out: RunResult = { executed, reused, durationMs: Date.now() - started };
       if (opts.node) {
@@ -114,11 +117,11 @@ export class PackageRuntime implements CallTarget {
   }
 
   /** The fingerprint a node would have with these input sources (keys) and default variables. */
-  async fingerprintOf(node: string, inputKeys: Record<string, string>): Promise<string> {
+  async fingerprintOf(node: string, inputKeys: Record<string, string>, chain?: CallChain): Promise<string> {
     const sources: Record<string, InputSource> = {};
     for (const [id, key] of Object.entries(inputKeys))
       sources[id] = { kind: 'table', fingerprint: key, send: async () => undefined };
-    const steps = await this.plan([node], bindVariables(this.def), sources);
+    const steps = await this.plan([node], bindVariables(this.def), sources, chain);
     return steps[steps.length - 1].fp;
   }
 
@@ -129,9 +132,10 @@ export class PackageRuntime implements CallTarget {
     signal: AbortSignal,
     onFraction: ((f: number) => void) | undefined,
     sink: TableSink,
+    chain?: CallChain,
   ): Promise<void> {
     this.assertOpen();
-    this.assertNode(node, 'public');
+    assertNodeAccess(this.def, node, 'public');
     if (this.issues.length)
       throw new DomainError(
         'PACKAGE_INVALID',
@@ -139,9 +143,15 @@ export class PackageRuntime implements CallTarget {
       );
     this.activeRuns++;
     try {
-      const { results } = await this.execute([node], bindVariables(this.def), inputs, signal, {
-        onProgress: onFraction && ((p) => onFraction(p.percent / 100)),
-      });
+      const { results } = await this.execute(
+        [node],
+        bindVariables(this.def),
+        inputs,
+        signal,
+        { onProgress: onFraction && ((p) => onFraction(p.percent / 100)) },
+        // Planned under this call's own signal: a caller that gives up stops the planning too.
+        { ...(chain ?? rootChain()), signal },
+      );
       await sendTable(await this.db(), results.get(node)!, sink, signal);
     } finally {
       this.activeRuns--;
@@ -153,7 +163,7 @@ export class PackageRuntime implements CallTarget {
   /** A page of the latest result of a node. */
   async rows(node: string, offset = 0, limit = 100): Promise<RowsPage> {
     this.assertOpen();
-    this.assertNode(node);
+    assertNodeAccess(this.def, node);
     const result = this.results.latestResult(node);
     if (!result) throw new DomainError('NOT_FOUND', `Node "${node}" has no result yet; run it first.`, { node });
     const off = Math.max(0, Math.floor(Number(offset) || 0));
@@ -175,6 +185,7 @@ export class PackageRuntime implements CallTarget {
     targets: string[] | undefined,
     variables: Record<string, BoundValue>,
     sources: Record<string, InputSource>,
+    chain?: CallChain,
   ) {
     return planRun<PackageRuntime>({
       def: this.def,
@@ -182,6 +193,7 @@ export class PackageRuntime implements CallTarget {
       targets,
       variables,
       sources,
+      chain,
       resolveCallee: (alias) => this.resolveCallee(alias),
       nextExportSerial: () => ++this.exportSerial,
     });
@@ -225,8 +237,9 @@ export class PackageRuntime implements CallTarget {
     sources: Record<string, InputSource>,
     signal: AbortSignal,
     listeners: { onNode?: (e: NodeEvent) => void; onProgress?: (p: RunProgress) => void },
+    chain: CallChain,
   ) {
-    const planned = this.plan(targets, variables, sources);
+    const planned = this.plan(targets, variables, sources, chain);
     const steps = planned instanceof Promise ? await planned : planned;
     if (signal.aborted) throw cancelledError();
     const outputs = new Map<string, NodeResult>();
@@ -322,6 +335,7 @@ export class PackageRuntime implements CallTarget {
           inputSource: step.source,
           sqlMemory: this.sqlMemory,
           resolveCallee: async () => step.callee!,
+          callChain: step.chain,
         });
         return Object.assign({}, r, { durationMs: Date.now() - started });
       } catch (err) {
@@ -370,18 +384,6 @@ export class PackageRuntime implements CallTarget {
 
   private assertOpen(): void {
     if (this.closed) throw new DomainError('PACKAGE_NOT_FOUND', `Package instance "${this.def.name}" is closed.`);
-  }
-
-  private assertNode(node: string, access?: 'public' | 'published'): void {
-    const def = this.def.nodes.find((n) => n.id === node);
-    if (!def) throw new DomainError('NODE_NOT_FOUND', `Package "${this.def.name}" has no node "${node}".`, { node });
-    if (access && ACCESS_RANK[def.access] < ACCESS_RANK[access]) {
-      throw new DomainError(
-        'NODE_NOT_FOUND',
-        `Node "${node}" of package "${this.def.name}" is ${def.access}, not ${access}.`,
-        { node },
-      );
-    }
   }
 
   private async scratch(): Promise<string> {

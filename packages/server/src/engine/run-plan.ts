@@ -1,5 +1,8 @@
 // Plans a run: the nodes it needs in order, each keyed by a fingerprint of its definition, variables, inputs and upstream.
 import type { FileStorage } from '../storage/file-storage';
+import { enterCall, rootChain, type CallChain } from './call-chain';
+import { cancelledError } from './duckdb-runtime';
+import { nextTurn } from './next-turn';
 import { fingerprint, stableJson } from './fingerprint';
 import type { InputSource } from './node-executor';
 import { executionOrder } from './package-graph';
@@ -9,7 +12,7 @@ import { referencedVariables, type BoundValue } from './sql-parameters';
 /** What the planner needs of a called package (a PackageRuntime). */
 export interface PlannedCallee {
   readonly instanceId: string;
-  fingerprintOf(node: string, inputKeys: Record<string, string>): Promise<string>;
+  fingerprintOf(node: string, inputKeys: Record<string, string>, chain?: CallChain): Promise<string>;
 }
 
 export interface Step<C extends PlannedCallee = PlannedCallee> {
@@ -19,6 +22,8 @@ export interface Step<C extends PlannedCallee = PlannedCallee> {
   table: string;
   source?: InputSource;
   callee?: C;
+  /** A call step: the chain inside the call, which its execution passes on to the callee. */
+  chain?: CallChain;
 }
 
 export interface PlanContext<C extends PlannedCallee> {
@@ -28,6 +33,8 @@ export interface PlanContext<C extends PlannedCallee> {
   variables: Record<string, BoundValue>;
   sources: Record<string, InputSource>;
   resolveCallee(alias: string): Promise<C>;
+  /** The calls this plan is nested in (none: the root of a run). */
+  chain?: CallChain;
   /** A fresh number per export step: exports write files, so they are never answered from cache. */
   nextExportSerial(): number;
 }
@@ -137,12 +144,20 @@ function planStep<C extends PlannedCallee>(
     }
     case 'call':
       return (async () => {
+        const chain = enterCall(ctx.chain ?? rootChain(), ctx.def.name, node.id);
+        // Plans of nested calls take turns with the rest of the server: the common one level of calls
+        // plans at once; deeper ones cannot hold the event loop however many they are.
+        if (chain.depth > 1) {
+          await nextTurn();
+          if (chain.signal?.aborted) throw cancelledError();
+        }
         const callee = await ctx.resolveCallee(node.package);
         const keys = Object.fromEntries(
           Object.entries(node.inputs).map(([k, ours]) => [k, tableName(ours, fps.get(ours)!)]),
         );
         step.callee = callee;
-        const calleeFp = await callee.fingerprintOf(node.node, keys);
+        step.chain = chain;
+        const calleeFp = await callee.fingerprintOf(node.node, keys, chain);
         step.fp = fingerprint('call', node.package, node.node, callee.instanceId, calleeFp);
         return step;
       })();

@@ -39,6 +39,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_READY: 503,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  REFERENCE_CYCLE: 422,
+  CALL_DEPTH_EXCEEDED: 422,
+  PACKAGE_TOO_LARGE: 413,
 };
 
 export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {

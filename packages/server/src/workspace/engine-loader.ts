@@ -1,9 +1,17 @@
 // The core's package loader over the file storage and the DuckDB engine.
 import path from 'node:path';
 import type { PackageIssue } from '@flowport/protocol';
-import type { LoadedPackage } from '../core';
+import type { LoadedPackage, ReferenceSite } from '../core';
 import { DomainError } from '../core/domain-error';
-import { describePackage, loadPackage, parsePackage, PackageRuntime, type ReferenceDef } from '../engine';
+import {
+  describePackage,
+  loadPackage,
+  PackageRuntime,
+  parsePackageOffThread,
+  referenceSite,
+  type ParseResult,
+  type ReferenceDef,
+} from '../engine';
 import type { FileStorage } from '../storage';
 import type { EngineHandle } from './engine-handle';
 
@@ -29,7 +37,7 @@ export class EngineLoader {
 
   async load(relPath: string): Promise<LoadedForCore> {
     const file = await loadPackage(this.opts.storage, relPath);
-    const handle = this.handleFor(file.path, file.text, file.def, file.issues);
+    const handle = this.handleFor(file.path, file.text, file);
     return {
       ...this.describe(handle, file.path),
       fileVersion: file.stat.fileVersion,
@@ -38,23 +46,23 @@ export class EngineLoader {
     };
   }
 
-  /** A draft or edited source, parsed without touching the storage. */
-  fromText(text: string, label: string, relPath: string | null): LoadedForCore {
-    const { def, issues } = parsePackage(text, relPath ?? label);
-    const handle = this.handleFor(relPath, text, def, issues);
+  /** A draft or edited source, parsed without touching the storage (off the event loop when large). */
+  async fromText(text: string, label: string, relPath: string | null): Promise<LoadedForCore> {
+    const parsed = await parsePackageOffThread(text, relPath ?? label);
+    const handle = this.handleFor(relPath, text, parsed);
     return { ...this.describe(handle, relPath ?? label), fileVersion: null, createdAt: null, savedAt: null };
+  }
+
+  referenceSite(handle: EngineHandle, relPath: string): ReferenceSite | undefined {
+    return handle.def ? referenceSite(handle.def, relPath) : undefined;
   }
 
   unload(handle: EngineHandle): Promise<void> {
     return handle.runtime?.close().catch(() => undefined) ?? Promise.resolve();
   }
 
-  private handleFor(
-    relPath: string | null,
-    text: string,
-    def: EngineHandle['def'],
-    issues: EngineHandle['issues'],
-  ): EngineHandle {
+  private handleFor(relPath: string | null, text: string, parsed: ParseResult): EngineHandle {
+    const { def, issues, graphIssues } = parsed;
     const handle: EngineHandle = { path: relPath, text, def, issues: [...issues] };
     if (def) {
       handle.runtime = new PackageRuntime({
@@ -64,10 +72,14 @@ export class EngineLoader {
         memoryLimit: this.opts.memoryLimit,
         threads: this.opts.threads?.(),
         resolveReference: (_alias, ref) => this.opts.resolveReference(handle, ref),
+        graphIssues,
       });
-      const key = (i: PackageIssue) => `${i.line}:${i.column}:${i.field}:${i.message}`;
-      const seen = new Set(handle.issues.map(key));
-      for (const issue of handle.runtime.issues) if (!seen.has(key(issue))) handle.issues.push(issue);
+      // When the parser checked the graph, its issues hold the graph's already.
+      if (!graphIssues) {
+        const key = (i: PackageIssue) => `${i.line}:${i.column}:${i.field}:${i.message}`;
+        const seen = new Set(handle.issues.map(key));
+        for (const issue of handle.runtime.issues) if (!seen.has(key(issue))) handle.issues.push(issue);
+      }
     }
     return handle;
   }

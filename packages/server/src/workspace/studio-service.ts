@@ -7,7 +7,7 @@ import { DomainError } from '../core/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
-import { isPackagePath } from '../storage';
+import { isPackagePath, normalizeStoragePath } from '../storage';
 import {
   ACCESS_ENDED_CLOSE,
   revocationText,
@@ -36,6 +36,9 @@ export class StudioService {
   private readonly channels = new Map<string, SessionChannel>();
   /** Who opened each Studio session: it ends when that access does. */
   private readonly owners = new Map<string, AccessOwner>();
+  /** Package id -> the number of its latest edit still being parsed: a later edit wins, however long each parses. */
+  private readonly latestEdit = new Map<string, number>();
+  private edits = 0;
 
   constructor(private readonly d: StudioServiceDeps) {
     d.core.on((e) => {
@@ -156,7 +159,7 @@ export class StudioService {
       this.requireEditor(p);
       const yaml = body.draft?.yaml ?? `name: New package\nversion: 1.0.0\nnodes: []\n`;
       if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'draft.yaml must be a string of YAML');
-      const inst = await this.d.core.openDraft(sid, this.d.loader.fromText(yaml, 'draft', null));
+      const inst = await this.d.core.openDraft(sid, await this.d.loader.fromText(yaml, 'draft', null));
       return this.dto(p, inst);
     }
     if (typeof body.path !== 'string' || body.path === '') {
@@ -184,13 +187,29 @@ export class StudioService {
     this.requireEditor(p);
     if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'Send {"yaml": "<package source>"}');
     if (inst.running) throw new DomainError('ALREADY_RUNNING', 'Stop the execution before editing the package');
-    const loaded = this.d.loader.fromText(yaml, inst.name, inst.path);
-    await this.d.core.replaceLoaded(
-      pid,
-      { ...loaded, fileVersion: inst.fileVersion, createdAt: inst.createdAt, savedAt: inst.savedAt },
-      { dirty: true },
-    );
-    return this.dto(p, this.d.core.getInstance(pid)!);
+    const edit = ++this.edits;
+    this.latestEdit.set(pid, edit);
+    let superseded = false;
+    let loaded;
+    try {
+      loaded = await this.d.loader.fromText(yaml, inst.name, inst.path);
+    } finally {
+      superseded = this.latestEdit.get(pid) !== edit;
+      if (!superseded) this.latestEdit.delete(pid);
+    }
+    // A large source parses for a while: the package may have started running meanwhile.
+    const running = !superseded && this.instance(p, sid, pid).running;
+    if (superseded || running) void this.d.loader.unload(loaded.handle);
+    if (running) throw new DomainError('ALREADY_RUNNING', 'Stop the execution before editing the package');
+    if (!superseded) {
+      await this.d.core.replaceLoaded(
+        pid,
+        { ...loaded, fileVersion: inst.fileVersion, createdAt: inst.createdAt, savedAt: inst.savedAt },
+        { dirty: true },
+      );
+    }
+    // An edit sent after this one owns the package now; this one is dropped, as the core drops one.
+    return this.dto(p, this.instance(p, sid, pid));
   }
 
   async save(p: Principal, sid: string, pid: string, target: unknown): Promise<PackageDto> {
@@ -201,6 +220,8 @@ export class StudioService {
     const path = (target as string | undefined) ?? inst.path;
     if (!path) throw new DomainError('BAD_REQUEST', 'A draft has no path yet: send {"path": "folder/name.pkg.yaml"}');
     if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
+    // Before writing: a file that references its own path (through others, too) must never be stored.
+    this.d.core.checkSaveAs(pid, normalizeStoragePath(path));
     const stat = await this.d.storage.writeText(path, inst.handle.text);
     // The saved text is the instance's own, so its engine (and the results it computed) stays.
     inst.handle.path = stat.path;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
-import { FlowportCore, type InstanceInfo } from '../core';
+import { DomainError, FlowportCore, type InstanceInfo } from '../core';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
 import { FileStorage, StorageWatcher, writeBackup } from '../storage';
@@ -63,9 +63,10 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     threads: () => o.params.get().engineThreads,
     resolveReference: (from, ref): PackageRuntime => {
       const inst = core.instanceByHandle(from);
-      if (!inst) throw new Error('internal: a package calls a reference before it is registered');
+      if (!inst) throw new DomainError('INTERNAL', 'A package calls a reference before it is registered');
       const target = core.resolveReference(inst.id, ref.path);
-      if (!target.handle.runtime) throw new Error(`referenced package ${ref.path} has errors`);
+      if (!target.handle.runtime)
+        throw new DomainError('PACKAGE_INVALID', `Referenced package ${ref.path} has errors; open it to see them`);
       return target.handle.runtime;
     },
   });
