@@ -11,6 +11,7 @@ import { checkPoolSize, PoolLending } from './pool-lending';
 import type { InstanceInfo, InstanceRecord } from './package-instance';
 import type { LoadedPackage, PackageLoader } from './package-loader';
 import type { OpenSessionOptions, SessionInfo } from './session-registry';
+import { checkSessionLimit, type UserLimits } from './user-limits';
 
 export interface FlowportCoreOptions<H> {
   loader: PackageLoader<H>;
@@ -20,6 +21,8 @@ export interface FlowportCoreOptions<H> {
   poolSize: number;
   /** Where a throwing event listener is reported; the core itself carries on. */
   onListenerError?: (err: unknown) => void;
+  /** Per-user limits (server parameters), read at each check; none when absent. */
+  limits?: () => UserLimits;
 }
 
 export interface ClosedSession<H> {
@@ -43,6 +46,7 @@ export class FlowportCore<H> {
       ids: opts.ids ?? randomId,
       poolSize: opts.poolSize,
       onListenerError: opts.onListenerError ?? ((err) => console.error('flowport core: an event listener failed', err)),
+      limits: opts.limits,
     });
     this.opening = new PackageOpening(this.s);
     this.lending = new PoolLending(this.s, this.opening);
@@ -90,7 +94,12 @@ export class FlowportCore<H> {
 
   // ---- sessions ----
 
+  /**
+   * Opens a session. A Studio session beyond the user's limit is refused (LIMIT_REACHED); an
+   * Integrator or batch session lasts one call, and the call limiter bounds those.
+   */
   openSession(o: OpenSessionOptions): SessionInfo {
+    if (o.kind === 'studio') checkSessionLimit(this.s.sessions.studioSessionsOf(o.user), o.roles, this.s.limits());
     const s = this.s.sessions.open(o, this.s.ids, this.s.now());
     this.s.emit({ type: 'session-opened', sessionId: s.id }, { sessions: [s.id], shared: [], pool: false });
     return s.info();

@@ -38,6 +38,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   SHUTTING_DOWN: 503,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  // The client may retry once it has closed a session or a package.
+  LIMIT_REACHED: 429,
 };
 
 export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {

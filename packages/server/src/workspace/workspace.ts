@@ -66,7 +66,13 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       return target.handle.runtime;
     },
   });
-  core = new FlowportCore<EngineHandle>({ loader, clock: o.clock, poolSize: o.params.get().packagePoolSize });
+  core = new FlowportCore<EngineHandle>({
+    loader,
+    clock: o.clock,
+    poolSize: o.params.get().packagePoolSize,
+    // The per-user limits are server parameters, read at each check.
+    limits: () => o.params.get(),
+  });
 
   const feed = new ManagerFeed({
     snapshot: () => core.snapshot(),

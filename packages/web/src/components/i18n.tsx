@@ -78,6 +78,10 @@ const en: Messages = {
   'param.integratorBodyLimitBytes.label': 'Integrator body limit',
   'param.integratorTimeoutSeconds.label': 'Integrator timeout',
   'param.engineThreads.label': 'Engine threads per package',
+  'param.userSessionLimit.label': 'Sessions per user',
+  'param.adminSessionLimit.label': 'Sessions per administrator',
+  'param.sessionPackageLimit.label': 'Packages per session',
+  'param.adminSessionPackageLimit.label': 'Packages per administrator session',
   'param.range': 'From {min} to {max}',
   'param.default': 'default {value}',
   'unit.s': 's',
@@ -184,6 +188,10 @@ const ru: Messages = {
   'param.integratorBodyLimitBytes.label': 'Наибольший размер запроса Integrator',
   'param.integratorTimeoutSeconds.label': 'Тайм-аут вызова Integrator',
   'param.engineThreads.label': 'Потоков движка на пакет',
+  'param.userSessionLimit.label': 'Сеансов на пользователя',
+  'param.adminSessionLimit.label': 'Сеансов на администратора',
+  'param.sessionPackageLimit.label': 'Пакетов в сеансе',
+  'param.adminSessionPackageLimit.label': 'Пакетов в сеансе администратора',
   'param.packagePoolSize.help':
     'Сколько экземпляров пакетов держать загруженными в пуле для Integrator и BatchLauncher',
   'param.connectionCheckPeriodSeconds.help':
@@ -198,6 +206,13 @@ const ru: Messages = {
   'param.engineThreads.help':
     'Потоков DuckDB у каждого экземпляра пакета, загруженного после изменения (пул очищается); ' +
     '1 удешевляет много мелких вызовов Integrator, больше ускоряет большие запросы',
+  'param.userSessionLimit.help':
+    'Сколько сеансов Studio (вкладок браузера) может быть открыто одновременно у пользователя, не являющегося администратором',
+  'param.adminSessionLimit.help': 'Сколько сеансов Studio может быть открыто одновременно у администратора',
+  'param.sessionPackageLimit.help':
+    'Сколько пакетов может быть открыто одновременно в одном сеансе Studio пользователя, не являющегося администратором',
+  'param.adminSessionPackageLimit.help':
+    'Сколько пакетов может быть открыто одновременно в одном сеансе Studio администратора',
   'param.range': 'От {min} до {max}',
   'param.default': 'по умолчанию {value}',
   'unit.s': 'с',
