@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   SHUTTING_DOWN: 'The server is shutting down',
   RATE_LIMITED: 'Too many requests',
   INTERNAL: 'Internal server error',
+  MEMORY_LIMIT: "The execution was stopped: it needs more memory than the server's memory budget allows",
   LIMIT_REACHED: 'A per-user limit (open sessions, open packages) is reached',
 } as const;
 

@@ -24,6 +24,7 @@ export interface ServerParameters {
   integratorBodyLimitBytes: number;
   integratorTimeoutSeconds: number;
   engineThreads: number;
+  memoryBudgetMB: number;
   userSessionLimit: number;
   adminSessionLimit: number;
   sessionPackageLimit: number;
@@ -103,6 +104,18 @@ export const PARAMETER_DEFS: readonly ParameterDef[] = [
     help:
       'DuckDB threads of each package instance, for instances loaded after a change (the pool is cleared); ' +
       '1 makes many small Integrator calls cheaper, more make large queries faster',
+  },
+  {
+    key: 'memoryBudgetMB',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 16 * 1024 * 1024,
+    unit: 'MB',
+    help:
+      'Memory all package instances may use together; 0: half of the memory of the machine (or of its container). ' +
+      'Each instance loaded after a change may use a quarter of it in DuckDB (the pool is cleared); past the ' +
+      'budget the server stops the execution that pushed it over',
   },
   {
     key: 'userSessionLimit',

@@ -111,6 +111,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     exampleDataRows: options.exampleDataRows,
     watch: options.watchStorage,
     hostNames: options.hostNames,
+    audit: (entry) => audit.record(entry),
   });
   const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace };
   // Typed as the plain instance so route plugins need not know the pino Logger type.

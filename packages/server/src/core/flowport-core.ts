@@ -223,6 +223,11 @@ export class FlowportCore<H> {
     return this.s.instances.get(id)?.info();
   }
 
+  /** Every loaded instance: the sessions' own, the shared ones and the pooled ones. */
+  listInstances(): InstanceInfo<H>[] {
+    return [...this.s.instances.values()].map((r) => r.info());
+  }
+
   /** The instance the engine handle belongs to (the engine's reference callbacks know handles only). */
   instanceByHandle(handle: H): InstanceInfo<H> | undefined {
     return this.s.byHandle.get(handle)?.info();

@@ -6,6 +6,7 @@ import type { NodeAccess, NodeDto, PackageIssue, RowsPage } from '@flowport/prot
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
+import { isOutOfMemory, outOfMemoryError } from './memory-errors';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
@@ -34,6 +35,8 @@ export interface PackageRuntimeOptions {
   memoryLimit?: string;
   /** DuckDB threads, default 2. */
   threads?: number;
+  /** Most DuckDB may spill to disk, e.g. '4GB'; DuckDB's default when absent (90 % of the free disk). */
+  maxTempDirectorySize?: string;
   /** Rows a run returns for its target node at most (default 10,000); rows() pages through all. */
   maxResultRows?: number;
   /** Results kept per node for different fingerprints (default 3). */
@@ -63,6 +66,15 @@ export class PackageRuntime implements CallTarget {
 
   get running(): boolean {
     return this.activeRuns > 0;
+  }
+
+  /** DuckDB still computes for it (a stopped computation may take a while to acknowledge the stop). */
+  get computing(): boolean {
+    return this.results.running().length > 0;
+  }
+  /** What DuckDB's own accounting says this instance holds; 0 before its database exists. */
+  memoryBytes(): Promise<number> {
+    return this.dbPromise && !this.closed ? this.dbPromise.then((db) => db.memoryBytes()) : Promise.resolve(0);
   }
 
   /** Activates a node (or all) and its needed predecessors, reusing results still valid. */
@@ -275,6 +287,7 @@ export class PackageRuntime implements CallTarget {
         }
         const message = errorText(err);
         listeners.onNode?.({ type: 'failed', node: id, at: Date.now(), error: message });
+        if (isOutOfMemory(message)) throw outOfMemoryError(id, message, this.opts.memoryLimit ?? '1GB');
         throw new DomainError('EXECUTION_FAILED', `Node "${id}" failed: ${message}`, {
           node: id,
           cause: isDomainError(err) ? err.code : undefined,
@@ -376,20 +389,16 @@ export class PackageRuntime implements CallTarget {
     }
   }
 
-  private async scratch(): Promise<string> {
-    mkdirSync(this.opts.scratchDir, { recursive: true });
-    return realpathSync(this.opts.scratchDir);
-  }
-
   private db(): Promise<DuckDbDatabase> {
     this.dbPromise ??= (async () => {
-      const scratch = await this.scratch();
+      mkdirSync(this.opts.scratchDir, { recursive: true });
       return DuckDbDatabase.create({
         // Only the storage: spill files live in the scratch folder, which package SQL cannot reach.
         allowedDirectories: [this.opts.storage.root],
         memoryLimit: this.opts.memoryLimit,
         threads: this.opts.threads,
-        tempDirectory: path.join(scratch, `spill-${this.instanceId}`),
+        maxTempDirectorySize: this.opts.maxTempDirectorySize,
+        tempDirectory: path.join(realpathSync(this.opts.scratchDir), `spill-${this.instanceId}`),
       });
     })();
     return this.dbPromise;

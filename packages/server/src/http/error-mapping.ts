@@ -38,6 +38,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   SHUTTING_DOWN: 503,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  // 507 Insufficient Storage: the server lacks the memory to complete the request (retrying will not help).
+  MEMORY_LIMIT: 507,
   // The client may retry once it has closed a session or a package.
   LIMIT_REACHED: 429,
 };
