@@ -42,7 +42,8 @@ export class MemoryStops implements ExecutionHooks {
     const reason =
       `${MEMORY_STOP} budget of ${mb(sample.budgetBytes)} exceeded (package instances used ${mb(sample.usedBytes)}, ` +
       `${mb(sample.duckdbBytes)} of it in DuckDB's own accounting; this execution grew it by ${mb(offender.grownBytes)})`;
-    this.d.core.stopPackage(inst.id, reason);
+    // Already stopping (by its user, an administrator, a timeout): that stop stands, and its reason.
+    if (!this.d.core.stopPackage(inst.id, reason)) return;
     this.record(inst, 'budget', {
       budgetBytes: sample.budgetBytes,
       usedBytes: sample.usedBytes,
