@@ -129,7 +129,7 @@ describe('the memory budget', () => {
     const probes = await health.stop();
     expect(probes.length).toBeGreaterThan(5);
     expect(probes.every((p) => p.status === 200)).toBe(true);
-    expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(1000);
+    expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(2000);
 
     // The other session is untouched: its result is still there, and it runs again.
     expect((await bystander.request('GET', `/packages/${scoring.id}/nodes/customers/rows`)).json()).toEqual(before);
