@@ -130,6 +130,7 @@ export class ExecutionRunner {
             packageId: inst.id,
             outcome: cancelled ? 'cancelled' : 'failed',
             error: message,
+            code: isDomainError(err) ? err.code : undefined,
           });
           throw err;
         },

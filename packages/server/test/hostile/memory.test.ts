@@ -149,7 +149,12 @@ describe('the memory budget', () => {
     const health = healthProbe(base);
     expect((await s.request('POST', `/packages/${pkg.id}/run`, { node: 'big' })).statusCode).toBe(202);
     const finished = await events.waitFor((f) => f.type === 'run-finished');
-    expect(finished).toMatchObject({ type: 'run-finished', packageId: pkg.id, outcome: 'failed' });
+    expect(finished).toMatchObject({
+      type: 'run-finished',
+      packageId: pkg.id,
+      outcome: 'failed',
+      code: 'MEMORY_LIMIT',
+    });
     expect((finished as { error: string }).error).toMatch(
       /^Node "big" needs more memory than one package instance may use \(its DuckDB memory limit is 64MiB\): Out of Memory Error: .*One instance may use a quarter of the memory budget\. Make the query hold less at once/,
     );
