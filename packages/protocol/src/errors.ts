@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   REFERENCE_CYCLE: 'The package references form a cycle',
   CALL_DEPTH_EXCEEDED: 'Calls into other packages are nested too deeply',
   PACKAGE_TOO_LARGE: 'The package has more nodes than the server takes',
+  MEMORY_LIMIT: "The execution was stopped: it needs more memory than the server's memory budget allows",
+  LIMIT_REACHED: 'A per-user limit (open sessions, open packages) is reached',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,4 +1,5 @@
 // Package, node and Studio-session DTOs of the session API (SPEC 9).
+import type { ErrorCode } from './errors';
 
 export type NodeState = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 export type NodeKind = 'import' | 'input' | 'sql' | 'call' | 'export';
@@ -94,7 +95,14 @@ export type SessionEvent =
   | { type: 'progress'; packageId: string; progress: Progress }
   | { type: 'node-finished'; packageId: string; node: string; rows: number; durationMs: number }
   | { type: 'node-failed'; packageId: string; node: string; error: string }
-  | { type: 'run-finished'; packageId: string; outcome: 'done' | 'failed' | 'cancelled'; error?: string }
+  | {
+      type: 'run-finished';
+      packageId: string;
+      outcome: 'done' | 'failed' | 'cancelled';
+      error?: string;
+      /** The error's code, e.g. MEMORY_LIMIT when the server stopped the run for memory. */
+      code?: ErrorCode;
+    }
   | { type: 'package-closed'; packageId: string; byAdministrator: boolean }
   | { type: 'session-closed'; reason: 'administrator' | 'client' | 'timeout' | 'shutdown'; by?: string }
   | { type: 'stopped-by-administrator'; packageId: string | null; by: string }

@@ -24,6 +24,11 @@ export interface ServerParameters {
   integratorBodyLimitBytes: number;
   integratorTimeoutSeconds: number;
   engineThreads: number;
+  memoryBudgetMB: number;
+  userSessionLimit: number;
+  adminSessionLimit: number;
+  sessionPackageLimit: number;
+  adminSessionPackageLimit: number;
 }
 export type ParameterKey = keyof ServerParameters;
 
@@ -99,6 +104,50 @@ export const PARAMETER_DEFS: readonly ParameterDef[] = [
     help:
       'DuckDB threads of each package instance, for instances loaded after a change (the pool is cleared); ' +
       '1 makes many small Integrator calls cheaper, more make large queries faster',
+  },
+  {
+    key: 'memoryBudgetMB',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 16 * 1024 * 1024,
+    unit: 'MB',
+    help:
+      'Memory all package instances may use together; 0: half of the memory of the machine (or of its container). ' +
+      'Each instance loaded after a change may use a quarter of it in DuckDB (the pool is cleared); past the ' +
+      'budget the server stops the execution that pushed it over',
+  },
+  {
+    key: 'userSessionLimit',
+    type: 'integer',
+    default: 20,
+    min: 1,
+    max: 10000,
+    help: 'Most Studio sessions (browser tabs) a user who is not an administrator may have open at once',
+  },
+  {
+    key: 'adminSessionLimit',
+    type: 'integer',
+    default: 100,
+    min: 1,
+    max: 10000,
+    help: 'Most Studio sessions an administrator may have open at once',
+  },
+  {
+    key: 'sessionPackageLimit',
+    type: 'integer',
+    default: 20,
+    min: 1,
+    max: 10000,
+    help: 'Most packages open at once in one Studio session of a user who is not an administrator',
+  },
+  {
+    key: 'adminSessionPackageLimit',
+    type: 'integer',
+    default: 100,
+    min: 1,
+    max: 10000,
+    help: 'Most packages open at once in one Studio session of an administrator',
   },
 ];
 

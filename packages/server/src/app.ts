@@ -40,7 +40,6 @@ import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
 import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
-import { DuckDbMemorySampler } from './workspace/duckdb-memory-sampler';
 import type { HostNames } from './workspace/host-names';
 import { createWorkspace } from './workspace/workspace';
 
@@ -126,14 +125,10 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     exampleDataRows: options.exampleDataRows,
     watch: options.watchStorage,
     hostNames: options.hostNames,
+    audit: (entry) => audit.record(entry),
   });
   observeCore(workspace.core, metrics);
-  const duckdbMemory = new DuckDbMemorySampler(() =>
-    workspace.core.handles().flatMap((h) => (h.runtime ? [h.runtime] : [])),
-  );
-  duckdbMemory.latest();
-  // The memory budget's own figures (workspace.memory.usage()) replace this source once they exist.
-  metrics.readMemory(() => duckdbMemory.latest());
+  metrics.readMemory(() => workspace.memory.usage());
   // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
   // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
   auth.sessions.onAccessEnded((ended) => {

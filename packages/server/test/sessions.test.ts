@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setParameters } from './helpers/integration-helpers';
 import { StudioClient } from './helpers/studio-client';
 import { createUser, errorCode, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
 
@@ -16,6 +17,8 @@ beforeAll(async () => {
   await createUser(t.app, admin, 'vic', ['view']);
   await createUser(t.app, admin, 'bart', ['batch']);
   designer = await login(t.app, 'dana', 'user-password-1');
+  // Most tests here open a session of dana's and leave it open: more than the 20 a user may have.
+  await setParameters(t.app, admin, { userSessionLimit: 1000 });
 });
 afterAll(async () => {
   await t.close();

@@ -9,6 +9,7 @@ import { PackagePool } from './package-pool';
 import { ReferenceResolver, type Resolution } from './reference-resolver';
 import { SessionRegistry, type SessionRecord } from './session-registry';
 import { SharedPackages, sharedClosure } from './shared-packages';
+import { checkPackageLimit, NO_USER_LIMITS, type UserLimits } from './user-limits';
 
 export interface CoreStateOptions<H> {
   loader: PackageLoader<H>;
@@ -16,6 +17,8 @@ export interface CoreStateOptions<H> {
   ids: IdGenerator;
   poolSize: number;
   onListenerError: (err: unknown) => void;
+  /** Per-user limits, read at each check (server parameters change at run time). */
+  limits?: () => UserLimits;
 }
 
 export class CoreState<H> {
@@ -31,8 +34,10 @@ export class CoreState<H> {
   readonly changes = new FileChanges();
   readonly resolver: ReferenceResolver<H>;
   readonly ids: IdGenerator;
+  readonly limits: () => UserLimits;
 
   constructor(o: CoreStateOptions<H>) {
+    this.limits = o.limits ?? (() => NO_USER_LIMITS);
     this.loader = o.loader;
     this.clock = o.clock;
     this.ids = o.ids;
@@ -110,6 +115,14 @@ export class CoreState<H> {
       const s = this.sessions.get(rec.sessionId);
       if (s) s.lastActivityAt = now;
     }
+  }
+
+  /** Refuses a Studio session one more package of its own beyond its limit (pool loans do not count). */
+  checkPackageRoom(s: SessionRecord<H>): void {
+    if (s.kind !== 'studio') return;
+    let own = 0;
+    for (const p of s.packages) if (p.kind === 'session') own++;
+    checkPackageLimit(own, s.roles, this.limits());
   }
 
   /** The instance of the session that serves a reference to `path` in place of a shared one. */

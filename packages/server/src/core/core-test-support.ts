@@ -4,6 +4,7 @@ import { sequentialIds, type Clock } from './clock';
 import type { CoreEvent } from './core-events';
 import { FakePackageLoader, type FakeHandle } from './fake-package-loader';
 import { FlowportCore } from './flowport-core';
+import type { UserLimits } from './user-limits';
 
 export class ManualClock implements Clock {
   constructor(public t = Date.UTC(2025, 0, 1)) {}
@@ -25,7 +26,9 @@ export interface Kit {
   session(user?: string, roles?: Role[]): string;
 }
 
-export function makeKit(o: { poolSize?: number; files?: Record<string, string[]> } = {}): Kit {
+export function makeKit(
+  o: { poolSize?: number; files?: Record<string, string[]>; limits?: () => UserLimits } = {},
+): Kit {
   const loader = new FakePackageLoader();
   for (const [path, references] of Object.entries(o.files ?? {})) loader.write(path, { references });
   const clock = new ManualClock();
@@ -36,6 +39,7 @@ export function makeKit(o: { poolSize?: number; files?: Record<string, string[]>
     ids: sequentialIds('x'),
     poolSize: o.poolSize ?? 10,
     onListenerError: (err) => listenerErrors.push(err),
+    limits: o.limits,
   });
   const events: CoreEvent[] = [];
   core.on((e) => events.push(e));

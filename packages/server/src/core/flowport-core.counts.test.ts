@@ -30,7 +30,7 @@ describe('counts', () => {
       running: { studio: 1, integrator: 0, batch: 0 },
       pool: { idle: 0, checkedOut: 1, hits: 1, misses: 1 },
     });
-    expect(k.core.handles()).toHaveLength(3);
+    expect(k.core.listInstances()).toHaveLength(3);
   });
 });
 

@@ -13,6 +13,7 @@ import type { InstanceInfo, InstanceRecord } from './package-instance';
 import type { LoadedPackage, PackageLoader } from './package-loader';
 import type { OpenSessionOptions, SessionInfo } from './session-registry';
 import { SettledListeners, type SettledListener } from './settled-listeners';
+import { checkSessionLimit, type UserLimits } from './user-limits';
 
 export interface FlowportCoreOptions<H> {
   loader: PackageLoader<H>;
@@ -22,6 +23,8 @@ export interface FlowportCoreOptions<H> {
   poolSize: number;
   /** Where a throwing event listener is reported; the core itself carries on. */
   onListenerError?: (err: unknown) => void;
+  /** Per-user limits (server parameters), read at each check; none when absent. */
+  limits?: () => UserLimits;
 }
 
 export interface ClosedSession<H> {
@@ -48,6 +51,7 @@ export class FlowportCore<H> {
       ids: opts.ids ?? randomId,
       poolSize: opts.poolSize,
       onListenerError,
+      limits: opts.limits,
     });
     this.settled = new SettledListeners(onListenerError);
     this.opening = new PackageOpening(this.s);
@@ -103,7 +107,12 @@ export class FlowportCore<H> {
 
   // ---- sessions ----
 
+  /**
+   * Opens a session. A Studio session beyond the user's limit is refused (LIMIT_REACHED); an
+   * Integrator or batch session lasts one call, and the call limiter bounds those.
+   */
   openSession(o: OpenSessionOptions): SessionInfo {
+    if (o.kind === 'studio') checkSessionLimit(this.s.sessions.studioSessionsOf(o.user), o.roles, this.s.limits());
     const s = this.s.sessions.open(o, this.s.ids, this.s.now());
     this.s.emit({ type: 'session-opened', sessionId: s.id }, { sessions: [s.id], shared: [], pool: false });
     return s.info();
@@ -234,6 +243,11 @@ export class FlowportCore<H> {
 
   getInstance(id: string): InstanceInfo<H> | undefined {
     return this.s.instances.get(id)?.info();
+  }
+
+  /** Every loaded instance: the sessions' own, the shared ones and the pooled ones. */
+  listInstances(): InstanceInfo<H>[] {
+    return [...this.s.instances.values()].map((r) => r.info());
   }
 
   /** The instance the engine handle belongs to (the engine's reference callbacks know handles only). */
@@ -380,11 +394,6 @@ export class FlowportCore<H> {
   /** Sessions, running executions, instances and the pool, counted (for metrics). */
   counts(): CoreCounts {
     return coreCounts(this.s);
-  }
-
-  /** The engine handle of every loaded instance, of any kind. */
-  handles(): H[] {
-    return Array.from(this.s.instances.values(), (r) => r.handle);
   }
 
   /** The manager's delta frame for what the given (merged) events affect. */

@@ -20,7 +20,7 @@ export class PackageOpening<H> {
    * except that a direct reference to a path already open in the same session uses that instance.
    */
   async openPackage(sessionId: string, path: string): Promise<InstanceInfo<H>> {
-    this.s.requireSession(sessionId);
+    this.s.checkPackageRoom(this.s.requireSession(sessionId));
     for (let attempt = 1; ; attempt++) {
       const epoch = this.s.changes.epoch();
       const loaded = await this.s.loader.load(path);
@@ -33,7 +33,12 @@ export class PackageOpening<H> {
 
   /** Opens a draft the adapter built (no path); it counts as unsaved unless `dirty: false`. */
   async openDraft(sessionId: string, loaded: LoadedPackage<H>, o: { dirty?: boolean } = {}): Promise<InstanceInfo<H>> {
-    this.s.requireSession(sessionId);
+    try {
+      this.s.checkPackageRoom(this.s.requireSession(sessionId));
+    } catch (err) {
+      this.s.unload(loaded.handle);
+      throw err;
+    }
     for (let attempt = 1; ; attempt++) {
       const rec = await this.attachNew(
         'session',
@@ -156,6 +161,16 @@ export class PackageOpening<H> {
       throw new DomainError('SESSION_NOT_FOUND', `Session "${sessionId}" closed while a package was being opened`);
     }
     return this.s.bus.batch(() => {
+      // Again here: opens in flight at the same time all passed the check made before loading.
+      if (kind === 'session') {
+        try {
+          this.s.checkPackageRoom(s);
+        } catch (err) {
+          this.s.rollback(res);
+          this.s.unload(loaded.handle);
+          throw err;
+        }
+      }
       const rec = new InstanceRecord<H>(this.s.instanceId(), kind, this.s.now());
       rec.apply(loaded);
       rec.path = path;

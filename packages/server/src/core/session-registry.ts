@@ -97,6 +97,13 @@ export class SessionRegistry<H> {
     return this.byId.values();
   }
 
+  /** How many Studio sessions the user has open. */
+  studioSessionsOf(user: string): number {
+    let n = 0;
+    for (const s of this.byId.values()) if (s.user === user && s.kind === 'studio') n++;
+    return n;
+  }
+
   /** Opens a session under a fresh id; random ids can collide, so a taken one is drawn again. */
   open(o: OpenSessionOptions, newId: () => string, now: number): SessionRecord<H> {
     let id = newId();

@@ -7,7 +7,6 @@ import {
 } from '@duckdb/node-api';
 import path from 'node:path';
 import { DomainError } from '../core/domain-error';
-import { readDuckDbMemory, type DuckDbMemoryFigures } from './duckdb-memory';
 import { bindParameters, type BoundValue } from './sql-parameters';
 
 export interface DuckDbOptions {
@@ -20,6 +19,8 @@ export interface DuckDbOptions {
   connections?: number;
   /** Spill folder; must be inside an allowed directory. */
   tempDirectory?: string;
+  /** Most DuckDB may spill to the temporary folder, e.g. '4GB' (its default: 90 % of the free disk). */
+  maxTempDirectorySize?: string;
 }
 
 export interface QueryOptions {
@@ -32,6 +33,8 @@ const POLL_MS = 100;
 const REINTERRUPT_MS = 10;
 /** Statements a connection keeps prepared (the least recently run go first). */
 const PREPARED_PER_CONNECTION = 64;
+/** What DuckDB's buffer manager holds, all tags together (what its memory_limit governs). */
+const MEMORY_SQL = 'SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory()';
 
 /** A SQL string literal; used only for file paths already confined by FileStorage (COPY cannot take parameters). */
 export function sqlString(text: string): string {
@@ -216,10 +219,13 @@ export class DuckDbDatabase {
   private readonly idle: LockedConnection[];
   private readonly waiters: ((c: LockedConnection) => void)[] = [];
   private closed = false;
+  private measuring: Promise<number> | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly all: LockedConnection[],
+    /** Kept for memory measurements, so that one never waits for a busy connection of the package. */
+    private readonly monitor: { conn: DuckDBConnection; memory: DuckDBPreparedStatement },
   ) {
     this.idle = [...all];
   }
@@ -236,9 +242,14 @@ export class DuckDbDatabase {
       memory_limit: opts.memoryLimit ?? '1GB',
     };
     if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
+    if (opts.maxTempDirectorySize) config.max_temp_directory_size = opts.maxTempDirectorySize;
     const instance = await DuckDBInstance.create(':memory:', config);
     const conns: LockedConnection[] = [];
+    let monitor: DuckDBConnection | undefined;
+    let memory: DuckDBPreparedStatement;
     try {
+      monitor = await instance.connect();
+      memory = await monitor.prepare(MEMORY_SQL);
       for (let i = 0; i < Math.max(1, opts.connections ?? 4); i++) {
         const c = await instance.connect();
         await c.run('SET enable_progress_bar = true');
@@ -252,10 +263,25 @@ export class DuckDbDatabase {
       await first.run('SET lock_configuration = true');
     } catch (err) {
       for (const c of conns) c.raw.closeSync();
+      monitor?.closeSync();
       instance.closeSync();
       throw err;
     }
-    return new DuckDbDatabase(instance, conns);
+    return new DuckDbDatabase(instance, conns, { conn: monitor, memory });
+  }
+
+  /**
+   * The bytes DuckDB's own accounting says this database holds (`duckdb_memory()`): tables, hash
+   * tables, sorts, spilled blocks' buffers. Values a function builds in one call (a `repeat()`
+   * result) are not in it. One measurement at a time; 0 once closed.
+   */
+  memoryBytes(): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    this.measuring ??= this.monitor.memory
+      .runAndReadAll()
+      .then((r) => Number(r.getRows()[0]?.[0] ?? 0))
+      .finally(() => (this.measuring = undefined));
+    return this.measuring;
   }
 
   /** Lends a connection for the duration of `fn`; waits (abortably) when all are busy. */
@@ -294,20 +320,6 @@ export class DuckDbDatabase {
     else this.idle.push(conn);
   }
 
-  /** DuckDB's memory figures, read on an idle connection; undefined when none is idle (it never waits) or closed. */
-  async memory(): Promise<DuckDbMemoryFigures | undefined> {
-    if (this.closed) return undefined;
-    const conn = this.idle.pop();
-    if (!conn) return undefined;
-    try {
-      return await readDuckDbMemory(conn.raw);
-    } catch {
-      return undefined; // closed under the query
-    } finally {
-      if (!this.closed) this.release(conn);
-    }
-  }
-
   /** Interrupts whatever runs and frees the database. */
   close(): void {
     if (this.closed) return;
@@ -319,6 +331,10 @@ export class DuckDbDatabase {
         c.raw.closeSync();
       } catch {}
     }
+    try {
+      if (!this.measuring) this.monitor.memory.destroySync();
+      this.monitor.conn.closeSync();
+    } catch {}
     try {
       this.instance.closeSync();
     } catch {}

@@ -23,4 +23,3 @@ export { ensureExampleData, installExamples, CUSTOMERS_PATH } from './example-da
 export type { PackageDef, NodeDef, ReferenceDef, VariableDef, ValueType, FileFormat } from './package-types';
 export { variableDtos } from './variable-dtos';
 export type { ColumnInfo } from './json-values';
-export type { DuckDbMemoryFigures } from './duckdb-memory';

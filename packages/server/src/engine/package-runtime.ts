@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
 import { DomainError, isDomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
-import type { DuckDbMemoryFigures } from './duckdb-memory';
 import { rootChain, type CallChain } from './call-chain';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
+import { isOutOfMemory, outOfMemoryError } from './memory-errors';
 import { executeNode, type CallTarget, type InputSource } from './node-executor';
 import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
@@ -37,6 +37,8 @@ export interface PackageRuntimeOptions {
   memoryLimit?: string;
   /** DuckDB threads, default 2. */
   threads?: number;
+  /** Most DuckDB may spill to disk, e.g. '4GB'; DuckDB's default when absent (90 % of the free disk). */
+  maxTempDirectorySize?: string;
   /** Rows a run returns for its target node at most (default 10,000); rows() pages through all. */
   maxResultRows?: number;
   /** Results kept per node for different fingerprints (default 3). */
@@ -66,6 +68,15 @@ export class PackageRuntime implements CallTarget {
 
   get running(): boolean {
     return this.activeRuns > 0;
+  }
+
+  /** DuckDB still computes for it (a stopped computation may take a while to acknowledge the stop). */
+  get computing(): boolean {
+    return this.results.running().length > 0;
+  }
+  /** What DuckDB's own accounting says this instance holds; 0 before its database exists. */
+  memoryBytes(): Promise<number> {
+    return this.dbPromise && !this.closed ? this.dbPromise.then((db) => db.memoryBytes()) : Promise.resolve(0);
   }
 
   /** Activates a node (or all) and its needed predecessors, reusing results still valid. */
@@ -199,13 +210,6 @@ export class PackageRuntime implements CallTarget {
     });
   }
 
-  /** DuckDB's memory figures of this instance: none before its database exists, once closed, or while all its connections are busy. */
-  async memory(): Promise<DuckDbMemoryFigures | undefined> {
-    if (this.closed || !this.dbPromise) return undefined;
-    const db = await this.dbPromise.catch(() => undefined);
-    return db?.memory();
-  }
-
   /** Stops whatever runs, frees the database; the runtime cannot run afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -296,6 +300,7 @@ export class PackageRuntime implements CallTarget {
         }
         const message = errorText(err);
         listeners.onNode?.({ type: 'failed', node: id, at: Date.now(), error: message });
+        if (isOutOfMemory(message)) throw outOfMemoryError(id, message, this.opts.memoryLimit ?? '1GB');
         throw new DomainError('EXECUTION_FAILED', `Node "${id}" failed: ${message}`, {
           node: id,
           cause: isDomainError(err) ? err.code : undefined,
@@ -386,20 +391,16 @@ export class PackageRuntime implements CallTarget {
     if (this.closed) throw new DomainError('PACKAGE_NOT_FOUND', `Package instance "${this.def.name}" is closed.`);
   }
 
-  private async scratch(): Promise<string> {
-    mkdirSync(this.opts.scratchDir, { recursive: true });
-    return realpathSync(this.opts.scratchDir);
-  }
-
   private db(): Promise<DuckDbDatabase> {
     this.dbPromise ??= (async () => {
-      const scratch = await this.scratch();
+      mkdirSync(this.opts.scratchDir, { recursive: true });
       return DuckDbDatabase.create({
         // Only the storage: spill files live in the scratch folder, which package SQL cannot reach.
         allowedDirectories: [this.opts.storage.root],
         memoryLimit: this.opts.memoryLimit,
         threads: this.opts.threads,
-        tempDirectory: path.join(scratch, `spill-${this.instanceId}`),
+        maxTempDirectorySize: this.opts.maxTempDirectorySize,
+        tempDirectory: path.join(realpathSync(this.opts.scratchDir), `spill-${this.instanceId}`),
       });
     })();
     return this.dbPromise;

@@ -94,7 +94,11 @@ function toBatchEvent(e: SessionEvent): BatchEvent | undefined {
 }
 
 export async function batchRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
-  const calls = new IntegrationService({ core: services.workspace.core, log: services.logger });
+  const calls = new IntegrationService({
+    core: services.workspace.core,
+    log: services.logger,
+    hooks: services.workspace.executionHooks,
+  });
 
   app.post('/api/batch/runs', { config: CALLERS }, async (request, reply) => {
     const body = parseRunBody(request.body);

@@ -42,6 +42,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   REFERENCE_CYCLE: 422,
   CALL_DEPTH_EXCEEDED: 422,
   PACKAGE_TOO_LARGE: 413,
+  // 507 Insufficient Storage: the server lacks the memory to complete the request (retrying will not help).
+  MEMORY_LIMIT: 507,
+  // The client may retry once it has closed a session or a package.
+  LIMIT_REACHED: 429,
 };
 
 export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {

@@ -21,7 +21,8 @@ export type LoadedForCore = LoadedPackage<EngineHandle>;
 export interface EngineLoaderOptions {
   storage: FileStorage;
   scratchDir: string;
-  memoryLimit?: string;
+  /** DuckDB memory limit and spill limit of a package instance, asked when it loads (from the memory budget). */
+  memory?: () => { limit: string; maxTemp: string };
   /** DuckDB threads of a package instance, asked when it loads (a server parameter). */
   threads?: () => number;
   /** Which runtime serves a reference of the package whose handle is given; decided by the core. */
@@ -65,11 +66,13 @@ export class EngineLoader {
     const { def, issues, graphIssues } = parsed;
     const handle: EngineHandle = { path: relPath, text, def, issues: [...issues] };
     if (def) {
+      const memory = this.opts.memory?.();
       handle.runtime = new PackageRuntime({
         def,
         storage: this.opts.storage,
         scratchDir: this.opts.scratchDir,
-        memoryLimit: this.opts.memoryLimit,
+        memoryLimit: memory?.limit,
+        maxTempDirectorySize: memory?.maxTemp,
         threads: this.opts.threads?.(),
         resolveReference: (_alias, ref) => this.opts.resolveReference(handle, ref),
         graphIssues,

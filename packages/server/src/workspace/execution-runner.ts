@@ -6,6 +6,7 @@ import { isDomainError } from '../core/domain-error';
 import type { RunResult } from '../engine';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
+import type { ExecutionHooks } from './memory-stops';
 
 export interface RunRequestOptions {
   node?: string;
@@ -30,10 +31,13 @@ export class ExecutionRunner {
     private readonly log: Logger,
     /** Written on every line of the execution (an Integrator call's request id). */
     private readonly logFields: Record<string, unknown> = {},
+    /** The memory budget's: refuses new executions while the server recovers, explains its stops. */
+    private readonly hooks?: ExecutionHooks,
   ) {}
 
   start(inst: InstanceInfo<EngineHandle>, o: RunRequestOptions = {}): StartedExecution {
     const runtime = requireRuntime(inst.handle);
+    this.hooks?.admit();
     const exec = this.core.beginExecution(inst.id, { node: o.node, controller: o.controller });
     const session = inst.sessionId ? this.core.getSession(inst.sessionId) : undefined;
     // Made only when a line is written: most executions log one line, or none below debug.
@@ -108,7 +112,8 @@ export class ExecutionRunner {
           emit?.({ type: 'run-finished', packageId: inst.id, outcome: 'done' });
           return result;
         },
-        (err: unknown) => {
+        (failure: unknown) => {
+          const err = this.hooks ? this.hooks.explain(failure, exec.signal.reason, inst) : failure;
           const cancelled = exec.signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
           exec.end(cancelled ? 'cancelled' : 'failed');
           const message = (err as Error).message;
@@ -125,6 +130,7 @@ export class ExecutionRunner {
             packageId: inst.id,
             outcome: cancelled ? 'cancelled' : 'failed',
             error: message,
+            code: isDomainError(err) ? err.code : undefined,
           });
           throw err;
         },

@@ -9,6 +9,7 @@ import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
 import type { CallLimiter, CallSlot } from './call-limiter';
 import { ExecutionRunner } from './execution-runner';
+import type { ExecutionHooks } from './memory-stops';
 
 export type CallKind = 'integrator' | 'batch';
 
@@ -55,6 +56,8 @@ export interface IntegrationServiceDeps {
   log: Logger;
   /** Admission of calls (Integrator): at most so many run at once, the others wait their turn. */
   limiter?: CallLimiter;
+  /** The memory budget's hooks (workspace.executionHooks): refusals while the server recovers, its stops explained. */
+  hooks?: ExecutionHooks;
   /** Told the result columns of each successful node call (the OpenAPI document learns from them). */
   onResultColumns?: (path: string, fileVersion: string | null, node: string, columns: ColumnInfo[]) => void;
 }
@@ -212,7 +215,7 @@ export class IntegrationService {
     }
 
     const inst = instance;
-    const runner = new ExecutionRunner(core, log, { requestId: req.requestId });
+    const runner = new ExecutionRunner(core, log, { requestId: req.requestId }, this.d.hooks);
     let executed = false;
     return {
       session,

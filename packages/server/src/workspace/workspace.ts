@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import { DomainError, FlowportCore, type InstanceInfo } from '../core';
+import type { AuditInput } from '../db/audit-log';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
 import { FileStorage, StorageWatcher, writeBackup } from '../storage';
@@ -16,6 +17,10 @@ import { ExecutionRunner } from './execution-runner';
 import { HostNames } from './host-names';
 import { ManagerFeed } from './manager-feed';
 import { ManagerService } from './manager-service';
+import { MemoryAccounting } from './memory-accounting';
+import { budgetBytes, duckdbSize, instanceMemory, machineMemory, mb } from './memory-budget';
+import { MemoryStops, type ExecutionHooks } from './memory-stops';
+import { MemoryWatchdog } from './memory-watchdog';
 import { StudioService } from './studio-service';
 
 export interface WorkspaceOptions {
@@ -28,6 +33,8 @@ export interface WorkspaceOptions {
   /** Watch the storage for package files changed by other programs. */
   watch?: boolean;
   hostNames?: HostNames;
+  /** Where stops by the server (memory) are audited. */
+  audit?: (entry: AuditInput) => void;
 }
 
 export interface Workspace {
@@ -41,6 +48,10 @@ export interface Workspace {
   monitor: ConnectionMonitor;
   /** Ends the live sockets (manager and Studio) and the Studio sessions opened with access that ended. */
   revokeAccess(r: AccessRevocation): Promise<void>;
+  /** The memory of package instances against the budget: `usage()` (latest) and `sample()` (measured now). */
+  memory: MemoryAccounting;
+  /** For every execution runner: refusals while the server recovers memory, its stops explained. */
+  executionHooks: ExecutionHooks;
   /** Stops executions, backs up unsaved work, closes sessions and engines. */
   shutdown(): Promise<void>;
 }
@@ -57,9 +68,15 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   // The loader needs the core to resolve references, and the core needs the loader.
   // eslint-disable-next-line prefer-const
   let core: FlowportCore<EngineHandle>;
+  const machine = machineMemory();
+  const budget = () => budgetBytes(o.params.get().memoryBudgetMB, machine);
   const loader = new EngineLoader({
     storage,
     scratchDir: o.paths.scratch,
+    memory: () => {
+      const m = instanceMemory(budget());
+      return { limit: duckdbSize(m.limitBytes), maxTemp: duckdbSize(m.maxTempBytes) };
+    },
     threads: () => o.params.get().engineThreads,
     resolveReference: (from, ref): PackageRuntime => {
       const inst = core.instanceByHandle(from);
@@ -70,7 +87,13 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       return target.handle.runtime;
     },
   });
-  core = new FlowportCore<EngineHandle>({ loader, clock: o.clock, poolSize: o.params.get().packagePoolSize });
+  core = new FlowportCore<EngineHandle>({
+    loader,
+    clock: o.clock,
+    poolSize: o.params.get().packagePoolSize,
+    // The per-user limits are server parameters, read at each check.
+    limits: () => o.params.get(),
+  });
 
   const feed = new ManagerFeed({
     snapshot: () => core.snapshot(),
@@ -132,6 +155,11 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       const removed = core.clearPool();
       log.info({ engineThreads: next.engineThreads, removed }, 'pool cleared: engine threads changed');
     }
+    // Likewise for the DuckDB memory limit, derived from the budget.
+    if (next.memoryBudgetMB !== prev.memoryBudgetMB) {
+      const removed = core.clearPool();
+      log.info({ memoryBudget: mb(budget()), removed }, 'pool cleared: memory budget changed');
+    }
   });
 
   const backup = async (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => {
@@ -144,7 +172,27 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       }
     }
   };
-  const runner = new ExecutionRunner(core, log);
+  const memory = new MemoryAccounting({ core, budget });
+  // The watchdog decides whom to stop, the stops say why; each needs the other.
+  // eslint-disable-next-line prefer-const
+  let watchdog: MemoryWatchdog;
+  const stops = new MemoryStops({
+    core,
+    usage: () => memory.usage(),
+    recovering: () => watchdog.recovering,
+    audit: o.audit,
+    log,
+  });
+  watchdog = new MemoryWatchdog({
+    measure: () => memory.sample(),
+    stop: (offender, sample) => stops.stop(offender, sample),
+    computing: (id) => core.getInstance(id)?.handle.runtime?.computing ?? false,
+    release: () => (core.poolView().items.some((i) => !i.checkedOut) ? core.clearPool() : 0),
+    log,
+  });
+  watchdog.start();
+  log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
+  const runner = new ExecutionRunner(core, log, {}, stops);
   const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup });
   const hostNames = o.hostNames ?? new HostNames();
   const manager = new ManagerService({ core, feed, hostNames, studio, backup });
@@ -197,7 +245,10 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
           `access ended (${text}): its live sockets and Studio sessions closed`,
         );
     },
+    memory,
+    executionHooks: stops,
     async shutdown() {
+      watchdog.stop();
       monitor.stop();
       feed.close();
       await watcher?.close();

@@ -78,10 +78,16 @@ const en: Messages = {
   'param.integratorBodyLimitBytes.label': 'Integrator body limit',
   'param.integratorTimeoutSeconds.label': 'Integrator timeout',
   'param.engineThreads.label': 'Engine threads per package',
+  'param.memoryBudgetMB.label': 'Memory budget of package instances',
+  'param.userSessionLimit.label': 'Sessions per user',
+  'param.adminSessionLimit.label': 'Sessions per administrator',
+  'param.sessionPackageLimit.label': 'Packages per session',
+  'param.adminSessionPackageLimit.label': 'Packages per administrator session',
   'param.range': 'From {min} to {max}',
   'param.default': 'default {value}',
   'unit.s': 's',
   'unit.bytes': 'bytes',
+  'unit.MB': 'MB',
   ...parameterHelpEn,
   'admin.users.title': 'Users',
   'admin.users.table': 'Users',
@@ -184,6 +190,11 @@ const ru: Messages = {
   'param.integratorBodyLimitBytes.label': 'Наибольший размер запроса Integrator',
   'param.integratorTimeoutSeconds.label': 'Тайм-аут вызова Integrator',
   'param.engineThreads.label': 'Потоков движка на пакет',
+  'param.memoryBudgetMB.label': 'Бюджет памяти экземпляров пакетов',
+  'param.userSessionLimit.label': 'Сеансов на пользователя',
+  'param.adminSessionLimit.label': 'Сеансов на администратора',
+  'param.sessionPackageLimit.label': 'Пакетов в сеансе',
+  'param.adminSessionPackageLimit.label': 'Пакетов в сеансе администратора',
   'param.packagePoolSize.help':
     'Сколько экземпляров пакетов держать загруженными в пуле для Integrator и BatchLauncher',
   'param.connectionCheckPeriodSeconds.help':
@@ -198,10 +209,22 @@ const ru: Messages = {
   'param.engineThreads.help':
     'Потоков DuckDB у каждого экземпляра пакета, загруженного после изменения (пул очищается); ' +
     '1 удешевляет много мелких вызовов Integrator, больше ускоряет большие запросы',
+  'param.memoryBudgetMB.help':
+    'Память, которую все экземпляры пакетов могут занимать вместе; 0 — половина памяти машины (или её контейнера). ' +
+    'Каждый экземпляр, загруженный после изменения, может занять в DuckDB четверть бюджета (пул очищается); ' +
+    'при превышении бюджета сервер останавливает выполнение, которое его превысило',
+  'param.userSessionLimit.help':
+    'Сколько сеансов Studio (вкладок браузера) может быть открыто одновременно у пользователя, не являющегося администратором',
+  'param.adminSessionLimit.help': 'Сколько сеансов Studio может быть открыто одновременно у администратора',
+  'param.sessionPackageLimit.help':
+    'Сколько пакетов может быть открыто одновременно в одном сеансе Studio пользователя, не являющегося администратором',
+  'param.adminSessionPackageLimit.help':
+    'Сколько пакетов может быть открыто одновременно в одном сеансе Studio администратора',
   'param.range': 'От {min} до {max}',
   'param.default': 'по умолчанию {value}',
   'unit.s': 'с',
   'unit.bytes': 'байт',
+  'unit.MB': 'МБ',
   'admin.users.title': 'Пользователи',
   'admin.users.table': 'Пользователи',
   'admin.users.add': 'Добавить пользователя',

@@ -100,6 +100,9 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
             break;
           case 'run-finished':
             void refetch(event.packageId);
+            // The server's own stop would otherwise show only as "cancelled": the reason stays on screen.
+            if (event.code === 'MEMORY_LIMIT')
+              notification.warning({ title: t('studio.memoryStop.title'), description: event.error, duration: 0 });
             break;
           case 'package-closed': {
             const closed = stateRef.current.byId[event.packageId];
