@@ -21,6 +21,7 @@ import { OtherCommits } from './db/other-commits';
 import { ParameterStore } from './db/parameter-store';
 import { adminRoutes } from './http/admin.routes';
 import { auditRoutes } from './http/audit.routes';
+import { installRefusalAudit } from './http/audited';
 import { authRoutes } from './http/auth.routes';
 import { batchRoutes } from './http/batch.routes';
 import { errorBody, installErrorHandler } from './http/error-mapping';
@@ -127,6 +128,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   installRouteGuard(app, auth);
+  installRefusalAudit(app, audit, auth);
 
   app.get('/api/health', { config: { access: 'public' } }, async (): Promise<HealthResponse> => ({
     status: 'ok',
