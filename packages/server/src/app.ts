@@ -24,7 +24,7 @@ import { auditRoutes } from './http/audit.routes';
 import { installRefusalAudit } from './http/audited';
 import { authRoutes } from './http/auth.routes';
 import { batchRoutes } from './http/batch.routes';
-import { errorBody, installErrorHandler } from './http/error-mapping';
+import { errorBody, frameworkErrors, installErrorHandler } from './http/error-mapping';
 import { integratorRoutes } from './http/integrator.routes';
 import { managerRoutes } from './http/manager.routes';
 import { installRouteGuard } from './http/route-guard';
@@ -121,6 +121,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     bodyLimit: params.get().integratorBodyLimitBytes,
     trustProxy: false,
     forceCloseConnections: true,
+    frameworkErrors,
   });
   app.decorate('services', services);
   installErrorHandler(app);
