@@ -30,6 +30,7 @@ import { managerRoutes } from './http/manager.routes';
 import { installRouteGuard } from './http/route-guard';
 import { sessionRoutes } from './http/sessions.routes';
 import { installJsonBodyParser } from './http/json-body';
+import { installSecurityHeaders } from './http/security-headers';
 import { createLogger } from './logger';
 import type { AppServices } from './services';
 import type { HostNames } from './workspace/host-names';
@@ -125,6 +126,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   });
   app.decorate('services', services);
   installErrorHandler(app);
+  installSecurityHeaders(app);
   installJsonBodyParser(app);
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });

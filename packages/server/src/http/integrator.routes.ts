@@ -9,7 +9,7 @@ import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
 import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
-import { INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
+import { INTEGRATOR_DOCS_CSP, INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
 import { clientAddress, principalOf } from './route-guard';
 
@@ -139,10 +139,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
-      .header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
-      )
+      .header('content-security-policy', INTEGRATOR_DOCS_CSP)
       .send(INTEGRATOR_DOCS_HTML),
   );
 
