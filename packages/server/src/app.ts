@@ -31,6 +31,7 @@ import { installRouteGuard } from './http/route-guard';
 import { sessionRoutes } from './http/sessions.routes';
 import { installJsonBodyParser } from './http/json-body';
 import { installSecurityHeaders } from './http/security-headers';
+import { installShutdownGate, ShutdownGate } from './http/shutdown-gate';
 import { createLogger } from './logger';
 import type { AppServices } from './services';
 import type { HostNames } from './workspace/host-names';
@@ -114,7 +115,19 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     watch: options.watchStorage,
     hostNames: options.hostNames,
   });
-  const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace };
+  const shutdownGate = new ShutdownGate();
+  const services: AppServices = {
+    config,
+    paths,
+    db,
+    params,
+    users,
+    audit,
+    auth,
+    logger,
+    workspace,
+    inFlight: shutdownGate,
+  };
   // Typed as the plain instance so route plugins need not know the pino Logger type.
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -122,11 +135,14 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     bodyLimit: params.get().integratorBodyLimitBytes,
     trustProxy: false,
     forceCloseConnections: true,
+    // While stopping, ShutdownGate answers in the API's error format (Fastify's own 503 body differs).
+    return503OnClosing: false,
     frameworkErrors,
   });
   app.decorate('services', services);
   installErrorHandler(app);
   installSecurityHeaders(app);
+  installShutdownGate(app, shutdownGate);
   installJsonBodyParser(app);
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
@@ -164,6 +180,11 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   });
 
   app.addHook('preClose', async () => {
+    // Calls in flight are answered (SHUTTING_DOWN) before the connections are closed after this hook;
+    // half the stop timeout at most, so that backing up Studio work has the other half.
+    const waitMs = Math.min(5000, params.get().serverStopTimeoutSeconds * 500);
+    const { cancelled, unanswered } = await shutdownGate.close(waitMs);
+    if (cancelled) logger.info({ cancelled, unanswered }, 'calls in flight cancelled: the server is shutting down');
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {

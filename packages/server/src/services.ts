@@ -6,6 +6,7 @@ import type { FlowportConfig } from './config/config';
 import type { AuditLog } from './db/audit-log';
 import type { Db } from './db/database';
 import type { ParameterStore } from './db/parameter-store';
+import type { InFlightCalls } from './workspace/integration-service';
 import type { Workspace } from './workspace/workspace';
 
 export interface DataPaths {
@@ -27,4 +28,6 @@ export interface AppServices {
   auth: AuthService;
   logger: Logger;
   workspace: Workspace;
+  /** Integrator and batch calls in flight: cancelled, and new ones refused, when the server stops. */
+  inFlight: InFlightCalls;
 }

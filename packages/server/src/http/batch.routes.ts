@@ -94,7 +94,11 @@ function toBatchEvent(e: SessionEvent): BatchEvent | undefined {
 }
 
 export async function batchRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
-  const calls = new IntegrationService({ core: services.workspace.core, log: services.logger });
+  const calls = new IntegrationService({
+    core: services.workspace.core,
+    log: services.logger,
+    inFlight: services.inFlight,
+  });
 
   app.post('/api/batch/runs', { config: CALLERS }, async (request, reply) => {
     const body = parseRunBody(request.body);
@@ -163,7 +167,8 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
     } catch (err) {
       const { body: errBody, unexpected } = toHttpError(err);
       if (unexpected) request.log.error({ err, requestId }, 'batch run failed unexpectedly');
-      const cancelled = errBody.error.code === 'EXECUTION_CANCELLED' || errBody.error.code === 'TIMEOUT';
+      // Stopped short (a stop, the timeout, the server shutting down) rather than failed by the package.
+      const cancelled = ['EXECUTION_CANCELLED', 'TIMEOUT', 'SHUTTING_DOWN'].includes(errBody.error.code);
       write({
         type: 'finished',
         outcome: cancelled ? 'cancelled' : 'failed',

@@ -131,6 +131,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     core: workspace.core,
     log: logger,
     limiter: new CallLimiter(() => concurrentCalls(params.get().packagePoolSize)),
+    inFlight: services.inFlight,
     onResultColumns: (path, fileVersion, node, columns) => catalog.learn(path, fileVersion, node, columns),
   });
   let cached: { signature: string; json: string } | undefined;
