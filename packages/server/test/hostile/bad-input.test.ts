@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth } from '../helpers/integration-helpers';
 import {
@@ -155,6 +156,38 @@ describe('hostile input', () => {
     });
     expect(form.status).toBe(415);
     expect(((await form.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers random JSON and random text on every route that takes a body with a 2xx or a 4xx in the error format', async () => {
+    const { sid, pid } = bystander;
+    const basic = { headers: { authorization: basicAuth('admin', PROCESS_ADMIN_PASSWORD) } };
+    // Not the login routes: their refusals count against this client's login limit.
+    const routes: [HttpLogin | { headers: Record<string, string> }, string, string][] = [
+      [admin, 'PUT', '/api/admin/parameters'],
+      [admin, 'POST', '/api/admin/users'],
+      [admin, 'PUT', '/api/admin/users/nobody'],
+      [bystander.login, 'POST', `/api/sessions/${sid}/packages`],
+      [bystander.login, 'POST', `/api/sessions/${sid}/packages/${pid}/save`],
+      [bystander.login, 'POST', `/api/sessions/${sid}/packages/${pid}/stop`],
+      [basic, 'POST', '/integrator/v1/demo/hello.pkg.yaml/greeting'],
+      [basic, 'POST', '/api/batch/runs'],
+    ];
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 60 }),
+      fc.constantFrom('{', '[1,', '{"path": null}', '{"variables": []}', '{"inputs": {"x": 5}}', 'null', '""'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), body, async ([login, method, route], text) => {
+        const answer = await call(url, login, method, route, text === '' ? '""' : text);
+        expect(answer.status, `${method} ${route} ${text} -> ${answer.text.slice(0, 200)}`).toBeLessThan(500);
+        if (answer.status >= 400) {
+          expect(answer.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect((await call(url, admin, 'GET', '/api/health')).status).toBe(200);
   });
 
   it('left the session opened before untouched: its package is open and runs', async () => {
