@@ -106,8 +106,12 @@ export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query
   ] as const) {
     if (raw === undefined || raw === '') continue;
     const n = typeof raw === 'string' ? Number(raw.trim()) : NaN;
-    if (!Number.isFinite(n) || n <= 0)
-      throw new DomainError('BAD_REQUEST', `${name} must be a positive number of seconds, got ${JSON.stringify(raw)}`);
+    // Under a millisecond would round to no time at all: a 504 for what is the caller's mistake.
+    if (!Number.isFinite(n) || n < 0.001)
+      throw new DomainError(
+        'BAD_REQUEST',
+        `${name} must be a number of seconds, at least 0.001, got ${JSON.stringify(raw).slice(0, 40)}`,
+      );
     seconds = Math.min(seconds, n);
   }
   return Math.round(seconds * 1000);

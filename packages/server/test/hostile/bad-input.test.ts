@@ -149,6 +149,14 @@ describe('hostile input', () => {
     for (const [method, route, body, status, code] of cases) {
       await expectRefused(await call(url, admin, method, route, body), status, code);
     }
+    const basic = basicAuth('admin', PROCESS_ADMIN_PASSWORD);
+    for (const timeout of ['0.0000001', '-1', '1e400', 'soon']) {
+      const tiny = { headers: { authorization: basic, 'x-flowport-timeout': timeout } };
+      const refused = await call(url, tiny, 'POST', '/integrator/v1/demo/hello.pkg.yaml/greeting', {});
+      expect(await expectRefused(refused, 400, 'BAD_REQUEST')).toMatch(
+        /x-flowport-timeout must be a number of seconds, at least 0.001/,
+      );
+    }
     const form = await fetch(`${url}/api/sessions/${bystander.sid}/packages`, {
       method: 'POST',
       headers: { ...bystander.login.headers, 'content-type': 'application/x-www-form-urlencoded' },
