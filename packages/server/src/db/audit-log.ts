@@ -32,9 +32,10 @@ export class AuditLog {
 
   /**
    * Writes `change` and its entry (outcome ok) in one IMMEDIATE transaction: both are stored or
-   * neither is, even when the process is killed between. Listeners hear of the entry after the commit.
+   * neither is, even when the process is killed between. `committed` and the listeners hear of it
+   * after the commit, before the change's own `done`.
    */
-  commit<T>(attempt: AuditAttempt, change: PreparedChange<T>): T {
+  commit<T>(attempt: AuditAttempt, change: PreparedChange<T>, committed?: () => void): T {
     let entry: AuditEntry | undefined;
     this.db
       .transaction(() => {
@@ -42,9 +43,10 @@ export class AuditLog {
         entry = this.insert({ ...attempt, outcome: 'ok' });
       })
       .immediate();
-    const result = change.done();
+    // Stored: whatever `done` does next (a listener that throws), the action was not refused.
+    committed?.();
     this.notify(entry!);
-    return result;
+    return change.done();
   }
 
   /** Records an attempt that was refused or failed, with the error's code and why. */

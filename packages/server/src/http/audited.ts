@@ -78,9 +78,7 @@ export function auditor(audit: AuditLog): Auditor {
     },
     async write(request, prepare) {
       const attempt = attemptOf(request, request.principal!.user);
-      const result = audit.commit(attempt, await prepare());
-      done(request, attempt);
-      return result;
+      return audit.commit(attempt, await prepare(), () => done(request, attempt));
     },
   };
 }
@@ -88,7 +86,8 @@ export function auditor(audit: AuditLog): Auditor {
 /**
  * Records every refused or failed call of an audited route, whatever refused it: the role check
  * (FORBIDDEN for a non-administrator), the CSRF check, the body parser (a body nested too deep) or
- * the action itself (the last administrator). Anonymous calls are not recorded: anyone can make them.
+ * the action itself (the last administrator). Only routes that declare an action are audited (a
+ * refused read is no action); anonymous calls are not recorded: anyone can make them.
  */
 export function installRefusalAudit(app: FastifyInstance, audit: AuditLog, auth: AuthService): void {
   const budget = new Map<string, { start: number; used: number; suppressed: number }>();
