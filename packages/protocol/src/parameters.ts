@@ -164,6 +164,12 @@ export interface ParameterIssue {
  * Checks a partial update of the parameters. Unknown keys, wrong types and values out of
  * bounds are reported by field; nothing is coerced except integer-looking strings.
  */
+/** A refused value as JSON, cut short: it is repeated in the answer and the audit log. */
+function shown(raw: unknown): string {
+  const json = JSON.stringify(raw) ?? String(raw);
+  return json.length > 80 ? `${json.slice(0, 80)}… (${json.length} characters)` : json;
+}
+
 export function validateParameters(input: unknown): { value: Partial<ServerParameters>; issues: ParameterIssue[] } {
   const issues: ParameterIssue[] = [];
   const value: Record<string, number | string> = {};
@@ -184,7 +190,7 @@ export function validateParameters(input: unknown): { value: Partial<ServerParam
     }
     const n = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
     if (typeof n !== 'number' || !Number.isInteger(n)) {
-      issues.push({ field: key, message: `must be an integer, got ${JSON.stringify(raw)}` });
+      issues.push({ field: key, message: `must be an integer, got ${shown(raw)}` });
     } else if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) {
       issues.push({ field: key, message: `must be between ${def.min} and ${def.max}, got ${n}` });
     } else value[key] = n;

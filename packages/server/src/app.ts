@@ -24,9 +24,10 @@ import { OtherCommits } from './db/other-commits';
 import { ParameterStore } from './db/parameter-store';
 import { adminRoutes } from './http/admin.routes';
 import { auditRoutes } from './http/audit.routes';
+import { installRefusalAudit } from './http/audited';
 import { authRoutes } from './http/auth.routes';
 import { batchRoutes } from './http/batch.routes';
-import { errorBody, installErrorHandler } from './http/error-mapping';
+import { errorBody, frameworkErrors, installErrorHandler } from './http/error-mapping';
 import { healthRoutes } from './http/health.routes';
 import { installIntegratorTiming } from './http/integrator-timing';
 import { integratorRoutes } from './http/integrator.routes';
@@ -35,6 +36,8 @@ import { metricsRoutes } from './http/metrics.routes';
 import { installRouteGuard } from './http/route-guard';
 import { sessionRoutes } from './http/sessions.routes';
 import { installJsonBodyParser } from './http/json-body';
+import { installSecurityHeaders } from './http/security-headers';
+import { installShutdownGate, ShutdownGate } from './http/shutdown-gate';
 import { createLogger } from './logger';
 import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
@@ -134,7 +137,20 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   auth.sessions.onAccessEnded((ended) => {
     workspace.revokeAccess(ended).catch((err: unknown) => logger.error({ err }, 'ending revoked access failed'));
   });
-  const services: AppServices = { config, paths, db, params, users, audit, auth, logger, workspace, metrics };
+  const shutdownGate = new ShutdownGate();
+  const services: AppServices = {
+    config,
+    paths,
+    db,
+    params,
+    users,
+    audit,
+    auth,
+    logger,
+    workspace,
+    metrics,
+    inFlight: shutdownGate,
+  };
   // Typed as the plain instance so route plugins need not know the pino Logger type.
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -142,14 +158,20 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     bodyLimit: params.get().integratorBodyLimitBytes,
     trustProxy: config.trustProxy,
     forceCloseConnections: true,
+    // While stopping, ShutdownGate answers in the API's error format (Fastify's own 503 body differs).
+    return503OnClosing: false,
+    frameworkErrors,
   });
   app.decorate('services', services);
   installErrorHandler(app);
+  installSecurityHeaders(app);
+  installShutdownGate(app, shutdownGate);
   installJsonBodyParser(app);
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   installRouteGuard(app, auth);
   installIntegratorTiming(app, metrics);
+  installRefusalAudit(app, audit, auth);
 
   app.get('/api/health', { config: { access: 'public' } }, async (): Promise<HealthResponse> => ({
     status: 'ok',
@@ -187,6 +209,11 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   });
 
   app.addHook('preClose', async () => {
+    // Calls in flight are answered (SHUTTING_DOWN) before the connections are closed after this hook;
+    // half the stop timeout at most, so that backing up Studio work has the other half.
+    const waitMs = Math.min(5000, params.get().serverStopTimeoutSeconds * 500);
+    const { cancelled, unanswered } = await shutdownGate.close(waitMs);
+    if (cancelled) logger.info({ cancelled, unanswered }, 'calls in flight cancelled: the server is shutting down');
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {

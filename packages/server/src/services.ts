@@ -7,6 +7,7 @@ import type { AuditLog } from './db/audit-log';
 import type { Db } from './db/database';
 import type { ParameterStore } from './db/parameter-store';
 import type { FlowportMetrics } from './metrics/flowport-metrics';
+import type { InFlightCalls } from './workspace/integration-service';
 import type { Workspace } from './workspace/workspace';
 
 export interface DataPaths {
@@ -29,4 +30,6 @@ export interface AppServices {
   logger: Logger;
   workspace: Workspace;
   metrics: FlowportMetrics;
+  /** Integrator and batch calls in flight: cancelled, and new ones refused, when the server stops. */
+  inFlight: InFlightCalls;
 }

@@ -137,3 +137,90 @@ describe('users', () => {
     expect(body).not.toContain('scrypt');
   });
 });
+
+describe('refused administrator actions in the audit log', () => {
+  const entries = async () =>
+    (await t.app.inject({ url: '/api/manager/audit', headers: admin.headers })).json().entries as {
+      actor: string;
+      action: string;
+      target: string | null;
+      outcome: string;
+      details: Record<string, unknown> | null;
+    }[];
+
+  it('records a non-administrator calling an admin action as refused FORBIDDEN, and nothing for anonymous calls', async () => {
+    await createUser(t.app, admin, 'dana', ['design']);
+    const dana = await login(t.app, 'dana', 'user-password-1');
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/admin/users/admin',
+      headers: dana.headers,
+    });
+    expect(res.statusCode).toBe(403);
+    const anonymous = await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/parameters',
+      payload: { logLevel: 'debug' },
+    });
+    expect(anonymous.statusCode).toBe(401);
+    // Reading is no action: a refused GET is not recorded.
+    expect((await t.app.inject({ url: '/api/admin/users', headers: dana.headers })).statusCode).toBe(403);
+    const [latest, ...rest] = await entries();
+    expect(latest).toMatchObject({
+      actor: 'dana',
+      action: 'user.remove',
+      target: 'admin',
+      outcome: 'error',
+      details: { error: 'FORBIDDEN' },
+    });
+    expect(rest.map((e) => e.action)).toEqual(['user.create']);
+  });
+
+  it('records the last administrator refused, with the reason, and a missing CSRF token', async () => {
+    expect(errorCode(await put('/api/admin/users/admin', { roles: ['view'] }))).toBe('LAST_ADMIN');
+    const noCsrf = await t.app.inject({
+      method: 'POST',
+      url: '/api/manager/pool/clear',
+      headers: { cookie: admin.headers.cookie! },
+    });
+    expect(errorCode(noCsrf)).toBe('CSRF_REJECTED');
+    const [csrf, lastAdmin] = await entries();
+    expect(lastAdmin).toMatchObject({
+      actor: 'admin',
+      action: 'user.update',
+      target: 'admin',
+      outcome: 'error',
+      details: { roles: ['view'], passwordReset: false, error: 'LAST_ADMIN' },
+    });
+    expect(String(lastAdmin!.details!.reason)).toContain('last active administrator');
+    expect(csrf).toMatchObject({ action: 'pool.clear', outcome: 'error', details: { error: 'CSRF_REJECTED' } });
+  });
+
+  it('records a body refused by the parser, before any handler, against the caller of the cookie', async () => {
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/parameters',
+      headers: { ...admin.headers, 'content-type': 'application/json' },
+      payload: '{"logLevel": "debug",',
+    });
+    expect(res.statusCode).toBe(400);
+    expect((await entries())[0]).toMatchObject({
+      actor: 'admin',
+      action: 'parameters.update',
+      outcome: 'error',
+      details: { values: null, error: 'BAD_REQUEST' },
+    });
+  });
+
+  it('stores at most REFUSALS_PER_MINUTE refusals of one actor a minute', async () => {
+    const { REFUSALS_PER_MINUTE } = await import('../src/http/audited');
+    for (let i = 0; i < REFUSALS_PER_MINUTE + 5; i++) {
+      expect(errorCode(await put('/api/admin/parameters', { packagePoolSize: -1 - i }))).toBe('VALIDATION_FAILED');
+    }
+    const stored = (await entries()).filter((e) => e.action === 'parameters.update');
+    expect(stored).toHaveLength(REFUSALS_PER_MINUTE);
+    // An action that is done is always recorded.
+    expect((await put('/api/admin/parameters', { packagePoolSize: 4 })).statusCode).toBe(200);
+    expect((await entries())[0]).toMatchObject({ action: 'parameters.update', outcome: 'ok' });
+  });
+});

@@ -2,6 +2,7 @@
 import { isRole, sortRoles, type Role, type UserDto } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
 import type { Db } from '../db/database';
+import { applyChange, type PreparedChange } from '../db/prepared-change';
 import { hashPassword } from './password';
 
 interface UserRow {
@@ -55,6 +56,12 @@ export function checkPassword(password: unknown, field = 'password'): string {
   return password;
 }
 
+export interface UserChange {
+  roles?: unknown;
+  blocked?: unknown;
+  password?: unknown;
+}
+
 export class UserStore {
   constructor(private readonly db: Db) {}
 
@@ -78,6 +85,19 @@ export class UserStore {
   }
 
   async create(name: unknown, password: unknown, roles: unknown): Promise<StoredUser> {
+    return applyChange(this.db, await this.prepareCreate(name, password, roles));
+  }
+
+  async update(name: string, change: UserChange): Promise<StoredUser> {
+    return applyChange(this.db, await this.prepareUpdate(name, change));
+  }
+
+  remove(name: string): void {
+    applyChange(this.db, this.prepareRemove(name));
+  }
+
+  /** Checks and hashes now; the returned change inserts the user (refusing a name taken meanwhile). */
+  async prepareCreate(name: unknown, password: unknown, roles: unknown): Promise<PreparedChange<StoredUser>> {
     if (typeof name !== 'string' || !NAME_RE.test(name)) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -89,50 +109,82 @@ export class UserStore {
     }
     const checkedRoles = checkRoles(roles);
     const hash = await hashPassword(checkPassword(password));
-    if (this.find(name)) throw new DomainError('USER_EXISTS', `A user named "${name}" exists already`);
-    const now = new Date().toISOString();
-    this.db
-      .prepare(
-        'INSERT INTO users(name, password_hash, roles, blocked, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
-      )
-      .run(name, hash, JSON.stringify(checkedRoles), now, now);
-    return this.get(name);
+    this.refuseTaken(name);
+    return {
+      write: () => {
+        this.refuseTaken(name);
+        const now = new Date().toISOString();
+        this.db
+          .prepare(
+            'INSERT INTO users(name, password_hash, roles, blocked, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
+          )
+          .run(name, hash, JSON.stringify(checkedRoles), now, now);
+      },
+      done: () => this.get(name),
+    };
   }
 
-  async update(name: string, change: { roles?: unknown; blocked?: unknown; password?: unknown }): Promise<StoredUser> {
-    const user = this.get(name);
-    const roles = change.roles !== undefined ? checkRoles(change.roles) : user.roles;
+  /**
+   * Checks and hashes now; the returned change applies to the user as stored when it is written, and
+   * checks the last administrator there (the hash is awaited between, another change may come first).
+   */
+  async prepareUpdate(name: string, change: UserChange): Promise<PreparedChange<StoredUser>> {
+    this.get(name);
+    const roles = change.roles !== undefined ? checkRoles(change.roles) : undefined;
     if (change.blocked !== undefined && typeof change.blocked !== 'boolean') {
       throw new DomainError('VALIDATION_FAILED', 'blocked: must be true or false', {
         issues: [{ field: 'blocked', message: 'must be true or false' }],
       });
     }
-    const blocked = (change.blocked as boolean | undefined) ?? user.blocked;
-    const hash = change.password !== undefined ? await hashPassword(checkPassword(change.password)) : user.passwordHash;
-    const wasActiveAdmin = user.roles.includes('admin') && !user.blocked;
-    const isActiveAdmin = roles.includes('admin') && !blocked;
-    if (wasActiveAdmin && !isActiveAdmin && this.activeAdminCount() <= 1) {
-      throw new DomainError('LAST_ADMIN', `"${name}" is the last active administrator; make another one first`);
-    }
-    this.db
-      .prepare('UPDATE users SET roles = ?, blocked = ?, password_hash = ?, updated_at = ? WHERE name = ?')
-      .run(JSON.stringify(roles), blocked ? 1 : 0, hash, new Date().toISOString(), name);
-    return this.get(name);
+    const blocked = change.blocked as boolean | undefined;
+    const hash = change.password !== undefined ? await hashPassword(checkPassword(change.password)) : undefined;
+    return {
+      write: () => {
+        const user = this.get(name);
+        const nextRoles = roles ?? user.roles;
+        const nextBlocked = blocked ?? user.blocked;
+        if (this.isActiveAdmin(user) && !(nextRoles.includes('admin') && !nextBlocked)) this.refuseLastAdmin(name);
+        this.db
+          .prepare('UPDATE users SET roles = ?, blocked = ?, password_hash = ?, updated_at = ? WHERE name = ?')
+          .run(
+            JSON.stringify(nextRoles),
+            nextBlocked ? 1 : 0,
+            hash ?? user.passwordHash,
+            new Date().toISOString(),
+            name,
+          );
+      },
+      done: () => this.get(name),
+    };
   }
 
-  remove(name: string): void {
-    const user = this.get(name);
-    if (user.roles.includes('admin') && !user.blocked && this.activeAdminCount() <= 1) {
-      throw new DomainError('LAST_ADMIN', `"${name}" is the last active administrator; make another one first`);
-    }
-    this.db.prepare('DELETE FROM users WHERE name = ?').run(name);
+  prepareRemove(name: string): PreparedChange<void> {
+    this.get(name);
+    return {
+      write: () => {
+        if (this.isActiveAdmin(this.get(name))) this.refuseLastAdmin(name);
+        this.db.prepare('DELETE FROM users WHERE name = ?').run(name);
+      },
+      done: () => undefined,
+    };
   }
 
   recordLogin(name: string): void {
     this.db.prepare('UPDATE users SET last_login_at = ? WHERE name = ?').run(new Date().toISOString(), name);
   }
 
-  private activeAdminCount(): number {
-    return this.list().filter((u) => u.roles.includes('admin') && !u.blocked).length;
+  private isActiveAdmin(u: StoredUser): boolean {
+    return u.roles.includes('admin') && !u.blocked;
+  }
+
+  /** Refuses to leave no active administrator: `name` is about to stop being one. */
+  private refuseLastAdmin(name: string): void {
+    if (this.list().filter((u) => this.isActiveAdmin(u)).length <= 1) {
+      throw new DomainError('LAST_ADMIN', `"${name}" is the last active administrator; make another one first`);
+    }
+  }
+
+  private refuseTaken(name: string): void {
+    if (this.find(name)) throw new DomainError('USER_EXISTS', `A user named "${name}" exists already`);
   }
 }

@@ -41,14 +41,11 @@ export async function paramsCommand(argv: string[]): Promise<number> {
         if (i <= 0) throw new UsageError(`"${pair}" is not KEY=VALUE`);
         update[pair.slice(0, i)] = pair.slice(i + 1);
       }
-      store.update(update);
-      new AuditLog(db).record({
-        actor: 'cli',
-        action: 'parameters.update',
-        target: null,
-        outcome: 'ok',
-        details: { values: update },
-      });
+      // The values and their audit entry in one transaction; refused values are recorded too.
+      await new AuditLog(db).attempt(
+        { actor: 'cli', action: 'parameters.update', target: null, details: { values: update } },
+        () => store.prepareUpdate(update),
+      );
       process.stdout.write(`Set ${Object.keys(update).join(', ')}.\n`);
       return 0;
     }

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/config';
 import { dataPaths } from '../data-dir';
 import { AuditLog } from '../db/audit-log';
 import { openDatabase } from '../db/database';
+import type { PreparedChange } from '../db/prepared-change';
 import { DATA_DIR_OPTION, parse, UsageError } from './args';
 
 export const USERS_HELP = `Usage: flowport users <command> [options] [--data-dir DIR]
@@ -62,8 +63,12 @@ export async function usersCommand(argv: string[]): Promise<number> {
     if (!name) throw new UsageError(`"users ${sub}" needs a user name`);
     return name;
   };
-  const log = (action: string, target: string) =>
-    audit.record({ actor: 'cli', action, target, outcome: 'ok', details: null });
+  // The change and its audit entry in one transaction; a refusal (the last administrator) is recorded too.
+  const audited = <T>(
+    action: string,
+    details: Record<string, unknown> | null,
+    prepare: () => PreparedChange<T> | Promise<PreparedChange<T>>,
+  ) => audit.attempt({ actor: 'cli', action, target: need(), details }, prepare);
   try {
     switch (sub) {
       case 'list':
@@ -75,32 +80,32 @@ export async function usersCommand(argv: string[]): Promise<number> {
         return 0;
       case 'add': {
         const { password, generated } = passwordFrom(values['password-env'] as string | undefined);
-        await users.create(need(), password, parseRoles(values.roles as string | undefined));
-        log('user.create', need());
+        const roles = parseRoles(values.roles as string | undefined);
+        await audited('user.create', { roles }, () => users.prepareCreate(need(), password, roles));
         process.stdout.write(`User ${need()} added.${generated ? ` Password: ${password}` : ''}\n`);
         return 0;
       }
-      case 'set-roles':
-        await users.update(need(), { roles: parseRoles(extra ?? (values.roles as string | undefined)) });
-        log('user.update', need());
+      case 'set-roles': {
+        const roles = parseRoles(extra ?? (values.roles as string | undefined));
+        await audited('user.update', { roles }, () => users.prepareUpdate(need(), { roles }));
         process.stdout.write(`Roles of ${need()} set.\n`);
         return 0;
+      }
       case 'passwd': {
         const { password, generated } = passwordFrom(values['password-env'] as string | undefined);
-        await users.update(need(), { password });
-        log('user.update', need());
+        await audited('user.update', { passwordReset: true }, () => users.prepareUpdate(need(), { password }));
         process.stdout.write(`Password of ${need()} changed.${generated ? ` New password: ${password}` : ''}\n`);
         return 0;
       }
       case 'block':
       case 'unblock':
-        await users.update(need(), { blocked: sub === 'block' });
-        log('user.update', need());
+        await audited('user.update', { blocked: sub === 'block' }, () =>
+          users.prepareUpdate(need(), { blocked: sub === 'block' }),
+        );
         process.stdout.write(`User ${need()} ${sub}ed.\n`);
         return 0;
       case 'remove':
-        users.remove(need());
-        log('user.remove', need());
+        await audited('user.remove', null, () => users.prepareRemove(need()));
         process.stdout.write(`User ${need()} removed.\n`);
         return 0;
       default:

@@ -1,8 +1,23 @@
-// The stored audit log of administrator actions.
+// The stored audit log of administrator actions; a change and its entry are written in one transaction.
 import type { AuditEntry } from '@flowport/protocol';
+import { isDomainError } from '../core/domain-error';
 import type { Db } from './database';
+import type { PreparedChange } from './prepared-change';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
+
+/** An action attempted, before its outcome is known. */
+export type AuditAttempt = Omit<AuditInput, 'outcome'>;
+
+/**
+ * Details longer than this (as JSON) are kept as a cut preview: a refused body may be megabytes of
+ * junk, and the audit panel shows the latest hundred entries at once.
+ */
+export const MAX_DETAILS_CHARS = 4096;
+/** The refusal reason kept in an entry, cut to this. */
+const MAX_REASON_CHARS = 500;
+/** A target taken from a refused body (a user name) may be anything: cut to this. */
+const MAX_TARGET_CHARS = 200;
 
 export class AuditLog {
   private listeners = new Set<(e: AuditEntry) => void>();
@@ -10,14 +25,55 @@ export class AuditLog {
   constructor(private readonly db: Db) {}
 
   record(input: AuditInput): AuditEntry {
-    const at = input.at ?? new Date().toISOString();
-    const details = input.details ? JSON.stringify(input.details) : null;
-    const info = this.db
-      .prepare('INSERT INTO audit_log(at, actor, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(at, input.actor, input.action, input.target, input.outcome, details);
-    const entry: AuditEntry = { ...input, at, id: Number(info.lastInsertRowid), details: input.details ?? null };
-    for (const l of this.listeners) l(entry);
+    const entry = this.insert(input);
+    this.notify(entry);
     return entry;
+  }
+
+  /**
+   * Writes `change` and its entry (outcome ok) in one IMMEDIATE transaction: both are stored or
+   * neither is, even when the process is killed between. `committed` hears of it after the commit,
+   * before the change's own `done`; `after` gets the result before the listeners hear of the entry
+   * (a user's logins end before the live feed tells of the change, so a blocked administrator never
+   * sees it).
+   */
+  commit<T>(attempt: AuditAttempt, change: PreparedChange<T>, committed?: () => void, after?: (result: T) => void): T {
+    let entry: AuditEntry | undefined;
+    this.db
+      .transaction(() => {
+        change.write();
+        entry = this.insert({ ...attempt, outcome: 'ok' });
+      })
+      .immediate();
+    // Stored: whatever `done` does next (a listener that throws), the action was not refused.
+    committed?.();
+    try {
+      const result = change.done();
+      after?.(result);
+      return result;
+    } finally {
+      this.notify(entry!);
+    }
+  }
+
+  /** Records an attempt that was refused or failed, with the error's code and why. */
+  refused(attempt: AuditAttempt, code: string, reason: string): AuditEntry {
+    const cut = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
+    return this.record({ ...attempt, outcome: 'error', details: { ...attempt.details, error: code, reason: cut } });
+  }
+
+  /**
+   * Prepares and commits a change with its entry; a refusal (a DomainError) is recorded as such and
+   * rethrown. For callers that see every error themselves (the flowport command); the HTTP API
+   * records refusals in one hook (http/audited.ts), errors before the handler included.
+   */
+  async attempt<T>(attempt: AuditAttempt, prepare: () => PreparedChange<T> | Promise<PreparedChange<T>>): Promise<T> {
+    try {
+      return this.commit(attempt, await prepare());
+    } catch (err) {
+      if (isDomainError(err)) this.refused(attempt, err.code, err.message);
+      throw err;
+    }
   }
 
   latest(limit = 100): AuditEntry[] {
@@ -31,4 +87,43 @@ export class AuditLog {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  private insert(input: AuditInput): AuditEntry {
+    const at = input.at ?? new Date().toISOString();
+    const details = boundedDetails(input.details);
+    const target =
+      input.target && input.target.length > MAX_TARGET_CHARS
+        ? `${input.target.slice(0, MAX_TARGET_CHARS)}…`
+        : input.target;
+    const info = this.db
+      .prepare('INSERT INTO audit_log(at, actor, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(at, input.actor, input.action, target, input.outcome, details && JSON.stringify(details));
+    return {
+      id: Number(info.lastInsertRowid),
+      at,
+      actor: input.actor,
+      action: input.action,
+      target,
+      outcome: input.outcome,
+      details,
+    };
+  }
+
+  private notify(entry: AuditEntry): void {
+    for (const l of this.listeners) l(entry);
+  }
+}
+
+/** The details as given, or, when too long, the error code (the audit panel shows it) and a cut preview. */
+function boundedDetails(details: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!details) return null;
+  const json = JSON.stringify(details);
+  if (json.length <= MAX_DETAILS_CHARS) return details;
+  const { error, reason } = details;
+  return {
+    ...(error !== undefined ? { error, reason } : {}),
+    truncated: true,
+    chars: json.length,
+    preview: json.slice(0, 1000),
+  };
 }

@@ -2,6 +2,7 @@
 import { DEFAULT_PARAMETERS, validateParameters, type ServerParameters } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
 import type { Db } from './database';
+import { applyChange, type PreparedChange } from './prepared-change';
 
 export class ParameterStore {
   private cache: ServerParameters;
@@ -28,22 +29,29 @@ export class ParameterStore {
 
   /** Validates the whole update first; either every value is stored or none is. */
   update(input: unknown): { next: ServerParameters; changed: Partial<ServerParameters> } {
+    return applyChange(this.db, this.prepareUpdate(input));
+  }
+
+  /** Validates now (refusing any bad value); the returned change stores the values, and applies them once committed. */
+  prepareUpdate(input: unknown): PreparedChange<{ next: ServerParameters; changed: Partial<ServerParameters> }> {
     const { value, issues } = validateParameters(input);
-    if (issues.length > 0) {
-      throw new DomainError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
-    }
-    const prev = this.cache;
-    const now = new Date().toISOString();
-    const stmt = this.db.prepare(
-      'INSERT INTO parameters(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    );
-    this.db.transaction(() => {
-      for (const [k, v] of Object.entries(value)) stmt.run(k, JSON.stringify(v), now);
-    })();
-    this.cache = { ...prev, ...value };
-    const changed = changes(prev, this.cache);
-    for (const l of this.listeners) l(this.cache, prev);
-    return { next: this.get(), changed };
+    if (issues.length > 0) throw refusal(issues);
+    return {
+      write: () => {
+        const now = new Date().toISOString();
+        const stmt = this.db.prepare(
+          'INSERT INTO parameters(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+        );
+        for (const [k, v] of Object.entries(value)) stmt.run(k, JSON.stringify(v), now);
+      },
+      done: () => {
+        const prev = this.cache;
+        this.cache = { ...prev, ...value };
+        const changed = changes(prev, this.cache);
+        for (const l of this.listeners) l(this.cache, prev);
+        return { next: this.get(), changed };
+      },
+    };
   }
 
   /**
@@ -63,6 +71,19 @@ export class ParameterStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** Issues said in the message; a body of a thousand unknown keys gets a short answer. */
+const SHOWN_ISSUES = 10;
+
+function refusal(issues: ReturnType<typeof validateParameters>['issues']): DomainError {
+  const cut = (field: string) => (field.length > 64 ? `${field.slice(0, 64)}…` : field);
+  const shown = issues.slice(0, SHOWN_ISSUES).map((i) => `${cut(i.field)}: ${i.message}`);
+  if (issues.length > SHOWN_ISSUES) shown.push(`and ${issues.length - SHOWN_ISSUES} more`);
+  return new DomainError('VALIDATION_FAILED', shown.join('; '), {
+    issues: issues.slice(0, SHOWN_ISSUES).map((i) => ({ ...i, field: cut(i.field) })),
+    ...(issues.length > SHOWN_ISSUES ? { moreIssues: issues.length - SHOWN_ISSUES } : {}),
+  });
 }
 
 function changes(prev: ServerParameters, next: Partial<ServerParameters>): Partial<ServerParameters> {

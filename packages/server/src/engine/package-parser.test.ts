@@ -4,6 +4,7 @@ import { DomainError } from '../core/domain-error';
 import { checkReferences } from './package-graph';
 import { MAX_PACKAGE_BYTES, parsePackage } from './package-parser';
 import { packageSchema } from './package-schema';
+import { MAX_YAML_DEPTH } from './yaml-document';
 
 const SPEC_EXAMPLE = `name: Credit scoring
 version: 1.2.0
@@ -271,5 +272,42 @@ describe('package JSON Schema', () => {
       readFileSync(new URL('../../../../docs/package.schema.json', import.meta.url), 'utf8'),
     );
     expect(published).toEqual(JSON.parse(JSON.stringify(packageSchema)));
+  });
+});
+
+describe('YAML nesting depth', () => {
+  it('refuses a document nested deeper than MAX_YAML_DEPTH at the line and column where it goes deeper', () => {
+    const text = `name: deep\nnodes:\n  - id: a\n    kind: sql\n    sql: SELECT 1\n    x: ${'['.repeat(70)}${']'.repeat(70)}\n`;
+    const { def, issues } = parsePackage(text, 'deep.pkg.yaml');
+    expect(def).toBeUndefined();
+    // Levels 1-3 are the document's map, the nodes list and the node; the flow lists start at column 8.
+    expect(issues).toEqual([
+      {
+        message: `YAML nests maps and lists more than ${MAX_YAML_DEPTH} levels deep (level ${MAX_YAML_DEPTH + 1} starts here); no package needs so many: flatten it`,
+        file: 'deep.pkg.yaml',
+        line: 6,
+        column: 8 + MAX_YAML_DEPTH - 3,
+      },
+    ]);
+  });
+
+  it('takes MAX_YAML_DEPTH levels, and parses the example as before', () => {
+    const text = `name: x\nnodes: []\nx: ${'['.repeat(MAX_YAML_DEPTH - 1)}${']'.repeat(MAX_YAML_DEPTH - 1)}\n`;
+    // Refused by the schema (no such field), not for its depth.
+    expect(parsePackage(text, 'x.pkg.yaml').issues.map((i) => i.message)).toContain('x unknown field "x".');
+    expect(parsePackage(text, 'x.pkg.yaml').issues.some((i) => i.message.includes('levels deep'))).toBe(false);
+    expect(parsePackage(SPEC_EXAMPLE, 'credit/scoring.pkg.yaml').def?.nodes.length).toBeGreaterThan(3);
+  });
+
+  it('survives deep documents one after another (the yaml library overflowed, then V8 aborted the process)', () => {
+    for (const text of ['['.repeat(100_000), `${'- '.repeat(20_000)}x`, `${'{a: '.repeat(5_000)}1`]) {
+      expect(parsePackage(text, 'd.pkg.yaml').issues[0]!.message).toMatch(/more than 64 levels deep/);
+    }
+  });
+
+  it('still reports more than one document', () => {
+    expect(parsePackage('name: a\nnodes: []\n---\nname: b\n', 'two.pkg.yaml').issues[0]!.message).toMatch(
+      /multiple documents/,
+    );
   });
 });

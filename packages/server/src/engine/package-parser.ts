@@ -1,7 +1,7 @@
 // Parses *.pkg.yaml text into a PackageDef, reporting every problem with its file, line, column and field.
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import semver from 'semver';
-import { isSeq, LineCounter, parseDocument } from 'yaml';
+import { isSeq, LineCounter } from 'yaml';
 import type { PackageIssue } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
 import { checkGraph } from './package-graph';
@@ -9,6 +9,7 @@ import { collectPositions, fieldPath, pointerSegments, positionOf } from './pack
 import { packageSchema } from './package-schema';
 import { formatFromFile, type NodeDef, type PackageDef, type ValueType } from './package-types';
 import { checkValue } from './typed-values';
+import { MAX_YAML_DEPTH, parseYamlDocument } from './yaml-document';
 
 /** Package files larger than this are refused before parsing. */
 export const MAX_PACKAGE_BYTES = 5 * 1024 * 1024;
@@ -48,7 +49,13 @@ export function parsePackage(text: string, file: string, maxBytes = MAX_PACKAGE_
     );
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseYamlDocument(text, lines, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if ('tooDeep' in parsed) {
+    const p = lines.linePos(parsed.tooDeep.offset);
+    const message = `YAML nests maps and lists more than ${MAX_YAML_DEPTH} levels deep (level ${MAX_YAML_DEPTH + 1} starts here); no package needs so many: flatten it`;
+    return { issues: [{ message, file, line: p.line, column: p.col }] };
+  }
+  const { doc } = parsed;
   const issues: PackageIssue[] = [];
   for (const err of doc.errors) {
     const p = lines.linePos(err.pos[0]);

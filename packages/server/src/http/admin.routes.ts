@@ -1,11 +1,44 @@
-// Server parameters and users, for administrators; every change goes to the audit log.
-import type { FastifyInstance } from 'fastify';
+// Server parameters and users, for administrators; every change goes to the audit log with it, every refusal too.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { publicUser } from '../auth/user-store';
+import { DomainError } from '../core/domain-error';
 import type { AppServices } from '../services';
-import { auditor } from './audited';
+import { auditor, type AuditedAction } from './audited';
 import { principalOf } from './route-guard';
 
 const ADMIN = { access: ['admin'] as const };
+
+type UserBody = { name?: unknown; password?: unknown; roles?: unknown; blocked?: unknown };
+
+/** The body as an object, or a clear refusal (an array or a number is no change of a user). */
+function objectBody(request: FastifyRequest, shape: string): UserBody {
+  const b = request.body ?? {};
+  if (typeof b !== 'object' || Array.isArray(b)) throw new DomainError('BAD_REQUEST', `Send a JSON object: ${shape}`);
+  return b as UserBody;
+}
+
+/** The body's fields, whatever it is (a refused body is described too). */
+const fields = (request: FastifyRequest): UserBody =>
+  request.body && typeof request.body === 'object' ? (request.body as UserBody) : {};
+const nameParam = (request: FastifyRequest) => (request.params as { name: string }).name;
+
+const AUDIT = {
+  parameters: { action: 'parameters.update', details: (r) => ({ values: r.body ?? null }) },
+  create: {
+    action: 'user.create',
+    target: (r) => (typeof fields(r).name === 'string' ? (fields(r).name as string) : null),
+    details: (r) => ({ roles: fields(r).roles ?? null }),
+  },
+  update: {
+    action: 'user.update',
+    target: nameParam,
+    details: (r) => {
+      const b = fields(r);
+      return { roles: b.roles, blocked: b.blocked, passwordReset: b.password !== undefined };
+    },
+  },
+  remove: { action: 'user.remove', target: nameParam },
+} satisfies Record<string, AuditedAction>;
 
 export async function adminRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
   const { params, users, audit, auth } = services;
@@ -14,50 +47,46 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
 
   app.get('/api/admin/parameters', { config: ADMIN }, async () => params.get());
 
-  app.put('/api/admin/parameters', { config: ADMIN }, async (request) => {
-    const body = request.body;
-    return audited(
-      request,
-      'parameters.update',
-      null,
-      { values: body as Record<string, unknown> },
-      () => params.update(body).next,
-    );
+  app.put('/api/admin/parameters', { config: { ...ADMIN, audit: AUDIT.parameters } }, async (request) => {
+    const { next } = await audited.write(request, () => params.prepareUpdate(request.body));
+    return next;
   });
 
   app.get('/api/admin/users', { config: ADMIN }, async () => ({ users: users.list().map(publicUser) }));
 
-  app.post('/api/admin/users', { config: ADMIN }, async (request, reply) => {
-    const b = (request.body ?? {}) as { name?: unknown; password?: unknown; roles?: unknown };
-    const user = await audited(
-      request,
-      'user.create',
-      typeof b.name === 'string' ? b.name : null,
-      { roles: b.roles ?? null },
-      () => users.create(b.name, b.password, b.roles),
-    );
+  app.post('/api/admin/users', { config: { ...ADMIN, audit: AUDIT.create } }, async (request, reply) => {
+    const b = objectBody(request, '{"name": "...", "password": "...", "roles": [...]}');
+    const user = await audited.write(request, () => users.prepareCreate(b.name, b.password, b.roles));
     return reply.status(201).send(publicUser(user));
   });
 
-  app.put<{ Params: { name: string } }>('/api/admin/users/:name', { config: ADMIN }, async (request) => {
-    const b = (request.body ?? {}) as { roles?: unknown; blocked?: unknown; password?: unknown };
-    const details = { roles: b.roles, blocked: b.blocked, passwordReset: b.password !== undefined };
-    // The user's logins follow within the action, before its audit entry goes out on the live feed:
-    // they end when blocked or given a new password (the administrator's own login survives a change
-    // of their own password), and what they opened ends with them.
-    const user = await audited(request, 'user.update', request.params.name, details, async () => {
-      const changed = await users.update(request.params.name, b);
-      auth.userChanged(changed.name, principalOf(request).loginToken);
-      return changed;
-    });
-    return publicUser(user);
-  });
+  app.put<{ Params: { name: string } }>(
+    '/api/admin/users/:name',
+    { config: { ...ADMIN, audit: AUDIT.update } },
+    async (request) => {
+      const b = objectBody(request, '{"roles"?: [...], "blocked"?: true|false, "password"?: "..."}');
+      // The user's logins follow within the action, before its audit entry goes out on the live feed:
+      // they end when blocked or given a new password (the administrator's own login survives a
+      // change of their own password), and what they opened ends with them.
+      const user = await audited.write(
+        request,
+        () => users.prepareUpdate(request.params.name, b),
+        (changed) => auth.userChanged(changed.name, principalOf(request).loginToken),
+      );
+      return publicUser(user);
+    },
+  );
 
-  app.delete<{ Params: { name: string } }>('/api/admin/users/:name', { config: ADMIN }, async (request, reply) => {
-    await audited(request, 'user.remove', request.params.name, null, () => {
-      users.remove(request.params.name);
-      auth.userChanged(request.params.name);
-    });
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { name: string } }>(
+    '/api/admin/users/:name',
+    { config: { ...ADMIN, audit: AUDIT.remove } },
+    async (request, reply) => {
+      await audited.write(
+        request,
+        () => users.prepareRemove(request.params.name),
+        () => auth.userChanged(request.params.name),
+      );
+      return reply.status(204).send();
+    },
+  );
 }

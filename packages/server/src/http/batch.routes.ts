@@ -98,6 +98,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
     core: services.workspace.core,
     log: services.logger,
     hooks: services.workspace.executionHooks,
+    inFlight: services.inFlight,
   });
 
   app.post('/api/batch/runs', { config: CALLERS }, async (request, reply) => {
@@ -167,7 +168,8 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
     } catch (err) {
       const { body: errBody, unexpected } = toHttpError(err);
       if (unexpected) request.log.error({ err, requestId }, 'batch run failed unexpectedly');
-      const cancelled = errBody.error.code === 'EXECUTION_CANCELLED' || errBody.error.code === 'TIMEOUT';
+      // Stopped short (a stop, the timeout, the server shutting down) rather than failed by the package.
+      const cancelled = ['EXECUTION_CANCELLED', 'TIMEOUT', 'SHUTTING_DOWN'].includes(errBody.error.code);
       write({
         type: 'finished',
         outcome: cancelled ? 'cancelled' : 'failed',

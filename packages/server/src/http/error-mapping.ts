@@ -1,6 +1,6 @@
 // Maps domain error codes to HTTP statuses and renders every error as {error: {code, message}}.
 import type { ErrorBody, ErrorCode } from '@flowport/protocol';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDomainError } from '../core/domain-error';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -96,4 +96,28 @@ export function installErrorHandler(app: FastifyInstance): void {
     else request.log.debug({ code: body.error.code, status }, body.error.message);
     void reply.status(status).send(body);
   });
+}
+
+/**
+ * Fastify's option for the errors its router answers before any route or hook (a bad %-escape, a
+ * path parameter over maxParamLength): said in the API's error format instead of Fastify's own.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply
+      .status(414)
+      .send(
+        errorBody(
+          'BAD_REQUEST',
+          'A part of the URL is longer than 100 characters: no session, package, node or user has so long a name',
+        ),
+      );
+    return;
+  }
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void reply.status(400).send(errorBody('BAD_REQUEST', 'The URL has a malformed %-escape; encode "%" as %25'));
+    return;
+  }
+  const { status, body } = toHttpError(err);
+  void reply.status(status).send(body);
 }

@@ -1,4 +1,5 @@
 // The Integrator's documentation page: a self-contained HTML page that renders the OpenAPI document and tries calls.
+import { inlinePagePolicy } from './security-headers';
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #5b6470; --line: #d5d9df; --bg: #fff; --panel: #f5f7f9; --accent: #1f6feb; --bad: #c62828; --ok: #2e7d32; }
@@ -213,3 +214,6 @@ export const INTEGRATOR_DOCS_HTML = `<!doctype html>
 </body>
 </html>
 `;
+
+/** Its Content-Security-Policy: its own inline script and style by their hashes, nothing else inline. */
+export const INTEGRATOR_DOCS_CSP = inlinePagePolicy(SCRIPT, STYLE);

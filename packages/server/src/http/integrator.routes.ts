@@ -9,7 +9,7 @@ import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
 import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
-import { INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
+import { INTEGRATOR_DOCS_CSP, INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
 import { clientAddress, principalOf } from './route-guard';
 
@@ -106,8 +106,12 @@ export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query
   ] as const) {
     if (raw === undefined || raw === '') continue;
     const n = typeof raw === 'string' ? Number(raw.trim()) : NaN;
-    if (!Number.isFinite(n) || n <= 0)
-      throw new DomainError('BAD_REQUEST', `${name} must be a positive number of seconds, got ${JSON.stringify(raw)}`);
+    // Under a millisecond would round to no time at all: a 504 for what is the caller's mistake.
+    if (!Number.isFinite(n) || n < 0.001)
+      throw new DomainError(
+        'BAD_REQUEST',
+        `${name} must be a number of seconds, at least 0.001, got ${JSON.stringify(raw).slice(0, 40)}`,
+      );
     seconds = Math.min(seconds, n);
   }
   return Math.round(seconds * 1000);
@@ -132,6 +136,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     log: logger,
     limiter: new CallLimiter(() => concurrentCalls(params.get().packagePoolSize)),
     hooks: workspace.executionHooks,
+    inFlight: services.inFlight,
     onResultColumns: (path, fileVersion, node, columns) => catalog.learn(path, fileVersion, node, columns),
   });
   let cached: { signature: string; json: string } | undefined;
@@ -140,10 +145,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
-      .header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
-      )
+      .header('content-security-policy', INTEGRATOR_DOCS_CSP)
       .send(INTEGRATOR_DOCS_HTML),
   );
 

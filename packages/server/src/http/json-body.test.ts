@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jsonBodyError, jsonErrorPosition, lineAndColumn } from './json-body';
+import {
+  depthExceededAt,
+  jsonBodyError,
+  jsonErrorPosition,
+  lineAndColumn,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  tooDeepError,
+} from './json-body';
 
 function refusal(body: string) {
   try {
@@ -86,5 +94,41 @@ describe('JSON body errors', () => {
   it('passes on a refusal that has no position as it is', () => {
     const err = jsonBodyError('{"__proto__": {}}', new SyntaxError('Object contains forbidden prototype property'));
     expect(err.message).toBe('The request body cannot be taken: Object contains forbidden prototype property');
+  });
+});
+
+describe('JSON nesting depth', () => {
+  const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+
+  it('takes a body exactly MAX_JSON_DEPTH deep and refuses one level more', () => {
+    expect(nestsDeeperThan(JSON.parse(nested(MAX_JSON_DEPTH)), MAX_JSON_DEPTH)).toBe(false);
+    expect(nestsDeeperThan(JSON.parse(nested(MAX_JSON_DEPTH + 1)), MAX_JSON_DEPTH)).toBe(true);
+    expect(nestsDeeperThan([[], [[[]]], 1], 3)).toBe(true);
+    expect(nestsDeeperThan([[], [[1]], 'x'], 3)).toBe(false);
+    expect(nestsDeeperThan('[[[[', 1)).toBe(false);
+  });
+
+  it('walks a 100,000-deep value without recursion', () => {
+    expect(nestsDeeperThan(JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)), MAX_JSON_DEPTH)).toBe(true);
+  });
+
+  it('agrees with the text scan, brackets inside strings and escaped quotes skipped', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 1, max: 5 }), (value, max) => {
+        const text = JSON.stringify(value);
+        expect(depthExceededAt(text, max) !== -1).toBe(nestsDeeperThan(value, max));
+      }),
+    );
+    expect(depthExceededAt('{"a": "[[[\\"[[", "b": [[1]]}', 3)).toBe(-1);
+    expect(depthExceededAt('{"a": "[[[\\"[[", "b": [[1]]}', 2)).toBe(23);
+  });
+
+  it('says how deep the body may be and where it goes deeper', () => {
+    const text = `{\n  "x": ${nested(MAX_JSON_DEPTH)}\n}`;
+    const err = tooDeepError(text);
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.message).toBe(
+      `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep (level ${MAX_JSON_DEPTH + 1} opens at line 2, column ${8 + 5 * (MAX_JSON_DEPTH - 1)}); send a flatter body`,
+    );
   });
 });

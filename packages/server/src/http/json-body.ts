@@ -1,10 +1,17 @@
-// The JSON request body parser: Fastify's own rules, and an error that says where the body stops being JSON.
+// The JSON request body parser: Fastify's own rules, a nesting limit, and errors that say where the body is wrong.
 import type { FastifyInstance } from 'fastify';
 import secureJsonParse from 'secure-json-parse';
 import { DomainError } from '../core/domain-error';
 
 /** As Fastify parses by default: a `__proto__` or `constructor.prototype` key is refused. */
 const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
+
+/**
+ * How deep objects and arrays may nest in a body. The deepest real body is an Integrator row with
+ * nested LIST or STRUCT values, a handful of levels; far deeper ones (100,000 levels fit in 200 kB)
+ * would overflow the stack of whatever recursive code reads them next (JSON.stringify, validators).
+ */
+export const MAX_JSON_DEPTH = 64;
 
 const EMPTY_JSON_BODY =
   'The request body is empty but its Content-Type says application/json: send a JSON object, or no Content-Type';
@@ -153,6 +160,58 @@ export function jsonBodyError(body: string, err: unknown): DomainError {
   );
 }
 
+/**
+ * Whether `value` nests objects and arrays deeper than `max`. Walks the parsed value with a stack of
+ * its own (never recursion): about a third of the parse's time, and only objects are visited.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop() as Record<string, unknown> | unknown[];
+    const depth = depths.pop()!;
+    if (depth > max) return true;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    for (const c of children) {
+      if (typeof c === 'object' && c !== null) {
+        stack.push(c);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/** The position of the bracket or brace that opens level `max + 1` in JSON text (strings skipped). */
+export function depthExceededAt(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return -1;
+}
+
+/** The refusal of a body nested too deep, with where its too-deep part starts. */
+export function tooDeepError(text: string, max = MAX_JSON_DEPTH): DomainError {
+  const position = depthExceededAt(text, max);
+  const { line, column } = lineAndColumn(text, Math.max(position, 0));
+  return new DomainError(
+    'BAD_REQUEST',
+    `The request body nests objects and arrays more than ${max} levels deep (level ${max + 1} opens at line ${line}, column ${column}); send a flatter body`,
+    { maxDepth: max, line, column, position },
+  );
+}
+
 /** Replaces Fastify's JSON parser, which answers a bad body without saying where it is bad. */
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
@@ -165,6 +224,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     } catch (err) {
       return done(jsonBodyError(text, err), undefined);
     }
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return done(tooDeepError(text), undefined);
     done(null, value);
   });
 }

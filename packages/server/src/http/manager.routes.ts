@@ -1,8 +1,8 @@
 // The Session Manager API (SPEC 9), administrators only: snapshot, live feed, stop, close, clear pool.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
 import type { ManagerService } from '../workspace/manager-service';
-import { auditor } from './audited';
+import { auditor, type AuditedAction } from './audited';
 import { principalOf } from './route-guard';
 
 const ADMIN = { access: ['admin'] as const };
@@ -27,35 +27,43 @@ export async function managerRoutes(
     },
   );
 
-  app.post<{ Params: { id: string } }>('/api/manager/sessions/:id/stop', { config: ADMIN }, async (request) => {
-    const { id } = request.params;
-    return audited(request, 'session.stop', manager.sessionLabel(id), { id }, () =>
-      manager.stopSession(id, principalOf(request).sessionName),
-    );
+  const idOf = (r: FastifyRequest) => (r.params as { id: string }).id;
+  const action = (
+    name: string,
+    label?: (id: string) => string | null,
+  ): { access: typeof ADMIN.access; audit: AuditedAction } => ({
+    ...ADMIN,
+    audit: label
+      ? { action: name, target: (r) => label(idOf(r)), details: (r) => ({ id: idOf(r) }) }
+      : { action: name },
   });
+  const by = (r: FastifyRequest) => principalOf(r).sessionName;
 
-  app.post<{ Params: { id: string } }>('/api/manager/sessions/:id/close', { config: ADMIN }, async (request) => {
-    const { id } = request.params;
-    return audited(request, 'session.close', manager.sessionLabel(id), { id }, () =>
-      manager.closeSession(id, principalOf(request).sessionName),
-    );
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/manager/sessions/:id/stop',
+    { config: action('session.stop', (id) => manager.sessionLabel(id)) },
+    async (request) => audited.run(request, () => manager.stopSession(request.params.id, by(request))),
+  );
 
-  app.post<{ Params: { id: string } }>('/api/manager/packages/:id/stop', { config: ADMIN }, async (request) => {
-    const { id } = request.params;
-    return audited(request, 'package.stop', manager.packageLabel(id), { id }, () =>
-      manager.stopPackage(id, principalOf(request).sessionName),
-    );
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/manager/sessions/:id/close',
+    { config: action('session.close', (id) => manager.sessionLabel(id)) },
+    async (request) => audited.run(request, () => manager.closeSession(request.params.id, by(request))),
+  );
 
-  app.post<{ Params: { id: string } }>('/api/manager/packages/:id/close', { config: ADMIN }, async (request) => {
-    const { id } = request.params;
-    return audited(request, 'package.close', manager.packageLabel(id), { id }, () =>
-      manager.closePackage(id, principalOf(request).sessionName),
-    );
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/manager/packages/:id/stop',
+    { config: action('package.stop', (id) => manager.packageLabel(id)) },
+    async (request) => audited.run(request, () => manager.stopPackage(request.params.id, by(request))),
+  );
 
-  app.post('/api/manager/pool/clear', { config: ADMIN }, async (request) =>
-    audited(request, 'pool.clear', null, null, () => manager.clearPool()),
+  app.post<{ Params: { id: string } }>(
+    '/api/manager/packages/:id/close',
+    { config: action('package.close', (id) => manager.packageLabel(id)) },
+    async (request) => audited.run(request, () => manager.closePackage(request.params.id, by(request))),
+  );
+
+  app.post('/api/manager/pool/clear', { config: action('pool.clear') }, async (request) =>
+    audited.run(request, () => manager.clearPool()),
   );
 }

@@ -3,12 +3,26 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-/** The temporary name used beside `target`; hidden (leading dot) and ending in .tmp so watchers skip it. */
+/** Names of the temporary files written here: `.<target name>.<pid>-<8 hex>.tmp` (removed at start if left over). */
+export const TEMP_NAME_RE = /^\..*\.(\d+)-[0-9a-f]{8}\.tmp$/s;
+
+/** The longest file name file systems take, in bytes; the temporary name must fit too. */
+const NAME_MAX = 255;
+
+/**
+ * The temporary name used beside `target`; hidden (leading dot) and ending in .tmp so watchers skip
+ * it. The target's name is shortened in it when needed: a name of 255 bytes is allowed, its temp is longer.
+ */
 export function tempNameFor(target: string): string {
-  return path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const suffix = `.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  let base = path.basename(target);
+  const room = NAME_MAX - 1 - Buffer.byteLength(suffix);
+  if (Buffer.byteLength(base) > room)
+    base = Buffer.from(base)
+      .subarray(0, room)
+      .toString('utf8')
+      .replace(/\uFFFD+$/, '');
+  return path.join(path.dirname(target), `.${base}${suffix}`);
 }
 
 /** Temp file in the same folder (same file system, so rename is atomic), fsync, rename, fsync the folder. */

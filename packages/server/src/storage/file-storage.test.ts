@@ -127,3 +127,35 @@ describe('FileStorage files', () => {
     expect((await fs.readdir(path.join(storage.root, 'credit'))).sort()).toEqual(['blocker', 'scoring.pkg.yaml']);
   });
 });
+
+describe('FileStorage name limits', () => {
+  it('saves a name of 255 bytes (its temporary name shortened to fit) and refuses one of 256, naming both', async () => {
+    const longest = `${'n'.repeat(255 - '.pkg.yaml'.length)}.pkg.yaml`;
+    await storage.writeText(`credit/${longest}`, 'name: long\n');
+    expect((await storage.readText(`credit/${longest}`)).text).toBe('name: long\n');
+    const message = await codeOf(storage.writeText(`credit/x${longest}`, 'x'));
+    expect(message).toMatch(/^PATH_INVALID: Part 2 of the path \("x?n+…"\) is 256 bytes long; .* at most 255 bytes/);
+    expect(await codeOf(storage.list(`${'a'.repeat(300)}/b`))).toMatch(/^PATH_INVALID: Part 1 .* 300 bytes long/);
+  });
+
+  it('counts bytes, not characters: 128 Cyrillic letters are 256 bytes', async () => {
+    expect(await codeOf(storage.stat(`${'ж'.repeat(128)}.pkg.yaml`))).toMatch(/is 265 bytes long/);
+    expect(await codeOf(storage.stat(`${'ж'.repeat(100)}.pkg.yaml`))).toMatch(/^FILE_NOT_FOUND/);
+  });
+
+  it('refuses a whole path over 2048 bytes', async () => {
+    // 706 characters, within the 1024 of MAX_PATH_LENGTH, but three bytes each.
+    const deep = Array.from({ length: 7 }, () => '中'.repeat(100)).join('/');
+    expect(await codeOf(storage.stat(deep))).toMatch(
+      /^PATH_INVALID: The path is 2106 bytes long in UTF-8; the limit is 2048/,
+    );
+  });
+
+  it('says a loop of symbolic links is a bad path (ELOOP), not an internal error', async () => {
+    symlinkSync(path.join(storage.root, 'b'), path.join(storage.root, 'a'));
+    symlinkSync(path.join(storage.root, 'a'), path.join(storage.root, 'b'));
+    expect(await codeOf(storage.readText('a/x.pkg.yaml'))).toMatch(/^PATH_INVALID: .*loop of symbolic links/);
+    expect(await codeOf(storage.writeText('a/x.pkg.yaml', 'x'))).toMatch(/^PATH_INVALID/);
+    expect(await codeOf(storage.list('a'))).toMatch(/^PATH_INVALID/);
+  });
+});

@@ -60,7 +60,7 @@ export class FileStorage {
         return remainder.length ? path.join(real, ...remainder.reverse()) : real;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw mapFsError(err, relPath);
         if (existing === this.root) throw err; // the root itself vanished
         remainder.push(path.basename(existing));
         existing = path.dirname(existing);
@@ -232,5 +232,12 @@ function mapFsError(err: unknown, rel: string): unknown {
   if (code === 'ENOTDIR' || code === 'EEXIST')
     return new DomainError('PATH_INVALID', `A part of "${rel}" is a file, not a folder.`, { path: rel });
   if (code === 'EISDIR') return new DomainError('PATH_INVALID', `"${rel}" is a folder, not a file.`, { path: rel });
+  // Names are checked before any access (storage-path.ts); these are the file system's own limits.
+  if (code === 'ENAMETOOLONG')
+    return new DomainError('PATH_INVALID', `"${rel}" is too long a path for the file system; choose shorter names.`, {
+      path: rel,
+    });
+  if (code === 'ELOOP')
+    return new DomainError('PATH_INVALID', `"${rel}" leads through a loop of symbolic links.`, { path: rel });
   return err;
 }

@@ -15,6 +15,19 @@ export type CallKind = 'integrator' | 'batch';
 
 /** The reason a call's controller is aborted with when its caller goes away. */
 export const CALLER_GONE = 'the caller disconnected';
+/** The reason every call in flight is aborted with when the server stops (SIGTERM). */
+export const SERVER_STOPPING = 'the server is shutting down';
+
+/** The calls in flight, as the server's shutdown sees them: it cancels them all and refuses new ones. */
+export interface InFlightCalls {
+  readonly closing: boolean;
+  /** Adds a call's controller (aborted at once when closing already); returns how to remove it. */
+  track(controller: CancelSource): () => void;
+}
+
+export function shuttingDown(what = 'the call was cancelled before it finished'): DomainError {
+  return new DomainError('SHUTTING_DOWN', `The server is shutting down: ${what}. Call again once it is back`);
+}
 
 export interface CallRequest {
   kind: CallKind;
@@ -58,6 +71,8 @@ export interface IntegrationServiceDeps {
   limiter?: CallLimiter;
   /** The memory budget's hooks (workspace.executionHooks): refusals while the server recovers, its stops explained. */
   hooks?: ExecutionHooks;
+  /** Calls are cancelled with SERVER_STOPPING, and refused, once the server stops. */
+  inFlight?: InFlightCalls;
   /** Told the result columns of each successful node call (the OpenAPI document learns from them). */
   onResultColumns?: (path: string, fileVersion: string | null, node: string, columns: ColumnInfo[]) => void;
 }
@@ -88,9 +103,11 @@ export class IntegrationService {
         { path: req.path },
       );
     }
+    if (this.d.inFlight?.closing) throw shuttingDown('it takes no new calls');
     const started = Date.now();
     const { core } = this.d;
     const abort = req.controller ?? new CancelSource();
+    const untrack = this.d.inFlight?.track(abort);
     let timedOut = false;
     const onCallerGone = () => abort.abort(CALLER_GONE);
     if (req.signal?.aborted) onCallerGone();
@@ -105,6 +122,7 @@ export class IntegrationService {
         : undefined;
     timer?.unref();
     const stopWatching = () => {
+      untrack?.();
       if (timer) clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerGone);
     };
@@ -116,6 +134,7 @@ export class IntegrationService {
           { timeoutSeconds: req.timeoutMs! / 1000 },
         );
       }
+      if (abort.signal.aborted && abort.signal.reason === SERVER_STOPPING) return shuttingDown();
       // The controller is the execution's too: a stop on the server aborts it with its own reason.
       if (abort.signal.aborted && abort.signal.reason === CALLER_GONE) {
         return new DomainError('EXECUTION_CANCELLED', `The execution was cancelled: ${CALLER_GONE}`);

@@ -7,7 +7,7 @@ import { DomainError, FlowportCore, type InstanceInfo } from '../core';
 import type { AuditInput } from '../db/audit-log';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
-import { FileStorage, StorageWatcher, writeBackup } from '../storage';
+import { FileStorage, removeLeftoverTemps, StorageWatcher, writeBackup } from '../storage';
 import type { DataPaths } from '../services';
 import { ACCESS_ENDED_CLOSE, revocationText, revokes, type AccessRevocation } from './access-revocation';
 import { ConnectionMonitor } from './connection-monitor';
@@ -59,6 +59,13 @@ export interface Workspace {
 export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   const log = o.logger;
   const storage = new FileStorage(o.paths.storage);
+  // Before anything is written: what a killed save left behind is garbage, the saved file being whole.
+  for (const folder of [storage.root, o.paths.backups]) {
+    const { removed, kept, failed } = await removeLeftoverTemps(folder);
+    if (removed.length) log.info({ folder, files: removed }, 'temporary files of interrupted saves removed');
+    if (kept.length) log.warn({ folder, files: kept }, 'temporary files of another running process kept');
+    if (failed.length) log.warn({ folder, failed }, 'temporary files of interrupted saves could not be removed');
+  }
   if (existsSync(path.join(o.paths.storage, 'credit')) && !existsSync(path.join(o.paths.storage, CUSTOMERS_PATH))) {
     const started = Date.now();
     await ensureExampleData(o.paths.storage, { rows: o.exampleDataRows });

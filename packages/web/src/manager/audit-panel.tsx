@@ -1,5 +1,5 @@
 // The collapsible audit panel under the table: the latest administrator actions, live.
-import { Alert, Collapse, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, Collapse, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
 import { AuditOutlined } from '@ant-design/icons';
 import type { AuditEntry } from '@flowport/protocol';
 import { useT } from '../components/i18n';
@@ -31,7 +31,10 @@ export function AuditPanel({ audit }: { audit: AuditLogState }) {
         e.outcome === 'ok' ? (
           <Tag color="green">{t('mgr.audit.ok')}</Tag>
         ) : (
-          <Tag color="red">{t('mgr.audit.error', { code: String(e.details?.error ?? 'error') })}</Tag>
+          // Why the server refused (details.reason), on hover.
+          <Tooltip title={typeof e.details?.reason === 'string' ? e.details.reason : undefined}>
+            <Tag color="red">{t('mgr.audit.error', { code: String(e.details?.error ?? 'error') })}</Tag>
+          </Tooltip>
         ),
     },
   ];
