@@ -9,19 +9,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AuthService } from './auth/auth-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
-import { SqliteLoginStore } from './db/login-store';
 import { generatePassword } from './auth/password';
-import { UserStore } from './auth/user-store';
 import type { FlowportConfig } from './config/config';
 import { systemClock, type Clock } from './core/clock';
 import { dataPaths, prepareDataDir } from './data-dir';
-import { databaseCheck } from './health/database-check';
 import { Readiness } from './health/readiness';
 import { storageCheck } from './health/storage-check';
-import { AuditLog } from './db/audit-log';
-import { openDatabase } from './db/database';
-import { OtherCommits } from './db/other-commits';
-import { ParameterStore } from './db/parameter-store';
+import { openState } from './db/open-state';
 import { adminRoutes } from './http/admin.routes';
 import { auditRoutes } from './http/audit.routes';
 import { installRefusalAudit } from './http/audited';
@@ -63,19 +57,25 @@ export interface BuildOptions {
   hostNames?: HostNames;
 }
 
-/** How often a running server looks for changes another process stored (parameters, users). */
-const OTHER_COMMITS_CHECK_MS = 1000;
-
 export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const paths = dataPaths(config.dataDir);
   prepareDataDir(paths, config.seedExamples ? config.examplesDir : null);
-  const db = openDatabase(paths.database);
-  const params = new ParameterStore(db);
+  // Logged once the logger exists (it needs the stored log level).
+  const early: { migrated?: number[]; errors: unknown[] } = { errors: [] };
+  let reportStateError = (err: unknown): void => void early.errors.push(err);
+  const onStateError = (err: unknown) => reportStateError(err);
+  const state = await openState(
+    { databaseUrl: config.databaseUrl, databaseFile: paths.database },
+    { onError: onStateError, onMigrated: (versions) => (early.migrated = versions) },
+  );
+  const { users, params, audit } = state;
   const log = createLogger(paths.logs, config.logLevel ?? params.get().logLevel, config.logToStdout);
   const { logger } = log;
-  const users = new UserStore(db);
-  const audit = new AuditLog(db);
+  reportStateError = (err) => logger.warn({ err }, 'the shared database failed in the background');
+  for (const err of early.errors) reportStateError(err);
+  if (early.migrated?.length) logger.info({ versions: early.migrated }, 'PostgreSQL schema migrated');
+  logger.info({ database: state.kind }, `shared state in ${state.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}`);
   const metrics = new FlowportMetrics({ node: nodeName(), version: FLOWPORT_VERSION });
   const limiter = new LoginLimiter(
     clock,
@@ -85,40 +85,41 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     },
     metrics,
   );
-  const auth = new AuthService(users, limiter, new LoginSessions(clock, new SqliteLoginStore(db)));
+  const sessions = new LoginSessions(clock, state.logins, onStateError);
+  await sessions.restore();
+  const auth = new AuthService(users, limiter, sessions);
   // Logins kept from the last run follow what happened to their users meanwhile (`flowport users`).
   auth.syncUsers();
 
-  if (users.count() === 0) {
-    const generated = !config.adminPassword;
-    const password = config.adminPassword ?? generatePassword();
-    await users.create('admin', password, ['admin']);
+  const generated = !config.adminPassword;
+  const password = config.adminPassword ?? generatePassword();
+  // Only while there is no user at all: of two nodes starting on one new database, one creates it.
+  if (await users.createFirst('admin', password, ['admin'])) {
     logger.info({ user: 'admin', generated }, 'first administrator created');
     options.onFirstAdmin?.('admin', password, generated);
   }
   params.onChange((next) => {
     if (!config.logLevel) logger.level = next.logLevel;
   });
-  // The flowport command (`params set`, `users block`...) writes the database from another process:
-  // looked for every second and applied as the same change through the API is (the command records
-  // its audit entry itself).
-  const otherCommits = new OtherCommits(db);
-  const otherCommitsCheck = setInterval(() => {
-    try {
-      if (!otherCommits.changed()) return;
-      const changed = params.refresh();
-      if (changed) logger.info({ changed }, 'server parameters changed outside the server, applied');
+  // Changes another process (`flowport params set`, `users block`...) or node stored, heard within a
+  // second and applied as the same change through the API is (the command records its audit entry).
+  state.watch({
+    parameters: () => {
+      params.refresh().then((changed) => {
+        if (changed) logger.info({ changed }, 'server parameters changed outside this server, applied');
+      }, onStateError);
+    },
+    users: () => {
       const ended = auth.syncUsers();
       if (ended.length)
         logger.info(
           { users: ended },
-          'logins ended: users blocked, removed or given a new password outside the server',
+          'logins ended: users blocked, removed or given a new password outside this server',
         );
-    } catch (err) {
-      logger.warn({ err }, 'applying changes made outside the server failed');
-    }
-  }, OTHER_COMMITS_CHECK_MS);
-  otherCommitsCheck.unref();
+    },
+    loginEnded: (tokenHash) => sessions.forget(tokenHash),
+    error: (err) => logger.warn({ err }, 'applying changes made outside this server failed'),
+  });
 
   const workspace = await createWorkspace({
     paths,
@@ -128,7 +129,9 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     exampleDataRows: options.exampleDataRows,
     watch: options.watchStorage,
     hostNames: options.hostNames,
-    audit: (entry) => audit.record(entry),
+    audit: (entry) => {
+      audit.record(entry).catch((err: unknown) => logger.error({ err }, 'recording a stop in the audit log failed'));
+    },
   });
   observeCore(workspace.core, metrics);
   metrics.readMemory(() => workspace.memory.usage());
@@ -141,7 +144,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   const services: AppServices = {
     config,
     paths,
-    db,
+    db: state.db,
+    state,
     params,
     users,
     audit,
@@ -178,7 +182,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     version: FLOWPORT_VERSION,
   }));
   await app.register(healthRoutes, {
-    readiness: new Readiness([databaseCheck(db, paths.database), storageCheck(paths.storage)]),
+    readiness: new Readiness([state.check, storageCheck(paths.storage)]),
     logger,
   });
   await app.register(metricsRoutes, { metrics, token: config.metricsToken });
@@ -217,8 +221,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {
-    clearInterval(otherCommitsCheck);
-    db.close();
+    await state.close();
     log.flush();
   });
   return app;

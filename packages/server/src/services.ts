@@ -6,6 +6,7 @@ import type { FlowportConfig } from './config/config';
 import type { AuditLog } from './db/audit-log';
 import type { Db } from './db/database';
 import type { ParameterStore } from './db/parameter-store';
+import type { SharedState } from './db/shared-state';
 import type { FlowportMetrics } from './metrics/flowport-metrics';
 import type { InFlightCalls } from './workspace/integration-service';
 import type { Workspace } from './workspace/workspace';
@@ -22,7 +23,9 @@ export interface DataPaths {
 export interface AppServices {
   config: FlowportConfig;
   paths: DataPaths;
-  db: Db;
+  /** The SQLite connection, without --database-url only. */
+  db?: Db;
+  state: SharedState;
   params: ParameterStore;
   users: UserStore;
   audit: AuditLog;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../src/db/audit-log';
+import { SqliteAuditLog } from '../src/db/sqlite-audit-log';
 import { openDatabase } from '../src/db/database';
 import { snapshot, waitFor } from './helpers/integration-helpers';
 import { login, makeTestApp } from './helpers/test-app';
@@ -65,7 +65,7 @@ describe('flowport command', () => {
     expect(bad.err).toContain('packagePoolSize');
     // Every change with its audit entry, and the refused ones too (the unknown user, the bad value).
     const db = openDatabase(path.join(dataDir, 'flowport.db'));
-    const entries = new AuditLog(db).latest().filter((e) => e.actor === 'cli');
+    const entries = (await new SqliteAuditLog(db).latest()).filter((e) => e.actor === 'cli');
     db.close();
     expect(entries.map((e) => `${e.action} ${e.target ?? ''} ${e.outcome} ${String(e.details?.error ?? '')}`)).toEqual([
       'parameters.update  error VALIDATION_FAILED',

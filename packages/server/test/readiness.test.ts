@@ -95,7 +95,7 @@ describe('readiness', () => {
   it('is 503 naming both when the database connection is closed and the storage is gone', async () => {
     const moved = `${storage()}.moved`;
     renameSync(storage(), moved);
-    t.app.services.db.close();
+    t.app.services.db!.close();
     try {
       const checks = await expectNotReady(['database', 'storage']);
       expect(checks.database!.error).toBe('the database connection is closed');

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseError, openDatabase } from '../src/db/database';
 import { SCHEMA_VERSION } from '../src/db/migrations';
-import { UserStore } from '../src/auth/user-store';
+import { SqliteUserStore } from '../src/db/sqlite-user-store';
 import { createUser, login, makeTestApp } from './helpers/test-app';
 
 const dirs: string[] = [];
@@ -48,7 +48,7 @@ describe('start-up', () => {
 
     // While the server is down, `flowport users` blocks ivy (the same store the CLI uses).
     const db = openDatabase(path.join(dir, 'flowport.db'));
-    await new UserStore(db).update('ivy', { blocked: true });
+    await new SqliteUserStore(db).update('ivy', { blocked: true });
     db.close();
 
     const second = await makeTestApp({}, {}, dir);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
 import type { LoginLimiter } from './login-limiter';
-import type { AccessEndReason, LoginSessions } from './login-sessions';
+import type { AccessEndReason, LoginSession, LoginSessions } from './login-sessions';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
 import type { StoredUser, UserStore } from './user-store';
 
@@ -86,7 +86,8 @@ export class AuthService {
     const attempt = this.limiter.reserve(username, client);
     try {
       const dummy = await DUMMY_HASH_PROMISE;
-      const user = this.users.find(username);
+      // From the database, not a cache: a user added on another node a moment ago logs in here.
+      const user = await this.users.load(username);
       const ok = await verifyPassword(password, user?.passwordHash ?? dummy);
       if (!user || !ok) {
         attempt.failed();
@@ -169,7 +170,7 @@ export class AuthService {
     authorization: string | undefined,
     cookieToken: string | undefined,
     client: string,
-  ): Principal | undefined | Promise<Principal> {
+  ): Principal | undefined | Promise<Principal | undefined> {
     if (authorization) {
       const [scheme, value = ''] = authorization.split(' ', 2);
       if (scheme?.toLowerCase() === 'basic') {
@@ -181,21 +182,42 @@ export class AuthService {
         );
       }
       if (scheme?.toLowerCase() === 'bearer') {
-        const s = this.sessions.get(value);
-        if (!s) throw new DomainError('UNAUTHENTICATED', 'The bearer token is unknown or expired; log in again');
-        return { user: s.user, roles: s.roles, via: 'bearer', loginToken: s.token, sessionName: `${s.user}:${s.id}` };
+        const principal = this.fromLogin(value, 'bearer');
+        const known = (p: Principal | undefined): Principal => {
+          if (!p) throw new DomainError('UNAUTHENTICATED', 'The bearer token is unknown or expired; log in again');
+          return p;
+        };
+        return principal instanceof Promise ? principal.then(known) : known(principal);
       }
       throw new DomainError('UNAUTHENTICATED', `Unsupported authorization scheme "${scheme}"; use Basic or Bearer`);
     }
-    const s = this.sessions.get(cookieToken);
-    if (!s) return undefined;
-    return {
-      user: s.user,
-      roles: s.roles,
-      via: 'cookie',
-      csrfToken: s.csrfToken,
-      loginToken: s.token,
-      sessionName: `${s.user}:${s.id}`,
-    };
+    return cookieToken ? this.fromLogin(cookieToken, 'cookie') : undefined;
   }
+
+  /**
+   * The login of a token: at once when known here (the Integrator's hot path costs no round trip);
+   * else looked for in the store (a login made on another node), checked against its user as stored.
+   */
+  private fromLogin(token: string, via: 'bearer' | 'cookie'): Principal | undefined | Promise<Principal | undefined> {
+    const s = this.sessions.get(token);
+    if (s) return principalOf(s, via);
+    return this.sessions.lookup(token).then(async (found) => {
+      if (!found) return undefined;
+      if (found.fromStore) {
+        const user = await this.users.load(found.session.user);
+        const ok = user && !user.blocked && user.roles.length > 0 && credentialOf(user) === found.session.credential;
+        if (!ok) {
+          this.sessions.remove(token);
+          return undefined;
+        }
+        this.apply(user.name, user);
+      }
+      return principalOf(found.session, via);
+    });
+  }
+}
+
+function principalOf(s: LoginSession, via: 'bearer' | 'cookie'): Principal {
+  const base = { user: s.user, roles: s.roles, loginToken: s.token, sessionName: `${s.user}:${s.id}` };
+  return via === 'bearer' ? { ...base, via } : { ...base, via, csrfToken: s.csrfToken };
 }

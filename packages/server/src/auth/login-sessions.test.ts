@@ -24,16 +24,20 @@ function database(): Db {
 }
 
 /** The process restarting: a new LoginSessions over the same database. */
-const restart = (db: Db, clock: ManualClock) => new LoginSessions(clock, new SqliteLoginStore(db));
+const restart = async (db: Db, clock: ManualClock) => {
+  const sessions = new LoginSessions(clock, new SqliteLoginStore(db));
+  await sessions.restore();
+  return sessions;
+};
 
 describe('logins', () => {
-  it('outlive a restart, found by their token, with their id, roles and CSRF token', () => {
+  it('outlive a restart, found by their token, with their id, roles and CSRF token', async () => {
     const db = database();
     const clock = new ManualClock(1_000_000);
-    const first = restart(db, clock);
+    const first = await restart(db, clock);
     const ann = first.create('ann', ['design'], 'cred-a');
     const bob = first.create('bob', ['batch'], 'cred-b');
-    const again = restart(db, clock);
+    const again = await restart(db, clock);
     expect(again.users().sort()).toEqual(['ann', 'bob']);
     expect(again.get(ann.token)).toMatchObject({
       token: ann.token,
@@ -46,18 +50,18 @@ describe('logins', () => {
     expect(again.get('not-a-token')).toBeUndefined();
   });
 
-  it('keep only a digest of the token in the database', () => {
+  it('keep only a digest of the token in the database', async () => {
     const db = database();
-    const s = restart(db, new ManualClock(0)).create('ann', ['admin'], 'cred');
+    const s = (await restart(db, new ManualClock(0))).create('ann', ['admin'], 'cred');
     const dump = JSON.stringify(db.prepare('SELECT * FROM logins').all());
     expect(dump).toContain(s.id);
     expect(dump).not.toContain(s.token);
   });
 
-  it('end for good on logout, when the user loses them, and after 12 idle hours', () => {
+  it('end for good on logout, when the user loses them, and after 12 idle hours', async () => {
     const db = database();
     const clock = new ManualClock(0);
-    const first = restart(db, clock);
+    const first = await restart(db, clock);
     const out = first.create('ann', ['design'], 'cred');
     const blocked = first.create('bob', ['design'], 'cred');
     const idle = first.create('cy', ['design'], 'cred');
@@ -76,7 +80,7 @@ describe('logins', () => {
       { user: 'bob', login: `bob:${blocked.id}`, roles: null, reason: 'blocked' },
       { user: 'cy', login: `cy:${idle.id}`, roles: null, reason: 'idle' },
     ]);
-    const again = restart(db, clock);
+    const again = await restart(db, clock);
     expect(again.get(out.token)).toBeUndefined();
     expect(again.get(blocked.token)).toBeUndefined();
     expect(again.get(idle.token)).toBeUndefined();
@@ -84,10 +88,10 @@ describe('logins', () => {
     expect(db.prepare('SELECT user FROM logins').all()).toEqual([{ user: 'dee' }]);
   });
 
-  it('idle past the limit are ended while the server runs, in memory and in the database', () => {
+  it('idle past the limit are ended while the server runs, in memory and in the database', async () => {
     const db = database();
     const clock = new ManualClock(0);
-    const sessions = restart(db, clock);
+    const sessions = await restart(db, clock);
     const forgotten = sessions.create('ann', ['batch'], 'cred');
     clock.advance(13 * HOUR);
     sessions.create('ann', ['batch'], 'cred'); // a new login looks for idle ones
@@ -96,10 +100,10 @@ describe('logins', () => {
     expect(sessions.get(forgotten.token)).toBeUndefined();
   });
 
-  it('write their last use at most once a minute, and their new roles and password when they change', () => {
+  it('write their last use at most once a minute, and their new roles and password when they change', async () => {
     const db = database();
     const clock = new ManualClock(0);
-    const sessions = restart(db, clock);
+    const sessions = await restart(db, clock);
     const s = sessions.create('ann', ['design'], 'cred-1');
     const seen = () => (db.prepare('SELECT last_seen_at AS t FROM logins').get() as { t: number }).t;
     clock.advance(30_000);
@@ -110,12 +114,12 @@ describe('logins', () => {
     expect(seen()).toBe(60_000);
     sessions.updateUser('ann', ['view'], undefined, 'demoted');
     sessions.renew(s.token, 'ann', 'cred-2');
-    const again = restart(db, clock);
+    const again = await restart(db, clock);
     expect(again.get(s.token)).toMatchObject({ roles: ['view'], credential: 'cred-2' });
     expect(again.updateUser('ann', ['view'], 'cred-3', 'password')).toBe(1); // another password: it ends
   });
 
-  it('announce a user losing access with the login kept and the roles left', () => {
+  it('announce a user losing access with the login kept and the roles left', async () => {
     const sessions = new LoginSessions(new ManualClock(0));
     const here = sessions.create('ann', ['admin', 'design'], 'cred');
     const ended: AccessEnded[] = [];

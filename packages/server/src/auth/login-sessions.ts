@@ -21,12 +21,18 @@ export interface StoredLogin extends Omit<LoginSession, 'token'> {
   tokenHash: string;
 }
 
-/** Where logins outlive the process (SQLite in the server; nothing in some tests). */
+/**
+ * Where logins outlive the process and are shared by the nodes of a cluster (SQLite or PostgreSQL
+ * in the server, implemented in db/; nothing in some tests). SQLite does each write before its
+ * promise is made; PostgreSQL's writes follow in the background, their failures told to `onError`.
+ */
 export interface LoginStore {
-  all(): StoredLogin[];
+  all(): Promise<StoredLogin[]>;
+  /** One login by the digest of its token: one made on another node since this one started. */
+  find(tokenHash: string): Promise<StoredLogin | undefined>;
   /** Adds the login, or updates its roles, credential and last use. */
-  put(login: StoredLogin): void;
-  remove(tokenHash: string): void;
+  put(login: StoredLogin): Promise<void>;
+  remove(tokenHash: string): Promise<void>;
 }
 
 /** Why access ended: the login's own end (logout, idle), or a change of its user. */
@@ -59,6 +65,9 @@ const SAVE_SEEN_EVERY_MS = 60 * 1000;
 /** How often logins idle past the limit are looked for (tokens asked for and never used again, say). */
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
+/** How many ended logins are remembered against a late store read. */
+const ENDED_KEPT = 10_000;
+
 const tokenHashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export class LoginSessions {
@@ -66,19 +75,55 @@ export class LoginSessions {
   private readonly byToken = new Map<string, Kept>();
   /** Logins of an earlier run not presented yet, by the digest of their token (the store has no token). */
   private readonly restored = new Map<string, Kept>();
+  /** Digests of the latest logins ended here, oldest first. */
+  private readonly ended = new Set<string>();
   private lastSweep: number;
   private readonly listeners: ((ended: AccessEnded) => void)[] = [];
 
   constructor(
     private readonly clock: Clock,
     private readonly store?: LoginStore,
+    /** Hears of a store write that failed (the login itself carries on in memory). */
+    private readonly onStoreError: (err: unknown) => void = () => {},
   ) {
-    const now = clock.now();
-    this.lastSweep = now;
-    for (const l of store?.all() ?? []) {
-      if (now - l.lastSeenAt > IDLE_LIMIT_MS) store!.remove(l.tokenHash);
-      else this.restored.set(l.tokenHash, { ...l, token: '', savedSeenAt: l.lastSeenAt });
+    this.lastSweep = clock.now();
+  }
+
+  /** Takes in the logins kept by the store (an earlier run, the other nodes), ending those idle past the limit. */
+  async restore(): Promise<void> {
+    if (!this.store) return;
+    const now = this.clock.now();
+    for (const l of await this.store.all()) {
+      if (now - l.lastSeenAt > IDLE_LIMIT_MS) this.write(this.store.remove(l.tokenHash));
+      else if (!this.restored.has(l.tokenHash)) this.restored.set(l.tokenHash, this.keep(l));
     }
+  }
+
+  /**
+   * The login of `token`, looked for in the store too when it is not known here (made on another
+   * node). `fromStore` says it came from there: the caller checks it against its user as stored.
+   */
+  async lookup(token: string | undefined): Promise<{ session: LoginSession; fromStore: boolean } | undefined> {
+    const known = this.get(token);
+    if (known) return { session: known, fromStore: false };
+    if (!token || !this.store) return undefined;
+    const hash = tokenHashOf(token);
+    if (this.ended.has(hash)) return undefined;
+    const stored = await this.store.find(hash);
+    if (this.ended.has(hash)) return undefined; // ended while its row was read
+    if (!stored || this.restored.has(hash)) {
+      const s = this.get(token); // restored meanwhile, or still unknown
+      return s && { session: s, fromStore: false };
+    }
+    this.restored.set(hash, this.keep(stored));
+    const s = this.get(token);
+    return s && { session: s, fromStore: true };
+  }
+
+  /** A login ended elsewhere (logged out on another node): it ends here too, with what was opened with it. */
+  forget(tokenHash: string): void {
+    const s = [...this.all()].find((k) => k.tokenHash === tokenHash);
+    if (s) this.end(s, 'logout', false);
   }
 
   /** Calls `listener` whenever access ends (the workspace closes what was opened with it). */
@@ -194,10 +239,13 @@ export class LoginSessions {
     return s;
   }
 
-  private end(s: Kept, reason: AccessEndReason): void {
+  private end(s: Kept, reason: AccessEndReason, stored = true): void {
+    // The store's removal may still be on its way: a lookup meanwhile must not bring the login back.
+    this.ended.add(s.tokenHash);
+    if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
     if (s.token) this.byToken.delete(s.token);
     this.restored.delete(s.tokenHash);
-    this.store?.remove(s.tokenHash);
+    if (stored && this.store) this.write(this.store.remove(s.tokenHash));
     this.announce({ user: s.user, login: `${s.user}:${s.id}`, roles: null, reason });
   }
 
@@ -212,18 +260,29 @@ export class LoginSessions {
     }
   }
 
+  private keep(l: StoredLogin): Kept {
+    return { ...l, token: '', savedSeenAt: l.lastSeenAt };
+  }
+
+  private write(done: Promise<void>): void {
+    done.catch((err: unknown) => this.onStoreError(err));
+  }
+
   private save(s: Kept): void {
     s.savedSeenAt = s.lastSeenAt;
-    this.store?.put({
-      tokenHash: s.tokenHash,
-      id: s.id,
-      csrfToken: s.csrfToken,
-      user: s.user,
-      roles: s.roles,
-      credential: s.credential,
-      createdAt: s.createdAt,
-      lastSeenAt: s.lastSeenAt,
-    });
+    if (!this.store) return;
+    this.write(
+      this.store.put({
+        tokenHash: s.tokenHash,
+        id: s.id,
+        csrfToken: s.csrfToken,
+        user: s.user,
+        roles: s.roles,
+        credential: s.credential,
+        createdAt: s.createdAt,
+        lastSeenAt: s.lastSeenAt,
+      }),
+    );
   }
 }
 

@@ -27,5 +27,6 @@ export function parse(
 
 export const DATA_DIR_OPTION: Options = {
   'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
   config: { type: 'string' },
 };

@@ -2,15 +2,14 @@
 import { PARAMETER_DEFS } from '@flowport/protocol';
 import { loadConfig } from '../config/config';
 import { dataPaths } from '../data-dir';
-import { AuditLog } from '../db/audit-log';
-import { openDatabase } from '../db/database';
-import { ParameterStore } from '../db/parameter-store';
+import { openState } from '../db/open-state';
 import { DATA_DIR_OPTION, parse, UsageError } from './args';
 
-export const PARAMS_HELP = `Usage: flowport params get [KEY] [--data-dir DIR]
-       flowport params set KEY=VALUE [KEY=VALUE ...] [--data-dir DIR]
+export const PARAMS_HELP = `Usage: flowport params get [KEY] [--data-dir DIR | --database-url URL]
+       flowport params set KEY=VALUE [KEY=VALUE ...] [--data-dir DIR | --database-url URL]
 
-Parameters (a server running on the same data directory applies a change within a second):
+Parameters (a server running on the same data directory, or every node on the same PostgreSQL
+database, applies a change within a second):
 ${PARAMETER_DEFS.map((d) => `  ${d.key.padEnd(30)} default ${String(d.default).padEnd(10)} ${d.help}`).join('\n')}
 `;
 
@@ -22,9 +21,9 @@ export async function paramsCommand(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = loadConfig(values as Record<string, string | boolean | undefined>);
-  const db = openDatabase(dataPaths(config.dataDir).database);
+  const state = await openState({ databaseUrl: config.databaseUrl, databaseFile: dataPaths(config.dataDir).database });
   try {
-    const store = new ParameterStore(db);
+    const store = state.params;
     if (sub === 'get') {
       const all = store.get() as unknown as Record<string, unknown>;
       if (rest[0] && !(rest[0] in all))
@@ -42,7 +41,7 @@ export async function paramsCommand(argv: string[]): Promise<number> {
         update[pair.slice(0, i)] = pair.slice(i + 1);
       }
       // The values and their audit entry in one transaction; refused values are recorded too.
-      await new AuditLog(db).attempt(
+      await state.audit.attempt(
         { actor: 'cli', action: 'parameters.update', target: null, details: { values: update } },
         () => store.prepareUpdate(update),
       );
@@ -51,6 +50,6 @@ export async function paramsCommand(argv: string[]): Promise<number> {
     }
     throw new UsageError(`unknown command "params ${sub}"; use get or set`);
   } finally {
-    db.close();
+    await state.close();
   }
 }

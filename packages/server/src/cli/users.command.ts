@@ -1,14 +1,13 @@
 // `flowport users ...`: manage users in the data directory's database (works while the server runs).
 import { ROLES, isRole, type Role } from '@flowport/protocol';
-import { publicUser, UserStore } from '../auth/user-store';
+import { publicUser } from '../auth/user-store';
 import { loadConfig } from '../config/config';
 import { dataPaths } from '../data-dir';
-import { AuditLog } from '../db/audit-log';
-import { openDatabase } from '../db/database';
-import type { PreparedChange } from '../db/prepared-change';
+import { openState } from '../db/open-state';
+import type { PreparedChange } from '../core/prepared-change';
 import { DATA_DIR_OPTION, parse, UsageError } from './args';
 
-export const USERS_HELP = `Usage: flowport users <command> [options] [--data-dir DIR]
+export const USERS_HELP = `Usage: flowport users <command> [options] [--data-dir DIR | --database-url URL]
 
 Commands:
   list                               List users with their roles
@@ -56,9 +55,8 @@ export async function usersCommand(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = loadConfig(values as Record<string, string | boolean | undefined>);
-  const db = openDatabase(dataPaths(config.dataDir).database);
-  const users = new UserStore(db);
-  const audit = new AuditLog(db);
+  const state = await openState({ databaseUrl: config.databaseUrl, databaseFile: dataPaths(config.dataDir).database });
+  const { users, audit } = state;
   const need = () => {
     if (!name) throw new UsageError(`"users ${sub}" needs a user name`);
     return name;
@@ -112,6 +110,6 @@ export async function usersCommand(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "users ${sub}"; see flowport users --help`);
     }
   } finally {
-    db.close();
+    await state.close();
   }
 }

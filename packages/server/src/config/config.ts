@@ -21,13 +21,15 @@ export interface FlowportConfig {
    * addresses (IPs, CIDR ranges, or loopback, linklocal, uniquelocal), from which alone they are.
    */
   trustProxy: boolean | string[];
+  /** A PostgreSQL URL: users, logins, parameters and the audit log are shared there by a cluster's nodes; null: SQLite in the data directory. */
+  databaseUrl: string | null;
 }
 
 interface OptionDef {
   key: keyof FlowportConfig;
   flag: string;
   env: string;
-  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path' | 'trustProxy';
+  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path' | 'trustProxy' | 'databaseUrl';
   help: string;
   secret?: boolean;
 }
@@ -94,6 +96,14 @@ export const CONFIG_OPTIONS: readonly OptionDef[] = [
     type: 'trustProxy',
     help: 'Behind a TLS proxy: true, or its addresses (comma-separated IPs, CIDRs, loopback); honours X-Forwarded-Proto/-For',
   },
+  {
+    key: 'databaseUrl',
+    flag: 'database-url',
+    env: 'FLOWPORT_DATABASE_URL',
+    type: 'databaseUrl',
+    secret: true,
+    help: 'PostgreSQL URL (postgres://user:password@host:5432/db) shared by the nodes of a cluster; absent: SQLite in the data directory',
+  },
 ];
 
 /** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
@@ -135,6 +145,7 @@ export function defaultConfig(): FlowportConfig {
     seedExamples: true,
     metricsToken: null,
     trustProxy: false,
+    databaseUrl: null,
   };
 }
 
@@ -176,6 +187,11 @@ function convert(def: OptionDef, raw: unknown, source: string): unknown {
           `${where}: ${def.key} must be true, false or proxy addresses (IPs, CIDR ranges, loopback), got ${JSON.stringify(bad[0] ?? raw)}`,
         );
       return list;
+    }
+    case 'databaseUrl': {
+      if (typeof raw !== 'string' || !/^postgres(ql)?:\/\/./.test(raw))
+        throw new ConfigError(`${where}: ${def.key} must be a postgres:// or postgresql:// URL`);
+      return raw;
     }
     case 'logLevel': {
       if (!LOG_LEVELS.includes(raw as LogLevel))

@@ -1,8 +1,7 @@
-// The stored audit log of administrator actions; a change and its entry are written in one transaction.
+// The stored audit log of administrator actions (the port and what its stores share); a change and its entry are written in one transaction.
 import type { AuditEntry } from '@flowport/protocol';
 import { isDomainError } from '../core/domain-error';
-import type { Db } from './database';
-import type { PreparedChange } from './prepared-change';
+import type { PreparedChange } from '../core/prepared-change';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
 
@@ -19,32 +18,54 @@ const MAX_REASON_CHARS = 500;
 /** A target taken from a refused body (a user name) may be anything: cut to this. */
 const MAX_TARGET_CHARS = 200;
 
-export class AuditLog {
+/** An entry's fields cut to what is kept (a target or details from a refused body may be anything). */
+export function boundedEntry(input: AuditInput): Omit<AuditEntry, 'id'> {
+  const target =
+    input.target && input.target.length > MAX_TARGET_CHARS
+      ? `${input.target.slice(0, MAX_TARGET_CHARS)}…`
+      : input.target;
+  return {
+    at: input.at ?? new Date().toISOString(),
+    actor: input.actor,
+    action: input.action,
+    target,
+    outcome: input.outcome,
+    details: boundedDetails(input.details),
+  };
+}
+
+/**
+ * The audit log port with what both stores share (SQLite here, PostgreSQL in db/postgres/): entries
+ * are appended in one order (their id) whichever node or process wrote them.
+ */
+export abstract class AuditLog {
   private listeners = new Set<(e: AuditEntry) => void>();
 
-  constructor(private readonly db: Db) {}
+  /** Appends an entry on its own. */
+  protected abstract append(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  /** Writes `change` and the entry in one transaction; resolves once committed. */
+  protected abstract appendWith(change: PreparedChange<unknown>, entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  abstract latest(limit?: number): Promise<AuditEntry[]>;
 
-  record(input: AuditInput): AuditEntry {
-    const entry = this.insert(input);
+  async record(input: AuditInput): Promise<AuditEntry> {
+    const entry = await this.append(boundedEntry(input));
     this.notify(entry);
     return entry;
   }
 
   /**
-   * Writes `change` and its entry (outcome ok) in one IMMEDIATE transaction: both are stored or
-   * neither is, even when the process is killed between. `committed` hears of it after the commit,
-   * before the change's own `done`; `after` gets the result before the listeners hear of the entry
-   * (a user's logins end before the live feed tells of the change, so a blocked administrator never
-   * sees it).
+   * Writes `change` and its entry (outcome ok) in one transaction: both are stored or neither is,
+   * even when the process is killed between. `committed` hears of it after the commit, before the
+   * change's own `done`; `after` gets the result before the listeners hear of the entry (a user's
+   * logins end before the live feed tells of the change, so a blocked administrator never sees it).
    */
-  commit<T>(attempt: AuditAttempt, change: PreparedChange<T>, committed?: () => void, after?: (result: T) => void): T {
-    let entry: AuditEntry | undefined;
-    this.db
-      .transaction(() => {
-        change.write();
-        entry = this.insert({ ...attempt, outcome: 'ok' });
-      })
-      .immediate();
+  async commit<T>(
+    attempt: AuditAttempt,
+    change: PreparedChange<T>,
+    committed?: () => void,
+    after?: (result: T) => void,
+  ): Promise<T> {
+    const entry = await this.appendWith(change, boundedEntry({ ...attempt, outcome: 'ok' }));
     // Stored: whatever `done` does next (a listener that throws), the action was not refused.
     committed?.();
     try {
@@ -52,12 +73,12 @@ export class AuditLog {
       after?.(result);
       return result;
     } finally {
-      this.notify(entry!);
+      this.notify(entry);
     }
   }
 
   /** Records an attempt that was refused or failed, with the error's code and why. */
-  refused(attempt: AuditAttempt, code: string, reason: string): AuditEntry {
+  refused(attempt: AuditAttempt, code: string, reason: string): Promise<AuditEntry> {
     const cut = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
     return this.record({ ...attempt, outcome: 'error', details: { ...attempt.details, error: code, reason: cut } });
   }
@@ -69,18 +90,11 @@ export class AuditLog {
    */
   async attempt<T>(attempt: AuditAttempt, prepare: () => PreparedChange<T> | Promise<PreparedChange<T>>): Promise<T> {
     try {
-      return this.commit(attempt, await prepare());
+      return await this.commit(attempt, await prepare());
     } catch (err) {
-      if (isDomainError(err)) this.refused(attempt, err.code, err.message);
+      if (isDomainError(err)) await this.refused(attempt, err.code, err.message);
       throw err;
     }
-  }
-
-  latest(limit = 100): AuditEntry[] {
-    const rows = this.db
-      .prepare('SELECT id, at, actor, action, target, outcome, details FROM audit_log ORDER BY id DESC LIMIT ?')
-      .all(Math.max(1, Math.min(limit, 1000))) as (Omit<AuditEntry, 'details'> & { details: string | null })[];
-    return rows.map((r) => ({ ...r, details: r.details ? JSON.parse(r.details) : null }));
   }
 
   onRecord(listener: (e: AuditEntry) => void): () => void {
@@ -88,31 +102,14 @@ export class AuditLog {
     return () => this.listeners.delete(listener);
   }
 
-  private insert(input: AuditInput): AuditEntry {
-    const at = input.at ?? new Date().toISOString();
-    const details = boundedDetails(input.details);
-    const target =
-      input.target && input.target.length > MAX_TARGET_CHARS
-        ? `${input.target.slice(0, MAX_TARGET_CHARS)}…`
-        : input.target;
-    const info = this.db
-      .prepare('INSERT INTO audit_log(at, actor, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(at, input.actor, input.action, target, input.outcome, details && JSON.stringify(details));
-    return {
-      id: Number(info.lastInsertRowid),
-      at,
-      actor: input.actor,
-      action: input.action,
-      target,
-      outcome: input.outcome,
-      details,
-    };
-  }
-
-  private notify(entry: AuditEntry): void {
+  /** Tells the listeners of an entry another node appended (the live feed shows the cluster's log). */
+  protected notify(entry: AuditEntry): void {
     for (const l of this.listeners) l(entry);
   }
 }
+
+/** How many entries `latest` gives at most. */
+export const clampLimit = (limit: number) => Math.max(1, Math.min(limit, 1000));
 
 /** The details as given, or, when too long, the error code (the audit panel shows it) and a cut preview. */
 function boundedDetails(details: Record<string, unknown> | null | undefined): Record<string, unknown> | null {

@@ -1,5 +1,6 @@
 // Opens the SQLite database, checks it is ours and not newer than this build, and applies migrations.
 import Database from 'better-sqlite3';
+import type { PreparedChange } from '../core/prepared-change';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 
 export type Db = Database.Database;
@@ -48,4 +49,19 @@ export function openDatabase(file: string): Db {
     })();
   }
   return db;
+}
+
+/**
+ * Writes a change on its own. IMMEDIATE takes the write lock before the change reads what it
+ * checks (the last administrator), so another process (`flowport users`) cannot change it between.
+ */
+export function applySqliteChange<T>(db: Db, change: PreparedChange<T>): T {
+  db.transaction(() => writeSqlite(change)).immediate();
+  return change.done();
+}
+
+/** Runs a change's writes inside the SQLite transaction the caller opened; they must be synchronous. */
+export function writeSqlite(change: PreparedChange<unknown>): void {
+  const written = change.write(undefined);
+  if (written instanceof Promise) throw new Error('an asynchronous change was written in a SQLite transaction');
 }

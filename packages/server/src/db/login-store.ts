@@ -1,4 +1,4 @@
-// Logins kept in SQLite, so a restart of the server does not log everyone out.
+// Logins kept in SQLite, so a restart of the server does not log everyone out; each write is done before its promise is made.
 import type { Role } from '@flowport/protocol';
 import type { LoginStore, StoredLogin } from '../auth/login-sessions';
 import type { Db } from './database';
@@ -28,8 +28,15 @@ export class SqliteLoginStore implements LoginStore {
     this.drop = db.prepare('DELETE FROM logins WHERE token_hash = ?');
   }
 
-  all(): StoredLogin[] {
-    const rows = this.db.prepare('SELECT * FROM logins').all() as Row[];
+  async all(): Promise<StoredLogin[]> {
+    return this.rows(this.db.prepare('SELECT * FROM logins').all() as Row[]);
+  }
+
+  async find(tokenHash: string): Promise<StoredLogin | undefined> {
+    return this.rows(this.db.prepare('SELECT * FROM logins WHERE token_hash = ?').all(tokenHash) as Row[])[0];
+  }
+
+  private rows(rows: Row[]): StoredLogin[] {
     const out: StoredLogin[] = [];
     for (const r of rows) {
       let roles: Role[];
@@ -52,11 +59,11 @@ export class SqliteLoginStore implements LoginStore {
     return out;
   }
 
-  put(login: StoredLogin): void {
+  async put(login: StoredLogin): Promise<void> {
     this.upsert.run({ ...login, roles: JSON.stringify(login.roles) });
   }
 
-  remove(tokenHash: string): void {
+  async remove(tokenHash: string): Promise<void> {
     this.drop.run(tokenHash);
   }
 }

@@ -1,49 +1,45 @@
-// Server parameters stored in SQLite over their declared defaults.
+// Server parameters over their declared defaults: the cache and listeners both stores share (SQLite here, PostgreSQL in db/postgres/).
 import { DEFAULT_PARAMETERS, validateParameters, type ServerParameters } from '@flowport/protocol';
 import { DomainError } from '../core/domain-error';
-import type { Db } from './database';
-import { applyChange, type PreparedChange } from './prepared-change';
+import type { PreparedChange, Tx } from '../core/prepared-change';
 
-export class ParameterStore {
-  private cache: ServerParameters;
+export type ParameterUpdate = { next: ServerParameters; changed: Partial<ServerParameters> };
+
+/** Stored values as read (JSON-decoded); ones an older build stored that no longer validate fall back to defaults. */
+export function parametersFrom(stored: Record<string, unknown>): ServerParameters {
+  const { value } = validateParameters(
+    Object.fromEntries(Object.entries(stored).filter(([k]) => k in DEFAULT_PARAMETERS)),
+  );
+  return { ...DEFAULT_PARAMETERS, ...value };
+}
+
+/**
+ * Reads are synchronous, from a cache: parameters are read on hot paths (every Integrator call's
+ * limits). The cache follows this store's commits at once and another process's or node's on
+ * `refresh` (the data_version watch, or NOTIFY).
+ */
+export abstract class ParameterStore {
   private listeners = new Set<(next: ServerParameters, prev: ServerParameters) => void>();
 
-  constructor(private readonly db: Db) {
-    this.cache = this.read();
-  }
+  protected constructor(private cache: ServerParameters) {}
 
-  private read(): ServerParameters {
-    const rows = this.db.prepare('SELECT key, value FROM parameters').all() as { key: string; value: string }[];
-    const stored: Record<string, unknown> = {};
-    for (const r of rows) stored[r.key] = JSON.parse(r.value);
-    // Values stored by an older build that no longer validate fall back to defaults instead of failing start.
-    const { value } = validateParameters(
-      Object.fromEntries(Object.entries(stored).filter(([k]) => k in DEFAULT_PARAMETERS)),
-    );
-    return { ...DEFAULT_PARAMETERS, ...value };
-  }
+  /** Every stored value, read from the database now. */
+  protected abstract readStored(): Promise<ServerParameters>;
+  /** Writes the values inside the change's transaction. */
+  protected abstract writeValues(tx: Tx, values: Record<string, unknown>, now: string): void | Promise<void>;
+  /** Validates the whole update first; either every value is stored or none is. */
+  abstract update(input: unknown): Promise<ParameterUpdate>;
 
   get(): ServerParameters {
     return { ...this.cache };
   }
 
-  /** Validates the whole update first; either every value is stored or none is. */
-  update(input: unknown): { next: ServerParameters; changed: Partial<ServerParameters> } {
-    return applyChange(this.db, this.prepareUpdate(input));
-  }
-
   /** Validates now (refusing any bad value); the returned change stores the values, and applies them once committed. */
-  prepareUpdate(input: unknown): PreparedChange<{ next: ServerParameters; changed: Partial<ServerParameters> }> {
+  prepareUpdate(input: unknown): PreparedChange<ParameterUpdate> {
     const { value, issues } = validateParameters(input);
     if (issues.length > 0) throw refusal(issues);
     return {
-      write: () => {
-        const now = new Date().toISOString();
-        const stmt = this.db.prepare(
-          'INSERT INTO parameters(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-        );
-        for (const [k, v] of Object.entries(value)) stmt.run(k, JSON.stringify(v), now);
-      },
+      write: (tx) => this.writeValues(tx, value, new Date().toISOString()),
       done: () => {
         const prev = this.cache;
         this.cache = { ...prev, ...value };
@@ -55,12 +51,13 @@ export class ParameterStore {
   }
 
   /**
-   * Takes in values another process stored (`flowport params set` while the server runs): the
-   * listeners hear of them as of an update here. Returns what changed, or null.
+   * Takes in values another process or node stored (`flowport params set`, a node of the cluster):
+   * the listeners hear of them as of an update here. Returns what changed, or null.
    */
-  refresh(): Partial<ServerParameters> | null {
+  async refresh(): Promise<Partial<ServerParameters> | null> {
+    const stored = await this.readStored();
     const prev = this.cache;
-    const changed = changes(prev, this.read());
+    const changed = changes(prev, stored);
     if (Object.keys(changed).length === 0) return null;
     this.cache = { ...prev, ...changed };
     for (const l of this.listeners) l(this.cache, prev);

@@ -8,7 +8,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     { config: { access: ['admin'] } },
     async (request) => {
       const limit = Number(request.query.limit ?? 100);
-      return { entries: services.audit.latest(Number.isFinite(limit) ? limit : 100) };
+      return { entries: await services.audit.latest(Number.isFinite(limit) ? limit : 100) };
     },
   );
 }

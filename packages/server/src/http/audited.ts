@@ -3,7 +3,7 @@ import { SESSION_COOKIE } from '@flowport/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService, Principal } from '../auth/auth-service';
 import type { AuditAttempt, AuditLog } from '../db/audit-log';
-import type { PreparedChange } from '../db/prepared-change';
+import type { PreparedChange } from '../core/prepared-change';
 import { toHttpError } from './error-mapping';
 import { clientAddress } from './route-guard';
 
@@ -76,7 +76,7 @@ export function auditor(audit: AuditLog): Auditor {
     async run(request, action) {
       const attempt = attemptOf(request, request.principal!.user);
       const result = await action();
-      audit.record({ ...attempt, outcome: 'ok' });
+      await audit.record({ ...attempt, outcome: 'ok' });
       done(request, attempt);
       return result;
     },
@@ -130,7 +130,7 @@ export function installRefusalAudit(app: FastifyInstance, audit: AuditLog, auth:
       b.used++;
       const details = b.suppressed ? { ...attempt.details, suppressed: b.suppressed } : attempt.details;
       b.suppressed = 0;
-      audit.refused({ ...attempt, details }, body.error.code, body.error.message);
+      await audit.refused({ ...attempt, details }, body.error.code, body.error.message);
     } catch (auditErr) {
       request.log.error({ err: auditErr }, 'recording a refused admin action in the audit log failed');
     }

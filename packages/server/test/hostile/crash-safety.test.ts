@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/db/audit-log';
+import { SqliteAuditLog } from '../../src/db/sqlite-audit-log';
 import { openDatabase } from '../../src/db/database';
 import { TEMP_NAME_RE } from '../../src/storage/atomic-write';
 import {
@@ -128,7 +128,7 @@ describe('kill -9', () => {
         name: string;
         blocked: number;
       }[];
-      const entries = new AuditLog(db).latest(1000);
+      const entries = await new SqliteAuditLog(db).latest(1000);
       db.close();
       expect(users.length).toBeGreaterThanOrEqual(killAfter);
       const done = (action: string, target: string) =>
