@@ -158,7 +158,7 @@ export class AuthService {
 
   async login(username: unknown, password: unknown, client: string) {
     const user = await this.check(username, password, client);
-    return this.sessions.create(user.name, user.roles, credentialOf(user));
+    return this.sessions.open(user.name, user.roles, credentialOf(user));
   }
 
   /** Resolves the caller from the Authorization header or the session cookie; undefined when anonymous. */

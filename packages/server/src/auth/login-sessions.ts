@@ -132,6 +132,20 @@ export class LoginSessions {
   }
 
   create(user: string, roles: Role[], credential: string): LoginSession {
+    return this.make(user, roles, credential).session;
+  }
+
+  /**
+   * Creates a login and resolves once the store has it: its token is answered only then, so that
+   * another node of a cluster finds it at its first use there.
+   */
+  async open(user: string, roles: Role[], credential: string): Promise<LoginSession> {
+    const { session, saved } = this.make(user, roles, credential);
+    await saved;
+    return session;
+  }
+
+  private make(user: string, roles: Role[], credential: string): { session: LoginSession; saved: Promise<void> } {
     const now = this.clock.now();
     this.sweep(now);
     const token = randomBytes(32).toString('base64url');
@@ -148,8 +162,7 @@ export class LoginSessions {
       savedSeenAt: now,
     };
     this.byToken.set(token, s);
-    this.save(s);
-    return s;
+    return { session: s, saved: this.save(s) };
   }
 
   get(token: string | undefined): LoginSession | undefined {
@@ -162,7 +175,7 @@ export class LoginSessions {
       return undefined;
     }
     s.lastSeenAt = now;
-    if (now - s.savedSeenAt >= SAVE_SEEN_EVERY_MS) this.save(s);
+    if (now - s.savedSeenAt >= SAVE_SEEN_EVERY_MS) void this.save(s);
     return s;
   }
 
@@ -190,7 +203,7 @@ export class LoginSessions {
         ended++;
       } else if (!sameRoles(s.roles, roles)) {
         s.roles = roles;
-        this.save(s);
+        void this.save(s);
       }
     }
     return ended;
@@ -212,7 +225,7 @@ export class LoginSessions {
     const s = this.byToken.get(token);
     if (s?.user !== user) return;
     s.credential = credential;
-    this.save(s);
+    void this.save(s);
   }
 
   /** Ends the logins idle past the limit, now and then: one never presented again would stay forever. */
@@ -268,11 +281,12 @@ export class LoginSessions {
     done.catch((err: unknown) => this.onStoreError(err));
   }
 
-  private save(s: Kept): void {
+  /** Stores the login in the background; the promise (never rejecting) says when it is done. */
+  private save(s: Kept): Promise<void> {
     s.savedSeenAt = s.lastSeenAt;
-    if (!this.store) return;
-    this.write(
-      this.store.put({
+    if (!this.store) return Promise.resolve();
+    return this.store
+      .put({
         tokenHash: s.tokenHash,
         id: s.id,
         csrfToken: s.csrfToken,
@@ -281,8 +295,8 @@ export class LoginSessions {
         credential: s.credential,
         createdAt: s.createdAt,
         lastSeenAt: s.lastSeenAt,
-      }),
-    );
+      })
+      .catch((err: unknown) => this.onStoreError(err));
   }
 }
 

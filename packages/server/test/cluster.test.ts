@@ -1,0 +1,172 @@
+// Two real server processes on one real PostgreSQL: users, logins, revocation, parameters and the audit log are one server's.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedWithin, liveSocket } from './helpers/live-socket';
+import { call, loginOver, startServer, stopServer, type ServerProcess } from './helpers/server-process';
+import { startPostgres, type TestPostgres } from './support/postgres';
+
+let postgres: TestPostgres;
+const dirs: string[] = [];
+const servers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+});
+afterAll(async () => {
+  for (const s of servers) await stopServer(s, 'SIGTERM');
+  await postgres?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A node: `flowport serve` on a data directory of its own, sharing the database `url`. */
+async function node(url: string): Promise<ServerProcess & { dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowport-node-'));
+  dirs.push(dir);
+  const s = await startServer(dir, { FLOWPORT_DATABASE_URL: url });
+  servers.push(s);
+  return { ...s, dir };
+}
+
+/** The messages of a node's JSON log (written at least every half second). */
+async function logMessages(dir: string): Promise<string[]> {
+  await new Promise((r) => setTimeout(r, 700));
+  const file = path.join(dir, 'logs', 'flowport.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { msg: string }).msg);
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+const wsOf = (url: string) => url.replace(/^http/, 'ws');
+
+describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
+  let url: string;
+  let one: ServerProcess & { dir: string };
+  let two: ServerProcess & { dir: string };
+
+  it('start at once and migrate once; one of them creates the first administrator', async () => {
+    url = await postgres.createDatabase('cluster');
+    [one, two] = await Promise.all([node(url), node(url)]);
+    const migrations = await query<{ version: number; applied_by: string }>(url, 'SELECT * FROM flowport_migrations');
+    expect(migrations.map((m) => m.version)).toEqual([1]);
+    const pids = [one.child.pid, two.child.pid].map((p) => `pid ${p}`);
+    expect(pids).toContain(migrations[0]!.applied_by);
+    expect(await query(url, 'SELECT name FROM users')).toEqual([{ name: 'admin' }]);
+    const logs = [await logMessages(one.dir), await logMessages(two.dir)];
+    const count = (msg: string) => logs.filter((l) => l.includes(msg)).length;
+    expect(count('shared state in PostgreSQL')).toBe(2);
+    expect(count('PostgreSQL schema migrated')).toBe(1);
+    expect(count('first administrator created')).toBe(1);
+  });
+
+  it('a user added on node 1 logs in on node 2', async () => {
+    const admin1 = await loginOver(one.url);
+    const added = await call(one.url, admin1, 'POST', '/api/admin/users', {
+      name: 'ann',
+      password: 'ann-password-1',
+      roles: ['design', 'admin'],
+    });
+    expect(added.status).toBe(201);
+    const ann2 = await loginOver(two.url, 'ann', 'ann-password-1');
+    expect((await call(two.url, ann2, 'GET', '/api/auth/me')).body).toMatchObject({ user: { name: 'ann' } });
+  });
+
+  it('a login from node 1 is valid on node 2, cookie and bearer token', async () => {
+    const ann1 = await loginOver(one.url, 'ann', 'ann-password-1');
+    const me = await call(two.url, ann1, 'GET', '/api/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ user: { name: 'ann' } });
+    const token = await fetch(`${one.url}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ann', password: 'ann-password-1' }),
+    });
+    const bearer = { headers: { authorization: `Bearer ${((await token.json()) as { token: string }).token}` } };
+    expect((await call(two.url, bearer, 'GET', '/api/auth/me')).status).toBe(200);
+    // A state-changing call on node 2 with node 1's cookie and CSRF token.
+    const put = await call(two.url, ann1, 'PUT', '/api/admin/parameters', { userSessionLimit: 21 });
+    expect(put.status).toBe(200);
+  });
+
+  it('a logout on node 1 ends the login on node 2 too', async () => {
+    const ann1 = await loginOver(one.url, 'ann', 'ann-password-1');
+    expect((await call(two.url, ann1, 'GET', '/api/auth/me')).status).toBe(200);
+    expect((await call(one.url, ann1, 'POST', '/api/auth/logout')).status).toBeLessThan(300);
+    const until = Date.now() + 1000;
+    let status = 200;
+    while (status === 200 && Date.now() < until) {
+      status = (await call(two.url, ann1, 'GET', '/api/auth/me')).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(401);
+  });
+
+  it("a block on node 2 ends node 1's logins and live sockets within a second", async () => {
+    const ann1 = await loginOver(one.url, 'ann', 'ann-password-1');
+    const socket = liveSocket(`${wsOf(one.url)}/api/manager/live`, { cookie: ann1.headers.cookie! });
+    await socket.opened;
+    const admin2 = await loginOver(two.url);
+    const blocked = await call(two.url, admin2, 'PUT', '/api/admin/users/ann', { blocked: true });
+    expect(blocked.status).toBe(200);
+    const answeredAt = Date.now();
+    const closed = await closedWithin(socket, 1000);
+    expect(closed.at - answeredAt).toBeLessThan(1000);
+    expect((await call(one.url, ann1, 'GET', '/api/auth/me')).status).toBe(401);
+    expect(await query(url, "SELECT token_hash FROM logins WHERE user_name = 'ann'")).toEqual([]);
+  });
+
+  it('a parameter set on node 1 applies on node 2 within a second', async () => {
+    const admin1 = await loginOver(one.url);
+    const admin2 = await loginOver(two.url);
+    expect((await call(one.url, admin1, 'PUT', '/api/admin/parameters', { packagePoolSize: 3 })).status).toBe(200);
+    const until = Date.now() + 1000;
+    let seen: unknown;
+    while (Date.now() < until) {
+      seen = (await call(two.url, admin2, 'GET', '/api/admin/parameters')).body;
+      if ((seen as { packagePoolSize?: number }).packagePoolSize === 3) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toMatchObject({ packagePoolSize: 3 });
+  });
+
+  it("keeps both nodes' audit rows in one log, in order", async () => {
+    const admin1 = await loginOver(one.url);
+    const admin2 = await loginOver(two.url);
+    for (let i = 0; i < 3; i++) {
+      expect((await call(one.url, admin1, 'PUT', '/api/admin/parameters', { userSessionLimit: 30 + i })).status).toBe(
+        200,
+      );
+      expect((await call(two.url, admin2, 'PUT', '/api/admin/parameters', { adminSessionLimit: 130 + i })).status).toBe(
+        200,
+      );
+    }
+    const fromOne = (await call(one.url, admin1, 'GET', '/api/manager/audit?limit=6')).body.entries as {
+      id: number;
+      details: { values: Record<string, number> };
+    }[];
+    const fromTwo = (await call(two.url, admin2, 'GET', '/api/manager/audit?limit=6')).body.entries;
+    expect(fromTwo).toEqual(fromOne);
+    expect(fromOne.map((e) => e.details.values).reverse()).toEqual([
+      { userSessionLimit: 30 },
+      { adminSessionLimit: 130 },
+      { userSessionLimit: 31 },
+      { adminSessionLimit: 131 },
+      { userSessionLimit: 32 },
+      { adminSessionLimit: 132 },
+    ]);
+  });
+});
