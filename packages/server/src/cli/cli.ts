@@ -14,6 +14,7 @@ Commands:
   users      Manage users: add, list, set-roles, passwd, block, unblock, remove
   params     Read and change server parameters: get, set
   batch      Run a package on a running server (flowport batch --help)
+  migrate-data  Copy a data directory's users, parameters and audit log into PostgreSQL
 
 Run "flowport <command> --help" for the options of a command.
 `;
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   users: async () => usersCommand,
   params: async () => paramsCommand,
   batch: async () => (await import('./batch.command')).batchCommand,
+  'migrate-data': async () => (await import('./migrate-data.command')).migrateDataCommand,
 };
 
 export function registerCommand(name: string, load: () => Promise<Command>): void {
