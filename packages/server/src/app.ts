@@ -59,7 +59,8 @@ export interface BuildOptions {
 
 export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
-  const paths = dataPaths(config.dataDir);
+  // A cluster's nodes each have a data directory (logs, backups) and share one storage mount.
+  const paths = { ...dataPaths(config.dataDir), ...(config.storageDir ? { storage: config.storageDir } : {}) };
   prepareDataDir(paths, config.seedExamples ? config.examplesDir : null);
   // Logged once the logger exists (it needs the stored log level).
   const early: { migrated?: number[]; errors: unknown[] } = { errors: [] };
@@ -128,6 +129,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     clock,
     exampleDataRows: options.exampleDataRows,
     watch: options.watchStorage,
+    watchPolling: config.watchPolling,
     hostNames: options.hostNames,
     audit: (entry) => {
       audit.record(entry).catch((err: unknown) => logger.error({ err }, 'recording a stop in the audit log failed'));

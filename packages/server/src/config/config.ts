@@ -23,6 +23,10 @@ export interface FlowportConfig {
   trustProxy: boolean | string[];
   /** A PostgreSQL URL: users, logins, parameters and the audit log are shared there by a cluster's nodes; null: SQLite in the data directory. */
   databaseUrl: string | null;
+  /** The file storage, when not the data directory's `storage/` (a mount every node of a cluster shares). */
+  storageDir: string | null;
+  /** Whether the storage watcher polls (a network file system whose changes by other machines are not notified). */
+  watchPolling: boolean;
 }
 
 interface OptionDef {
@@ -104,6 +108,20 @@ export const CONFIG_OPTIONS: readonly OptionDef[] = [
     secret: true,
     help: 'PostgreSQL URL (postgres://user:password@host:5432/db) shared by the nodes of a cluster; absent: SQLite in the data directory',
   },
+  {
+    key: 'storageDir',
+    flag: 'storage-dir',
+    env: 'FLOWPORT_STORAGE_DIR',
+    type: 'path',
+    help: "File storage, when not the data directory's storage/ (the mount every node of a cluster shares)",
+  },
+  {
+    key: 'watchPolling',
+    flag: 'watch-polling',
+    env: 'FLOWPORT_WATCH_POLLING',
+    type: 'boolean',
+    help: 'Poll the storage for changes (a network mount whose changes by other machines are not notified)',
+  },
 ];
 
 /** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
@@ -146,6 +164,8 @@ export function defaultConfig(): FlowportConfig {
     metricsToken: null,
     trustProxy: false,
     databaseUrl: null,
+    storageDir: null,
+    watchPolling: false,
   };
 }
 

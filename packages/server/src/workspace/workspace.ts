@@ -32,6 +32,8 @@ export interface WorkspaceOptions {
   exampleDataRows?: number;
   /** Watch the storage for package files changed by other programs. */
   watch?: boolean;
+  /** Poll the storage instead of change notification (a network mount shared by a cluster's machines). */
+  watchPolling?: boolean;
   hostNames?: HostNames;
   /** Where stops by the server (memory) are audited. */
   audit?: (entry: AuditInput) => void;
@@ -214,7 +216,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
 
   let watcher: StorageWatcher | undefined;
   if (o.watch !== false) {
-    watcher = new StorageWatcher(o.paths.storage);
+    watcher = new StorageWatcher(o.paths.storage, { usePolling: o.watchPolling });
     watcher.on('change', (p) => {
       // With the file's version, instances already loaded from this very version (a save of ours) are kept.
       void storage.stat(p).then(
