@@ -88,7 +88,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   );
   const sessions = new LoginSessions(clock, state.logins, onStateError);
   await sessions.restore();
-  const auth = new AuthService(users, limiter, sessions);
+  const auth = new AuthService(users, limiter, sessions, state.kind === 'postgres');
   // Logins kept from the last run follow what happened to their users meanwhile (`flowport users`).
   auth.syncUsers();
 

@@ -169,4 +169,19 @@ describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
       { adminSessionLimit: 132 },
     ]);
   });
+
+  it('a new password ends the other logins on every node; the login it was set from carries on on both', async () => {
+    const from = await loginOver(one.url);
+    const other = await loginOver(two.url);
+    // Both logins known to both nodes.
+    for (const l of [from, other])
+      for (const n of [one, two]) expect((await call(n.url, l, 'GET', '/api/auth/me')).status).toBe(200);
+    const changed = await call(one.url, from, 'PUT', '/api/admin/users/admin', { password: 'admin-password-2' });
+    expect(changed.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const n of [one, two]) {
+      expect((await call(n.url, other, 'GET', '/api/auth/me')).status).toBe(401);
+      expect((await call(n.url, from, 'GET', '/api/auth/me')).status).toBe(200);
+    }
+  });
 });

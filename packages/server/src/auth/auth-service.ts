@@ -60,6 +60,8 @@ export class AuthService {
     private readonly users: UserStore,
     private readonly limiter: LoginLimiter,
     readonly sessions: LoginSessions,
+    /** One node of several sharing the logins (PostgreSQL): changes synced from elsewhere may have renewed a login. */
+    private readonly cluster = false,
   ) {}
 
   /**
@@ -130,14 +132,14 @@ export class AuthService {
   syncUsers(): string[] {
     const stored = new Map(this.users.list().map((u) => [u.name, u]));
     const names = new Set([...stored.keys(), ...this.known.keys(), ...this.sessions.users()]);
-    return [...names].filter((name) => this.apply(name, stored.get(name)) > 0);
+    return [...names].filter((name) => this.apply(name, stored.get(name), undefined, this.cluster) > 0);
   }
 
   /**
    * Brings the logins of `name` in line with `user` as stored (see userChanged) and, when the
    * change took access away, announces it so that what was opened with it ends too.
    */
-  private apply(name: string, user: StoredUser | undefined, keep?: string): number {
+  private apply(name: string, user: StoredUser | undefined, keep?: string, elsewhere = false): number {
     const before = this.known.get(name);
     const after = user && accessOf(user);
     if (after) this.known.set(name, after);
@@ -148,7 +150,7 @@ export class AuthService {
     const lost = accessLost(before, after);
     // Without an earlier view (logins kept from the last run) the logins still follow the user.
     const reason = lost ?? (!after ? 'removed' : after.blocked ? 'blocked' : roles ? 'password' : 'demoted');
-    const ended = this.sessions.updateUser(name, roles, after?.credential, reason);
+    const ended = this.sessions.updateUser(name, roles, after?.credential, reason, elsewhere);
     if (lost) {
       const kept = lost === 'demoted' ? (roles ?? []) : null;
       this.sessions.revokeUser(name, lost, kept, lost === 'password' ? keep : undefined);

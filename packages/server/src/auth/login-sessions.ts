@@ -194,12 +194,24 @@ export class LoginSessions {
    * Brings a user's logins in line with the user: all end when `roles` is null or empty (blocked,
    * removed), those made with another password end, the others take the roles. Returns how many ended.
    */
-  updateUser(user: string, roles: Role[] | null, credential: string | undefined, reason: AccessEndReason): number {
+  updateUser(
+    user: string,
+    roles: Role[] | null,
+    credential: string | undefined,
+    reason: AccessEndReason,
+    /**
+     * For a password changed on another node: a login made with another password ends here but stays
+     * stored, since that node may have renewed it (the login the change was made from); its next
+     * use anywhere is judged against the user as stored.
+     */
+    keepStoredOnPassword = false,
+  ): number {
     let ended = 0;
     for (const s of [...this.all()]) {
       if (s.user !== user) continue;
-      if (roles === null || roles.length === 0 || (credential !== undefined && s.credential !== credential)) {
-        this.end(s, reason);
+      const lost = roles === null || roles.length === 0;
+      if (lost || (credential !== undefined && s.credential !== credential)) {
+        this.end(s, reason, lost || !keepStoredOnPassword);
         ended++;
       } else if (!sameRoles(s.roles, roles)) {
         s.roles = roles;
@@ -252,13 +264,16 @@ export class LoginSessions {
     return s;
   }
 
+  /** Ends a login here; `stored`: removed from the store too (else the store's row is left as it is). */
   private end(s: Kept, reason: AccessEndReason, stored = true): void {
-    // The store's removal may still be on its way: a lookup meanwhile must not bring the login back.
-    this.ended.add(s.tokenHash);
-    if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
     if (s.token) this.byToken.delete(s.token);
     this.restored.delete(s.tokenHash);
-    if (stored && this.store) this.write(this.store.remove(s.tokenHash));
+    if (stored && this.store) {
+      // The store's removal may still be on its way: a lookup meanwhile must not bring the login back.
+      this.ended.add(s.tokenHash);
+      if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
+      this.write(this.store.remove(s.tokenHash));
+    }
     this.announce({ user: s.user, login: `${s.user}:${s.id}`, roles: null, reason });
   }
 

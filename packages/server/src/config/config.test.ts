@@ -1,4 +1,4 @@
-// Start-up options: the trustProxy option read from flags, the environment and a file, and refused when it is not one.
+// Start-up options: trustProxy and databaseUrl read from flags, the environment and a file, and refused when they are not one.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configHelp, loadConfig } from './config';
 
@@ -25,5 +25,20 @@ describe('trustProxy', () => {
       /environment variable FLOWPORT_TRUST_PROXY: trustProxy must be .* got "10.0.0.0\/33"/,
     );
     expect(() => loadConfig({ 'trust-proxy': '2' }, {})).toThrow(/trustProxy/);
+  });
+});
+
+describe('databaseUrl', () => {
+  it('is absent by default (SQLite), taken from the flag or FLOWPORT_DATABASE_URL, and documented in the help', () => {
+    expect(loadConfig({}, {}).databaseUrl).toBeNull();
+    expect(loadConfig({ 'database-url': 'postgres://u:p@db:5432/f' }, {}).databaseUrl).toBe('postgres://u:p@db:5432/f');
+    expect(loadConfig({}, { FLOWPORT_DATABASE_URL: 'postgresql://db/f' }).databaseUrl).toBe('postgresql://db/f');
+    expect(configHelp()).toMatch(/--database-url\s+FLOWPORT_DATABASE_URL/);
+  });
+
+  it('refuses a URL of another database, naming the source', () => {
+    expect(() => loadConfig({}, { FLOWPORT_DATABASE_URL: 'mysql://db/f' })).toThrow(
+      /environment variable FLOWPORT_DATABASE_URL: databaseUrl must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
   });
 });
