@@ -184,4 +184,15 @@ describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
       expect((await call(n.url, from, 'GET', '/api/auth/me')).status).toBe(200);
     }
   });
+
+  it('is ready while PostgreSQL answers, and says the database fails when it is gone', async () => {
+    const ready = await fetch(`${one.url}/api/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { database: { ok: true } } });
+    await postgres.stop();
+    const gone = await fetch(`${one.url}/api/health/ready`);
+    expect(gone.status).toBe(503);
+    const body = (await gone.json()) as { error: { details: { failing: string[] } } };
+    expect(body.error.details.failing).toEqual(['database']);
+  });
 });

@@ -77,6 +77,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
   const url = `postgres://flowport@127.0.0.1:${port}/postgres`;
   let n = 0;
+  let stopped = false;
   return {
     url,
     async createDatabase(prefix = 'test') {
@@ -91,6 +92,8 @@ export async function startPostgres(): Promise<TestPostgres> {
       return `postgres://flowport@127.0.0.1:${port}/${name}`;
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       try {
         run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
       } finally {
