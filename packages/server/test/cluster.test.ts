@@ -159,6 +159,16 @@ describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
       details: { values: Record<string, number> };
     }[];
     const fromTwo = (await call(two.url, admin2, 'GET', '/api/manager/audit?limit=6')).body.entries;
+    // Node 2's entries come over node 1's live feed too.
+    const feed = liveSocket(`${wsOf(one.url)}/api/manager/live`, { cookie: admin1.headers.cookie! });
+    await feed.opened;
+    expect((await call(two.url, admin2, 'PUT', '/api/admin/parameters', { adminSessionLimit: 140 })).status).toBe(200);
+    const frame = await feed.waitFor(
+      (f) => f.type === 'audit' && JSON.stringify(f.entry).includes('"adminSessionLimit":140'),
+      1000,
+    );
+    expect(frame.data).toMatchObject({ entry: { actor: 'admin', action: 'parameters.update', outcome: 'ok' } });
+    feed.ws.close();
     expect(fromTwo).toEqual(fromOne);
     expect(fromOne.map((e) => e.details.values).reverse()).toEqual([
       { userSessionLimit: 30 },

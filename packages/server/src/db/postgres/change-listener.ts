@@ -1,6 +1,11 @@
 // LISTEN on the state channel over a connection of its own, reconnecting after a loss (then every cache is read again: notices were missed).
 import pg from 'pg';
 import type { StateChanges } from '../shared-state';
+
+/** What the listener tells: the changes, and entries appended to the audit log (by whom). */
+export interface HeardChanges extends StateChanges {
+  audit(id: number, from: string): void;
+}
 import { CHANNEL, type Notice } from './pg-database';
 
 const RECONNECT_MS = 1000;
@@ -14,7 +19,7 @@ export class ChangeListener {
 
   constructor(
     private readonly url: string,
-    private readonly changes: StateChanges,
+    private readonly changes: HeardChanges,
   ) {}
 
   async start(): Promise<void> {
@@ -70,6 +75,7 @@ export class ChangeListener {
     if (notice.kind === 'users') this.changes.users();
     else if (notice.kind === 'parameters') this.changes.parameters();
     else if (notice.kind === 'login-ended') this.changes.loginEnded(notice.tokenHash);
+    else if (notice.kind === 'audit') this.changes.audit(notice.id, notice.from);
   }
 
   async stop(): Promise<void> {

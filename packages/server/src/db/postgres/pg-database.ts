@@ -12,7 +12,11 @@ export const USERS_LOCK = 0x466c_6f02;
 /** The channel every change is announced on; NOTIFY inside a transaction is sent on its commit. */
 export const CHANNEL = 'flowport_state';
 
-export type Notice = { kind: 'users' } | { kind: 'parameters' } | { kind: 'login-ended'; tokenHash: string };
+export type Notice =
+  | { kind: 'users' }
+  | { kind: 'parameters' }
+  | { kind: 'login-ended'; tokenHash: string }
+  | { kind: 'audit'; id: number; from: string };
 
 export async function notify(c: pg.ClientBase, notice: Notice): Promise<void> {
   await c.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]);

@@ -1,9 +1,10 @@
 // The shared state of a cluster in PostgreSQL: migrated at open (once, under a lock), changes heard through LISTEN/NOTIFY.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { CheckError } from '../../health/readiness';
 import type { SharedState, StateChanges } from '../shared-state';
 import { PostgresAuditLog } from './audit-log';
-import { ChangeListener } from './change-listener';
+import { ChangeListener, type HeardChanges } from './change-listener';
 import { PostgresLoginStore } from './login-store';
 import { PostgresParameterStore } from './parameter-store';
 import { migrate, openPool } from './pg-database';
@@ -31,13 +32,14 @@ export async function openPostgresState(
     const users = await PostgresUserStore.open(pool, onError);
     const params = await PostgresParameterStore.open(pool);
     let listener: ChangeListener | undefined;
+    const audit = new PostgresAuditLog(pool, randomUUID());
     return {
       kind: 'postgres',
       pool,
       users,
       params,
       logins: new PostgresLoginStore(pool),
-      audit: new PostgresAuditLog(pool),
+      audit,
       check: {
         name: 'database',
         async check() {
@@ -56,11 +58,13 @@ export async function openPostgresState(
       },
       watch(changes: StateChanges) {
         // The caches are read again before the callers hear of a change: they read them at once.
-        const fresh: StateChanges = {
+        const fresh: HeardChanges = {
           users: () => users.refresh().then(changes.users, changes.error),
           parameters: changes.parameters,
           loginEnded: changes.loginEnded,
           error: changes.error,
+          // Another node's entries reach this node's live feed (the Session Manager's audit panel).
+          audit: (id, from) => void audit.heard(id, from).catch(changes.error),
         };
         listener = new ChangeListener(url, fresh);
         listener.start().catch((err: unknown) => changes.error(err));
