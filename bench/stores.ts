@@ -76,7 +76,7 @@ try {
     row('login check (bearer token known to the node)', 'check'),
     row("login check (token's first use on another node)", 'foreign'),
     row('parameter read', 'read'),
-    row('audit append (one entry, committed)', 'append'),
+    row('audit append (one entry, committed, announced)', 'append'),
   ]);
 } finally {
   await postgres?.stop();
