@@ -9,6 +9,7 @@ export {
   type ReferenceResolver,
   type RunOptions,
   type RunResult,
+  type RowSink,
   type RunProgress,
   type NodeEvent,
 } from './package-runtime';

@@ -6,18 +6,11 @@ import type { FileStorage } from '../storage/file-storage';
 import { tempNameFor } from '../storage/atomic-write';
 import { sqlIdent, sqlString, type DuckDbDatabase } from './duckdb-runtime';
 import { createInputTable, declaredColumns } from './input-rows';
+import { jsonRowsOf, type JsonRows } from './json-rows';
 import type { NodeResult } from './node-job';
 import type { CallNodeDef, ExportNodeDef, FileFormat, ImportNodeDef, InputNodeDef, NodeDef } from './package-types';
 import type { BoundValue } from './sql-parameters';
-import {
-  createdRows,
-  createReplacing,
-  describeTable,
-  HEAD_ROWS,
-  inlineResult,
-  keptHead,
-  type Described,
-} from './result-tables';
+import { createdRows, createReplacing, describeTable, HEAD_ROWS, keptHead, type Described } from './result-tables';
 import { runSql, type SqlMemory } from './sql-node';
 import { relationOf } from './sql-literals';
 import {
@@ -29,11 +22,10 @@ import {
   type TableSink,
   type WantedColumns,
 } from './table-transfer';
-import type { CheckedValue } from './typed-values';
 
 /** Rows handed in by a request, or a table a calling package streams in on demand. */
 export type InputSource =
-  | { kind: 'rows'; rows: CheckedValue[][] }
+  | { kind: 'rows'; rows: JsonRows }
   | {
       kind: 'table';
       fingerprint: string;
@@ -66,7 +58,15 @@ export interface ExecContext {
   sqlMemory: SqlMemory;
   inputSource?: InputSource;
   resolveCallee?(alias: string): Promise<CallTarget>;
+  /** Set when the node is its run's answered target: its answer, at most `limit` rows, may need no table. */
+  answer?: { limit: number };
 }
+
+/**
+ * Up to this much JSON text, a request's rows are kept as that text (DuckDB reads it where they are
+ * used); more go into a table. The text is about the size of the body that brought the rows.
+ */
+export const JSON_ROWS_CHARS = 4 * 1024 * 1024;
 
 export async function executeNode(node: NodeDef, ctx: ExecContext): Promise<Described> {
   switch (node.kind) {
@@ -112,17 +112,18 @@ function receivedInline(table: string, data: RowsTable): Described {
 }
 
 async function runInput(node: InputNodeDef, ctx: ExecContext) {
-  const source = ctx.inputSource ?? { kind: 'rows', rows: [] };
+  const source = ctx.inputSource ?? { kind: 'rows', rows: jsonRowsOf(node.id, node.columns, []) };
   if (source.kind === 'rows') {
-    const declared = Object.entries(node.columns).map(([name, type]) => ({ name, type }));
-    const inline = inlineResult(ctx.table, declared, source.rows);
-    if (inline) return inline;
+    const rows = source.rows;
+    const columns = declaredColumns(node.columns);
+    if (rows.text.length <= JSON_ROWS_CHARS) {
+      const head = rows.count <= HEAD_ROWS ? keptHead(rows.rowObjects()) : undefined;
+      return { table: ctx.table, rows: rows.count, columns, head, literal: rows };
+    }
     // The count and columns are known already: no round trip to describe the table.
     return ctx.db.withConnection(async (conn) => {
-      await createReplacing(conn, ctx.table, () =>
-        createInputTable(conn, ctx.table, node.columns, source.rows, { signal: ctx.signal }),
-      );
-      return { table: ctx.table, rows: source.rows.length, columns: declaredColumns(node.columns) };
+      await createReplacing(conn, ctx.table, () => createInputTable(conn, ctx.table, rows, { signal: ctx.signal }));
+      return { table: ctx.table, rows: rows.count, columns };
     }, ctx.signal);
   }
   // The calling package sends the declared columns already cast: they go straight into the table.

@@ -72,6 +72,34 @@ nodes:
       SELECT 4 AS k, DATE 'infinity' AS dt, TIMESTAMP '-infinity' AS ts, DATE '0044-03-15 (BC)' AS tiny_dbl_date,
              CAST(12.5 AS DECIMAL(3, 1)) AS dec4, CAST(0.000001 AS DECIMAL(18, 6)) AS dec18
       ORDER BY k
+  - id: plain_types
+    kind: sql
+    access: published
+    sql: |
+      SELECT CAST(i % 128 AS TINYINT) AS t, CAST(i * 7 AS SMALLINT) AS sm, CAST(i * 100003 AS INTEGER) AS it,
+             CAST(i % 256 AS UTINYINT) AS ut, CAST(i AS USMALLINT) AS us, CAST(i * 1000 AS UINTEGER) AS ui,
+             i * 3000000000000 AS big, CAST(i AS HUGEINT) * 1000 AS huge, CAST(i AS UBIGINT) AS ubig,
+             CAST(i AS UHUGEINT) AS uhuge, i / 7 AS dbl, CAST(i AS DOUBLE) * 2 AS dbl_int, CAST(i AS FLOAT) / 3 AS flt,
+             CAST(i AS DOUBLE) * 1e14 AS dbl_big, -CAST(i AS DOUBLE) / 1e9 AS dbl_small,
+             DATE '2000-01-01' + CAST(i AS INTEGER) AS d, TIMESTAMP '2024-01-01' + to_microseconds(i * 1234567) AS ts,
+             CAST(TIMESTAMP '2024-01-01' + to_seconds(i) AS TIMESTAMP_S) AS ts_s,
+             CAST(TIMESTAMP '2024-01-01' + to_milliseconds(i * 1001) AS TIMESTAMP_MS) AS ts_ms,
+             CAST(TIMESTAMP '2024-01-01' + to_microseconds(i * 77) AS TIMESTAMP_NS) AS ts_ns,
+             'v' || i || CASE WHEN i % 50 = 0 THEN chr(31) || chr(11) || chr(1) ELSE '' END
+               || CASE WHEN i % 3 = 0 THEN '"q\\ é 🚀' ELSE '' END AS s,
+             i % 2 = 0 AS b, CASE WHEN i % 5 = 0 THEN NULL ELSE i END AS maybe, 'same' AS "1", i AS "Dup", i + 1 AS "Dup"
+      FROM range($rows) t(i)
+  - id: tripped
+    kind: sql
+    access: published
+    sql: |
+      SELECT i AS big, CAST(i AS DOUBLE) AS dbl, DATE '2000-01-01' + CAST(i AS INTEGER) AS d,
+             TIMESTAMP '2024-01-01' + to_seconds(i) AS ts
+      FROM range($rows) t(i)
+      UNION ALL SELECT 9007199254740993, 1e20, DATE '0044-03-15 (BC)', TIMESTAMP '10000-01-01 00:00:00'
+      UNION ALL SELECT -9223372036854775808, CAST('NaN' AS DOUBLE), DATE '0000-06-01', TIMESTAMP '0001-01-01 00:00:00'
+      UNION ALL SELECT 1, CAST('-inf' AS DOUBLE), DATE 'infinity', TIMESTAMP '-infinity'
+      UNION ALL SELECT 2, 123456789012345680000, NULL, NULL
   - id: many
     kind: sql
     access: published
@@ -112,6 +140,17 @@ function batch(count: number): Record<string, unknown>[] {
     // Every row differs, so no two batches of a size share a result.
     return r < EDGE_ROWS.length ? edge : { ...edge, i: r, s: `row ${r} ${String(edge.s ?? '')}`.slice(0, 60) };
   });
+}
+
+/** Rows of ordinary values: no double beyond 1e18, no date outside years 1 to 9999. */
+function plainBatch(count: number, seed: number): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, r) => ({
+    s: r % 9 === 0 ? null : `name ${seed}-${r}${r % 13 === 0 ? ' "q" \\ \u001f é 🚀' : ''}`,
+    n: r % 7 === 0 ? null : (r * 1.25) / (seed + 1) - 100,
+    i: r % 11 === 0 ? null : r * 1_000_003 - 5_000_000,
+    b: r % 5 === 0 ? null : r % 2 === 0,
+    d: r % 6 === 0 ? null : `20${String(10 + (r % 15)).padStart(2, '0')}-0${1 + (r % 9)}-1${r % 10}`,
+  }));
 }
 
 /** Sizes around each boundary of the engine: literal rows (1,000 values), kept rows (200), the answer's limit. */
@@ -164,6 +203,48 @@ export const ANSWER_CASES: AnswerCase[] = [
     })),
   ),
   { name: 'echo with no inputs', url: `${URL}/echo`, body: {} },
+  // Each twice: the first call learns the result's columns, the second is written by DuckDB where it can be.
+  ...[0, 1, 150, 250, 1000, 3000, 3000, 250].flatMap((rows, k) =>
+    ['plain_types', 'tripped'].map((node) => ({
+      name: `${node} ${rows} rows (${k})`,
+      url: `${URL}/${node}`,
+      body: { variables: { rows } },
+    })),
+  ),
+  ...[250, 251].map((rows) => ({
+    name: `plain_types ${rows} rows, a new body`,
+    url: `${URL}/plain_types`,
+    body: { variables: { rows } },
+  })),
+  // Plain values, so that DuckDB writes the answer (the rows above hold values at the edges, which it leaves to JavaScript).
+  ...[500, 500, 2000, 2000, 120].map((n, k) => ({
+    name: `echo ${n} plain rows (${k})`,
+    url: `${URL}/echo`,
+    body: { inputs: { vals: plainBatch(n, k) } },
+  })),
+  // Dates in year 0 (1 BC) and around the edges of what DuckDB takes.
+  {
+    name: 'echo dates at the edges',
+    url: `${URL}/echo`,
+    body: {
+      inputs: {
+        vals: ['0000-02-29', '0000-01-01', '0001-01-01', '9999-12-31', '1582-10-10'].map((d, i) => ({ d, i })),
+      },
+    },
+  },
+  {
+    name: 'derived dates at the edges',
+    url: `${URL}/derived`,
+    body: { inputs: { vals: ['0000-02-29', '0000-12-31', '9999-12-31'].map((d, i) => ({ d, i, n: i })) } },
+  },
+  // Raw bodies: JSON.stringify would write -0 as 0.
+  ...['echo', 'derived'].map((node) => ({
+    name: `${node} lone surrogates and negative zero`,
+    url: `${URL}/${node}`,
+    body:
+      '{"inputs": {"vals": [{"s": "a\\ud800b", "n": -0, "i": -0}, {"s": "\\udfff", "n": 0}, ' +
+      '{"s": "\\\\ud800 literally", "n": -0.0}, {"s": "pair \\ud83d\\ude80", "n": -0e0}]}}',
+  })),
   { name: 'every_type', url: `${URL}/every_type`, body: {} },
   ...MANY_ROWS.map((rows) => ({ name: `many ${rows} rows`, url: `${URL}/many`, body: { variables: { rows } } })),
   ...[1, 250, 1200, 5000].flatMap((n) =>
