@@ -1,5 +1,5 @@
 // Streams every row of a result as NDJSON, a DuckDB chunk at a time: memory stays flat however many rows there are.
-import type { DuckDBPreparedStatement, DuckDBResult } from '@duckdb/node-api';
+import type { DuckDBPreparedStatement } from '@duckdb/node-api';
 import { cancelledError, sqlIdent, type DuckDbDatabase, type LockedConnection } from './duckdb-runtime';
 import { columnAliases, rowWriter, withOurEscapes } from './answer-writer';
 import { jsonSafeConverter, type ColumnInfo } from './json-values';
@@ -10,23 +10,13 @@ import { bindParameters, type BoundValue } from './sql-parameters';
 
 /** Rows of a result kept in memory go out in writes of this many. */
 const ROWS_PER_WRITE = 2048;
+/** Rows read from DuckDB go out in writes of this many (a chunk holds up to 2,048). */
+const ROWS_PER_SLICE = 256;
 
 /** What was streamed. */
 export interface Streamed {
   rows: number;
   columns: ColumnInfo[];
-}
-
-/** The names of the columns as a result answers them (node-api's deduplicatedColumnNames: `a`, `a:1`, …). */
-function answeredNames(stmt: DuckDBPreparedStatement): string[] {
-  const seen: Record<string, number> = {};
-  const out: string[] = [];
-  for (let i = 0; i < stmt.columnCount; i++) {
-    const name = stmt.columnName(i);
-    const n = (seen[name] = (seen[name] ?? 0) + 1);
-    out.push(n > 1 ? `${name}:${n - 1}` : name);
-  }
-  return out;
 }
 
 /** Every row of a computed result: from memory when it is there, else read from DuckDB a chunk at a time. */
@@ -79,27 +69,31 @@ export async function streamQuery(
   signal: AbortSignal,
 ): Promise<Streamed> {
   if (signal.aborted) throw cancelledError();
-  const plain = await conn.raw.prepare(`${query.ctes}SELECT * FROM (\n${sql}\n)`);
-  let stmt: DuckDBPreparedStatement = plain;
   const onAbort = () => conn.raw.interrupt();
   signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    const names = answeredNames(plain);
-    const columns = names.map((name, i) => ({ name, type: plain.columnType(i).toString() }));
-    const writer = rowWriter({ names, types: columns.map((c) => c.type) }, 'exact');
-    const written =
-      writer &&
-      (await conn.raw
-        .prepare(
-          `${query.ctes}SELECT CAST(to_json(${writer.struct}) AS VARCHAR) FROM (\n${sql}\n) AS q(${columnAliases(columns.length)})`,
-        )
-        .catch(() => undefined));
-    if (written) {
-      plain.destroySync();
-      stmt = written;
-    }
+  const statements: DuckDBPreparedStatement[] = [];
+  const start = async (text: string) => {
+    const stmt = await conn.raw.prepare(text);
+    statements.push(stmt);
     bindParameters(stmt, query.params);
-    const result = await stmt.stream();
+    return stmt.stream();
+  };
+  try {
+    // The columns are known once the statement runs with its parameters (a prepared statement
+    // whose parameters decide its columns, `range($n)` say, does not know them before).
+    let result = await start(`${query.ctes}SELECT * FROM (\n${sql}\n)`);
+    const names = result.deduplicatedColumnNames();
+    const columns = result.columnTypes().map((t, i) => ({ name: names[i], type: t.toString() }));
+    const writer = rowWriter({ names, types: columns.map((c) => c.type) }, 'exact');
+    let written = false;
+    if (writer) {
+      const text = `${query.ctes}SELECT CAST(to_json(${writer.struct}) AS VARCHAR) FROM (\n${sql}\n) AS q(${columnAliases(columns.length)})`;
+      const rows = await start(text).catch(() => undefined);
+      if (rows) {
+        result = rows;
+        written = true;
+      }
+    }
     sink.begin(columns);
     let count = 0;
     for (;;) {
@@ -107,11 +101,14 @@ export async function streamQuery(
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       count += chunk.rowCount;
-      const wrote = sink.write(
-        written
-          ? writtenLines(chunk.getColumnValues(0) as string[])
-          : convertedLines(result, chunk.convertRows(jsonSafeConverter)),
-      );
+      const rows = written ? (chunk.getColumnValues(0) as string[]) : chunk.convertRows(jsonSafeConverter);
+      // Written a slice of rows at a time: texts of up to some tens of KiB die young in V8's
+      // nursery, where one text per 2,048-row chunk would be a large object, freed only by a full GC.
+      let wrote: void | Promise<void> = undefined;
+      for (let i = 0; i < rows.length; i += ROWS_PER_SLICE) {
+        const slice = rows.slice(i, i + ROWS_PER_SLICE);
+        wrote = sink.write(written ? writtenLines(slice as string[]) : convertedLines(names, slice as unknown[][]));
+      }
       if (wrote) await wrote;
     }
     return { rows: count, columns };
@@ -120,7 +117,7 @@ export async function streamQuery(
     throw err;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    stmt.destroySync();
+    for (const stmt of statements) stmt.destroySync();
   }
 }
 
@@ -131,8 +128,7 @@ function writtenLines(texts: string[]): string {
 }
 
 /** Rows converted in JavaScript, as NDJSON lines of objects keyed as a page's rows are. */
-function convertedLines(result: DuckDBResult, rows: unknown[][]): string {
-  const names = result.deduplicatedColumnNames();
+function convertedLines(names: string[], rows: unknown[][]): string {
   let text = '';
   for (const row of rows) {
     const obj: Record<string, unknown> = {};
