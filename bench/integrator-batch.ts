@@ -51,6 +51,7 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
           'p50 ms': r.p50,
           'p99 ms': r.p99,
           'server CPU µs/req': Math.round(r.cpuUs ?? NaN),
+          'main thread µs/req': Math.round(r.mainCpuUs ?? NaN),
           requests: r.requests,
           errors: r.errors + r.non2xx,
           ratio: r === flowport ? (flowport.rps / bare.rps).toFixed(3) : '',
@@ -58,9 +59,29 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
     }
     byRound.push(measured);
   }
+  // Reference rows: the same Integrator calls with one DuckDB thread per package instance (server
+  // parameter engineThreads; the default is 2), once each after the rounds.
+  await server.setParameters({ engineThreads: 1 });
+  for (const n of o.sizes) {
+    await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
+    const r = await run(`Integrator, ${n} rows, engineThreads 1`, server.base + BATCH_URL, bodies.get(n)!, auth);
+    rows.push({
+      scenario: r.label,
+      round: 0,
+      'req/s': r.rps,
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      'server CPU µs/req': Math.round(r.cpuUs ?? NaN),
+      'main thread µs/req': Math.round(r.mainCpuUs ?? NaN),
+      requests: r.requests,
+      errors: r.errors + r.non2xx,
+      ratio: '',
+    });
+  }
+  await server.setParameters({ engineThreads: 2 });
   printTable(
     `(4) Batches, a new body per call, ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s ` +
-      '(ratio: Integrator throughput / the same round and size on the bare route)',
+      '(ratio: Integrator throughput / the same round and size on the bare route; round 0: references)',
     rows,
   );
   let ok = true;

@@ -120,11 +120,26 @@ export function columnAliases(count: number): string {
   return Array.from({ length: count }, (_, i) => `c${i}`).join(', ');
 }
 
+/** `\u00` followed by `0`/`1` and an upper-case hex digit: an escape DuckDB writes and JSON.stringify does not. */
+const UPPER_HEX_ESCAPE = /\\u00[01][A-F]/;
+
 /**
  * DuckDB escapes some control characters as `\u001F` where JSON.stringify writes `\u001f`; such a
  * text (rare) is written again by JSON.parse and JSON.stringify, which gives exactly ours. A match
  * may also be an escaped backslash before `u00…`: writing such a text again changes nothing.
  */
 export function withOurEscapes(text: string): string {
-  return /\\u00[01][A-F]/.test(text) ? JSON.stringify(JSON.parse(text)) : text;
+  return UPPER_HEX_ESCAPE.test(text) ? JSON.stringify(JSON.parse(text)) : text;
+}
+
+/** withOurEscapes on UTF-8 bytes, which are decoded only when an escape is there to be rewritten. */
+export function bytesWithOurEscapes(bytes: Uint8Array): Uint8Array {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = buffer.indexOf('\\u00'); at !== -1; at = buffer.indexOf('\\u00', at + 1)) {
+    const hi = buffer[at + 4];
+    const lo = buffer[at + 5];
+    if ((hi === 0x30 || hi === 0x31) && lo >= 0x41 && lo <= 0x46)
+      return Buffer.from(withOurEscapes(buffer.toString('utf8')), 'utf8');
+  }
+  return bytes;
 }

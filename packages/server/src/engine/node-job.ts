@@ -18,8 +18,11 @@ export interface NodeResult {
    * no table. Creating a table costs DuckDB more than the whole query that reads it.
    */
   literal?: RowsRelation;
-  /** Every row as the JSON text of the Integrator's `rows` (a run's answered target; at most its row limit). */
-  answer?: string;
+  /**
+   * Every row as the JSON of the Integrator's `rows`, in UTF-8 (a run's answered target; at most its
+   * row limit): the bytes DuckDB wrote go to the socket as they are, never decoded.
+   */
+  answer?: Uint8Array;
   /**
    * No table and no literal rows: only `answer` (and `head`) hold the rows. Such a result answers
    * again as the same run's target, but a node reading it makes it again as a table.

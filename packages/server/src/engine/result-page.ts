@@ -4,6 +4,11 @@ import { materializedPage, type ColumnInfo } from './json-values';
 import type { NodeResult } from './node-job';
 import { relationOf } from './sql-literals';
 
+/** An answer's UTF-8 JSON as text. */
+export function answerText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 export interface ResultPage {
   columns: ColumnInfo[];
   rows: Record<string, unknown>[];
@@ -19,7 +24,7 @@ export function readResultPage(
   if (result.head) return { columns: result.columns, rows: result.head.slice(offset, offset + limit) };
   // A result with no table: the JSON text DuckDB wrote holds every row, in the form a page has them.
   if (result.answer !== undefined) {
-    const rows = JSON.parse(result.answer) as Record<string, unknown>[];
+    const rows = JSON.parse(answerText(result.answer)) as Record<string, unknown>[];
     return { columns: result.columns, rows: rows.slice(offset, offset + limit) };
   }
   return db().then((d) =>

@@ -4,6 +4,7 @@ import { cancelledError, sqlIdent, type DuckDbDatabase, type LockedConnection } 
 import { columnAliases, rowWriter, withOurEscapes } from './answer-writer';
 import { jsonSafeConverter, type ColumnInfo } from './json-values';
 import type { NodeResult } from './node-job';
+import { answerText } from './result-page';
 import type { RowSink } from './run-types';
 import type { BoundQuery } from './sql-answer';
 import { bindParameters, type BoundValue } from './sql-parameters';
@@ -43,7 +44,10 @@ export async function streamResult(
 
 /** Rows kept in memory (a small result's, or an answer's), as NDJSON. */
 export async function streamKept(result: NodeResult, sink: RowSink, signal: AbortSignal): Promise<Streamed> {
-  const rows = result.head?.length === result.rows ? result.head : (JSON.parse(result.answer ?? '[]') as unknown[]);
+  const rows =
+    result.head?.length === result.rows
+      ? result.head
+      : (JSON.parse(result.answer ? answerText(result.answer) : '[]') as unknown[]);
   sink.begin(result.columns);
   for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
     if (signal.aborted) throw cancelledError();

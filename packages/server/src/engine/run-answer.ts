@@ -34,6 +34,12 @@ export async function answerOf(
   const read = readResultPage(r, 0, target.limit, db);
   const page = read instanceof Promise ? await read : read;
   if (target.mode === 'json')
-    return { node, rowsJson: JSON.stringify(page.rows), columns: page.columns, total: r.rows, truncated };
+    return {
+      node,
+      rowsJson: Buffer.from(JSON.stringify(page.rows), 'utf8'),
+      columns: page.columns,
+      total: r.rows,
+      truncated,
+    };
   return { node, rows: page.rows, columns: page.columns, total: r.rows, truncated };
 }

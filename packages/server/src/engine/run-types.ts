@@ -48,8 +48,8 @@ export interface RunResult {
   node?: string;
   /** The target node's rows, at most maxResultRows. */
   rows?: Record<string, unknown>[];
-  /** With `answer: 'json'`: the JSON text of those rows (an array of objects). */
-  rowsJson?: string;
+  /** With `answer: 'json'`: the JSON of those rows (an array of objects), in UTF-8. */
+  rowsJson?: Uint8Array;
 
   columns?: ColumnInfo[];
   total?: number;

@@ -15,16 +15,21 @@ export function wantsNdjson(accept: string | undefined): boolean {
 }
 
 /**
- * The JSON answer, written around the rows' text (DuckDB's, or one JSON.stringify of the rows):
- * exactly the text the route answered when it returned the object, without taking the rows apart.
+ * The JSON answer, written around the rows' UTF-8 JSON (DuckDB's bytes, or one JSON.stringify of
+ * the rows): exactly the bytes the route answered when it returned the object, without taking the
+ * rows apart, nor decoding them into a string only to encode it again for the socket.
  */
-export function answerText(requestId: string, node: string, result: RunResult): string {
-  const rows = result.rowsJson ?? JSON.stringify(result.rows ?? []);
+export function answerBody(requestId: string, node: string, result: RunResult): Buffer {
+  const rows = result.rowsJson ?? Buffer.from(JSON.stringify(result.rows ?? []), 'utf8');
   const total = result.total ?? result.rows?.length ?? 0;
-  return (
-    `{"requestId":${JSON.stringify(requestId)},"node":${JSON.stringify(node)},"rows":${rows},` +
-    `"columns":${JSON.stringify(result.columns ?? [])},"total":${total},"truncated":${result.truncated ?? false}}`
-  );
+  return Buffer.concat([
+    Buffer.from(`{"requestId":${JSON.stringify(requestId)},"node":${JSON.stringify(node)},"rows":`, 'utf8'),
+    rows,
+    Buffer.from(
+      `,"columns":${JSON.stringify(result.columns ?? [])},"total":${total},"truncated":${result.truncated ?? false}}`,
+      'utf8',
+    ),
+  ]);
 }
 
 /** A header value holds Latin-1 only: JSON with every other character escaped. */

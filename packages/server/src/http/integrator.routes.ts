@@ -9,7 +9,7 @@ import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
 import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
-import { answerText, ndjsonAnswer, wantsNdjson } from './integrator-answer';
+import { answerBody, ndjsonAnswer, wantsNdjson } from './integrator-answer';
 import { INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
 import { clientAddress, principalOf } from './route-guard';
@@ -215,7 +215,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
           answer: streamed ? 'stream' : 'json',
           sink: streamed?.sink,
         });
-        if (!streamed) return reply.type('application/json; charset=utf-8').send(answerText(requestId, node, result));
+        if (!streamed) return reply.type('application/json; charset=utf-8').send(answerBody(requestId, node, result));
         if (!streamed.started) streamed.sink.begin(result.columns ?? []);
         streamed.end(result.total ?? 0);
         return reply;
