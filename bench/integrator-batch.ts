@@ -66,8 +66,8 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
   }
   // Reference rows: the same Integrator calls with one DuckDB thread per package instance (server
   // parameter engineThreads; the default is 2), once each after the rounds.
-  await server.setParameters({ engineThreads: 1 });
-  for (const n of o.sizes) {
+  if (o.bare) await server.setParameters({ engineThreads: 1 });
+  for (const n of o.bare ? o.sizes : []) {
     await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
     const r = await run(`Integrator, ${n} rows, engineThreads 1`, server.base + BATCH_URL, bodies.get(n)!, auth);
     rows.push({
@@ -83,7 +83,7 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
       ratio: '',
     });
   }
-  await server.setParameters({ engineThreads: 2 });
+  if (o.bare) await server.setParameters({ engineThreads: 2 });
   printTable(
     `(4) Batches, a new body per call, ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s ` +
       '(ratio: Integrator throughput / the same round and size on the bare route; round 0: references)',
