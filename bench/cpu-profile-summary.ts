@@ -25,7 +25,8 @@ function moduleOf(url: string, line: number): string | undefined {
   let marks = bundleModules.get(url);
   if (!marks) {
     marks = [];
-    readFileSync(new URL(url), 'utf8')
+    // BENCH_BUNDLE: a copy of the bundle the profile was made with (the bench writes it again on every run).
+    readFileSync(process.env.BENCH_BUNDLE ?? new URL(url), 'utf8')
       .split('\n')
       .forEach((text, i) => {
         const m = /^\/\/ (\S+\.ts)$/.exec(text);
@@ -50,8 +51,8 @@ function area(url: string, name: string, line: number): string {
 }
 
 /**
- * Usage: tsx bench/cpu-profile-summary.ts <profile or folder> [calls] [top]. With `calls` (the
- * requests answered while profiled) the times are also given per call.
+ * Usage: [BENCH_BUNDLE=<copy of the bench bundle>] tsx bench/cpu-profile-summary.ts <profile or folder>
+ * [calls] [top]. With `calls` (the requests answered while profiled) the times are also given per call.
  */
 function main() {
   const [target, callsArg, topArg] = process.argv.slice(2);

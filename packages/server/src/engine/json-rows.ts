@@ -79,7 +79,8 @@ function fastColumns(
 ): CheckedValue[][] | undefined {
   if (!Array.isArray(rows)) return undefined;
   const n = rows.length;
-  const out: CheckedValue[][] = names.map(() => new Array<CheckedValue>(n));
+  // Filled by push: a packed array, which JSON.stringify writes about twice as fast as a holey one.
+  const out: CheckedValue[][] = names.map(() => []);
   for (let r = 0; r < n; r++) {
     const row: unknown = rows[r];
     if (row === null || typeof row !== 'object' || Array.isArray(row)) return undefined;
@@ -88,7 +89,7 @@ function fastColumns(
     for (let c = 0; c < names.length; c++) {
       const v: unknown = (row as Record<string, unknown>)[names[c]];
       if (v === null || v === undefined) {
-        out[c][r] = null;
+        out[c].push(null);
         continue;
       }
       switch (types[c]) {
@@ -108,15 +109,15 @@ function fastColumns(
           if (typeof v !== 'string' || !DATE_TEXT.test(v) || !parseIsoDate(v)) return undefined;
           break;
       }
-      out[c][r] = v as CheckedValue;
+      out[c].push(v as CheckedValue);
     }
   }
   return out;
 }
 
 function transpose(rows: CheckedValue[][], width: number): CheckedValue[][] {
-  const out: CheckedValue[][] = Array.from({ length: width }, () => new Array<CheckedValue>(rows.length));
-  for (let r = 0; r < rows.length; r++) for (let c = 0; c < width; c++) out[c][r] = rows[r][c];
+  const out: CheckedValue[][] = Array.from({ length: width }, () => []);
+  for (const row of rows) for (let c = 0; c < width; c++) out[c].push(row[c]);
   return out;
 }
 
