@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbDatabase } from './duckdb-runtime';
-import { columnAliases, rowWriter } from './answer-writer';
+import { columnAliases, isSequence, rowWriter } from './answer-writer';
 import { materializedPage } from './json-values';
 import { engineFixture, type EngineFixture } from './test-fixtures';
 
@@ -71,6 +71,24 @@ describe('answers as JSON', () => {
     const rowsOf = JSON.parse(text(json.rowsJson)) as unknown[];
     expect(rowsOf).toHaveLength(1000);
     expect((await rt.run({ node: 'mapped', inputs: { req: rows(1500) } })).rows).toEqual(rowsOf);
+  });
+});
+
+describe('the row numbers beside the texts', () => {
+  it('tell rows taken in order from rows taken in any other order, at every length', () => {
+    for (const n of [1, 2, 9, 10, 11, 99, 100, 101, 1234, 10_001]) {
+      const numbers = Array.from({ length: n }, (_, i) => i + 1);
+      expect(isSequence(numbers.join(','), n), `${n}`).toBe(true);
+      if (n > 1) {
+        const swapped = [...numbers];
+        [swapped[n - 2], swapped[n - 1]] = [swapped[n - 1], swapped[n - 2]];
+        expect(isSequence(swapped.join(','), n), `${n} swapped`).toBe(false);
+        expect(isSequence(numbers.slice(1).join(','), n), `${n} short`).toBe(false);
+      }
+    }
+    expect(isSequence('', 0)).toBe(true);
+    expect(isSequence('1,2,3', 4)).toBe(false);
+    expect(isSequence('1,3,2,4', 4)).toBe(false);
   });
 });
 

@@ -143,3 +143,26 @@ export function bytesWithOurEscapes(bytes: Uint8Array): Uint8Array {
   }
   return bytes;
 }
+
+/** `1,2,…,N` for the largest N asked so far (at most an answer's row limit and one). */
+let sequence = '';
+let sequenceCount = 0;
+
+/** The length of `1,2,…,n`. */
+function sequenceLength(n: number): number {
+  let length = Math.max(0, n - 1); // the commas
+  for (let digits = 1, low = 1; low <= n; digits++, low *= 10) length += digits * (Math.min(n, low * 10 - 1) - low + 1);
+  return length;
+}
+
+/**
+ * Whether `text` is `1,2,…,count`: the row numbers in the order an aggregate took its rows. The
+ * aggregates of one query take the same rows in the same order (DuckDB updates them all from each
+ * chunk and combines their states together), so the rows' texts joined beside these numbers are in
+ * the query's order exactly when the numbers are.
+ */
+export function isSequence(text: string, count: number): boolean {
+  if (text.length !== sequenceLength(count)) return false;
+  for (; sequenceCount < count; sequenceCount++) sequence += sequenceCount ? `,${sequenceCount + 1}` : '1';
+  return sequence.startsWith(text);
+}

@@ -2,7 +2,7 @@
 import type { DuckDBMaterializedResult, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { LockedConnection, QueryOptions } from './duckdb-runtime';
 import type { DuckDBBlobValue } from '@duckdb/node-api';
-import { bytesWithOurEscapes, columnAliases, rowWriter, type ResultShape } from './answer-writer';
+import { bytesWithOurEscapes, columnAliases, isSequence, rowWriter, type ResultShape } from './answer-writer';
 import { materializedPage } from './json-values';
 import type { ExecContext } from './node-executor';
 import type { SqlNodeDef } from './package-types';
@@ -15,10 +15,12 @@ export interface AnswerMemory {
   shapes: Map<string, ResultShape>;
   /** Its last result had more rows than an answer holds: made into a table at once. */
   large: Set<string>;
+  /** Its rows reached the writer's aggregate out of order once (a parallel reading): joined by their numbers. */
+  ordered: Set<string>;
 }
 
 export function answerMemory(): AnswerMemory {
-  return { shapes: new Map(), large: new Set() };
+  return { shapes: new Map(), large: new Set(), ordered: new Set() };
 }
 
 /** Statements and their parameters: the package's variables and the inputs' values, bound by name. */
@@ -45,7 +47,7 @@ export async function answerSql(
   ctx: ExecContext,
   query: BoundQuery,
   limit: number,
-  remember: { small(): void; unwrappable(): void },
+  remember: { small(): void; unwrappable(): void; ordered(): void },
 ): Promise<Described | undefined> {
   const memory = ctx.sqlMemory.answers;
   const opts: QueryOptions = { signal: ctx.signal, onProgress: ctx.progress };
@@ -54,22 +56,27 @@ export async function answerSql(
   const writer = shape && rowWriter(shape, 'guarded');
   if (shape && writer) {
     const rows = `(SELECT * FROM (\n${node.sql}\n) LIMIT ${limit + 1}) AS q(${columnAliases(shape.types.length)})`;
-    // The window's empty OVER keeps the query's order as numbers (DuckDB's order preservation);
-    // an aggregate keeps no order of its own, so the rows' texts are joined in that order. (A
-    // string_agg of to_json per row costs DuckDB less than to_json of a list of the rows.)
-    const sql =
-      `${query.ctes}SELECT encode('[' || coalesce(string_agg(CAST(to_json(${writer.struct}) AS VARCHAR), ',' ORDER BY __n), '') || ']') AS rows, count(*) AS n, ` +
-      `${writer.guard ? `coalesce(bool_and(${writer.guard}), true)` : 'true'} AS exact, any_value(${writer.typesCheck}) AS types ` +
+    const guard = writer.guard ? `coalesce(bool_and(${writer.guard}), true)` : 'true';
+    const text = `CAST(to_json(${writer.struct}) AS VARCHAR)`;
+    // The window's empty OVER numbers the rows in the query's order (DuckDB's order preservation).
+    // An aggregate keeps no order of its own: the rows' texts are joined as they come, beside their
+    // numbers, which say whether they came in order (a single thread's reading, the usual case);
+    // if not, they are joined in the numbers' order, which costs DuckDB a sort (~0.4 ms a 1,000 rows).
+    const writerSql = (ordered: boolean) =>
+      `${query.ctes}SELECT encode('[' || coalesce(string_agg(${text}, ','${ordered ? ' ORDER BY __n' : ''}), '') || ']') AS rows, ` +
+      `count(*) AS n, ${guard} AS exact, any_value(${writer.typesCheck}) AS types, ` +
+      `${ordered ? 'NULL' : `string_agg(CAST(__n AS VARCHAR), ',')`} AS seq ` +
       `FROM (SELECT row_number() OVER () AS __n, * FROM ${rows}) AS q`;
-    let result: DuckDBMaterializedResult | undefined;
-    try {
-      result = await conn.runPrepared(sql, bind, opts);
-    } catch (err) {
-      // Columns that changed under the same text (an imported file's): learnt again below.
-      if (!wrappingFailed(err, ctx.signal) && !/^Conversion Error/i.test((err as Error).message)) throw err;
-      memory.shapes.delete(node.sql);
-    }
-    if (result) {
+    for (const ordered of memory.ordered.has(node.sql) ? [true] : [false, true]) {
+      let result: DuckDBMaterializedResult;
+      try {
+        result = await conn.runPrepared(writerSql(ordered), bind, opts);
+      } catch (err) {
+        // Columns that changed under the same text (an imported file's): learnt again below.
+        if (!wrappingFailed(err, ctx.signal) && !/^Conversion Error/i.test((err as Error).message)) throw err;
+        memory.shapes.delete(node.sql);
+        break;
+      }
       // Each column read by itself: getRows would convert the rows' text to a string, only to be encoded again.
       const chunk = result.getChunk(0);
       const count = Number(chunk.getColumnVector(1).getItem(0));
@@ -79,11 +86,17 @@ export async function answerSql(
         memory.large.add(node.sql);
         return undefined;
       }
-      if (types !== null && types !== shape.types.join('|')) memory.shapes.delete(node.sql);
-      else if (exact && count > 0) {
-        const text = (chunk.getColumnVector(0).getItem(0) as DuckDBBlobValue).bytes;
-        return written(ctx.table, shape, bytesWithOurEscapes(text), count, remember);
+      if (types !== null && types !== shape.types.join('|')) {
+        memory.shapes.delete(node.sql);
+        break;
       }
+      if (!exact || count === 0) break;
+      if (!ordered && !isSequence(chunk.getColumnVector(4).getItem(0) as string, count)) {
+        remember.ordered();
+        continue;
+      }
+      const bytes = (chunk.getColumnVector(0).getItem(0) as DuckDBBlobValue).bytes;
+      return written(ctx.table, shape, bytesWithOurEscapes(bytes), count, remember);
     }
   }
   // The rows as DuckDB gives them, converted in JavaScript; what their columns are is learnt.

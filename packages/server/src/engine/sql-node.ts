@@ -62,6 +62,7 @@ export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Descri
       const answered = await answerSql(conn, node, ctx, boundQuery(node, ctx), ctx.answer.limit, {
         small: () => remember(memory.small, node.sql),
         unwrappable: () => remember(memory.unwrappable, node.sql),
+        ordered: () => remember(memory.answers.ordered, node.sql),
       });
       if (answered) return answered;
     }
