@@ -86,7 +86,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     },
     metrics,
   );
-  const sessions = new LoginSessions(clock, state.logins, onStateError);
+  const sessions = new LoginSessions(clock, state.logins, onStateError, state.kind === 'postgres');
   await sessions.restore();
   const auth = new AuthService(users, limiter, sessions, state.kind === 'postgres');
   // Logins kept from the last run follow what happened to their users meanwhile (`flowport users`).

@@ -135,4 +135,22 @@ describe('logins', () => {
       { user: 'ann', roles: null, reason: 'blocked' },
     ]);
   });
+
+  it('on a shared store, idle on one node but in use on another, end on the idle node only', async () => {
+    const db = database();
+    const clock = new ManualClock(1_000_000);
+    const store = new SqliteLoginStore(db);
+    const one = new LoginSessions(clock, store, undefined, true);
+    const two = new LoginSessions(clock, store, undefined, true);
+    const s = await one.open('ann', ['design'], 'cred');
+    expect((await two.lookup(s.token))?.fromStore).toBe(true);
+    clock.advance(11 * HOUR);
+    expect(two.get(s.token)).toBeDefined(); // its use on node two is stored (more than a minute since the last)
+    clock.advance(2 * HOUR);
+    expect(one.get(s.token)).toBeUndefined(); // idle here for 13 hours
+    expect(two.get(s.token)?.user).toBe('ann');
+    expect((await one.lookup(s.token))?.session.user).toBe('ann'); // its stored last use says it is alive
+    clock.advance(13 * HOUR);
+    expect(await one.lookup(s.token)).toBeUndefined();
+  });
 });

@@ -85,6 +85,11 @@ export class LoginSessions {
     private readonly store?: LoginStore,
     /** Hears of a store write that failed (the login itself carries on in memory). */
     private readonly onStoreError: (err: unknown) => void = () => {},
+    /**
+     * The store is shared by the nodes of a cluster: a login idle here may be in use on another
+     * node, so it ends here only, its row (whose last use every node writes) judged at its next use.
+     */
+    private readonly shared = false,
   ) {
     this.lastSweep = clock.now();
   }
@@ -171,7 +176,7 @@ export class LoginSessions {
     if (!s) return undefined;
     const now = this.clock.now();
     if (now - s.lastSeenAt > IDLE_LIMIT_MS) {
-      this.end(s, 'idle');
+      this.end(s, 'idle', !this.shared);
       return undefined;
     }
     s.lastSeenAt = now;
@@ -244,7 +249,7 @@ export class LoginSessions {
   private sweep(now: number): void {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    for (const s of [...this.all()]) if (now - s.lastSeenAt > IDLE_LIMIT_MS) this.end(s, 'idle');
+    for (const s of [...this.all()]) if (now - s.lastSeenAt > IDLE_LIMIT_MS) this.end(s, 'idle', !this.shared);
   }
 
   private *all(): Iterable<Kept> {
