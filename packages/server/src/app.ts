@@ -10,6 +10,7 @@ import { AuthService } from './auth/auth-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
 import { SqliteLoginStore } from './db/login-store';
+import { SqlitePackageFileStore } from './db/package-file-store';
 import { generatePassword } from './auth/password';
 import { UserStore } from './auth/user-store';
 import type { FlowportConfig } from './config/config';
@@ -129,6 +130,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     watch: options.watchStorage,
     hostNames: options.hostNames,
     audit: (entry) => audit.record(entry),
+    packageFiles: new SqlitePackageFileStore(db),
   });
   observeCore(workspace.core, metrics);
   metrics.readMemory(() => workspace.memory.usage());

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import { DomainError, FlowportCore, type InstanceInfo } from '../core';
 import type { AuditInput } from '../db/audit-log';
+import type { PackageFileStore } from '../db/package-file-store';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
 import { FileStorage, removeLeftoverTemps, StorageWatcher, writeBackup } from '../storage';
@@ -35,6 +36,8 @@ export interface WorkspaceOptions {
   hostNames?: HostNames;
   /** Where stops by the server (memory) are audited. */
   audit?: (entry: AuditInput) => void;
+  /** Keeps package files' creation times across saves and who saved them (absent: the file system's times only). */
+  packageFiles?: PackageFileStore;
 }
 
 export interface Workspace {
@@ -58,7 +61,8 @@ export interface Workspace {
 
 export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   const log = o.logger;
-  const storage = new FileStorage(o.paths.storage);
+  const files = o.packageFiles;
+  const storage = new FileStorage(o.paths.storage, files ? (p, seen) => files.createdAt(p, seen) : undefined);
   // Before anything is written: what a killed save left behind is garbage, the saved file being whole.
   for (const folder of [storage.root, o.paths.backups]) {
     const { removed, kept, failed } = await removeLeftoverTemps(folder);
@@ -200,7 +204,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   watchdog.start();
   log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
   const runner = new ExecutionRunner(core, log, {}, stops);
-  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup });
+  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup, files });
   const hostNames = o.hostNames ?? new HostNames();
   const manager = new ManagerService({ core, feed, hostNames, studio, backup });
   const monitor = new ConnectionMonitor(studio, () => o.params.get().connectionCheckPeriodSeconds, log);
@@ -221,13 +225,18 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
         (stat) => {
           log.info({ path: p, fileVersion: stat.fileVersion }, 'package file changed');
           core.fileChanged(p, stat.fileVersion);
+          void studio.fileChanged(p);
         },
-        () => core.fileChanged(p),
+        () => {
+          core.fileChanged(p);
+          void studio.fileChanged(p);
+        },
       );
     });
     watcher.on('unlink', (p) => {
       log.info({ path: p }, 'package file removed');
       core.fileChanged(p);
+      void studio.fileChanged(p);
     });
     watcher.on('error', (err) => log.warn({ err }, 'storage watcher error'));
     await watcher.start();

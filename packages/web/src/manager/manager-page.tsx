@@ -67,7 +67,11 @@ function SessionManager() {
   const afterAction = useCallback(() => {
     if (connection !== 'live') void refresh();
   }, [connection, refresh]);
-  const actions = useManagerActions(selection.rows, model, afterAction);
+  // Actions apply to the selected rows the administrator can see: a row hidden by a search or under a
+  // collapsed parent stays selected (it shows again when the search is cleared) but is not acted on.
+  const shown = useMemo(() => new Set(shownOrder(data, expanded.set)), [data, expanded.set]);
+  const visibleSelection = useMemo(() => selection.rows.filter((r) => shown.has(r.key)), [selection.rows, shown]);
+  const actions = useManagerActions(visibleSelection, model, afterAction);
 
   useManagerShortcuts({
     refresh: () => void refresh(),
@@ -142,7 +146,7 @@ function SessionManager() {
         canStop={actions.canStop}
         canClose={actions.canClose}
         refreshing={refreshing}
-        selectionCount={selection.rows.length}
+        selectionCount={visibleSelection.length}
         onRefresh={() => void refresh()}
         onStop={actions.requestStop}
         onClose={actions.requestClose}

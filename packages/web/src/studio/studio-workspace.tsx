@@ -172,6 +172,16 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
     dispatch({ type: 'closed', id: pid });
   };
 
+  /** Reload from the file: the file opened anew, then the tab's old package closed (its unsaved changes dropped). */
+  const reload = async (pid: string) => {
+    const path = stateRef.current.byId[pid]?.dto.path;
+    if (!path) return;
+    const fresh = await studioApi.openPackage(sid, path);
+    await studioApi.closePackage(sid, pid).catch(() => undefined);
+    dispatch({ type: 'closed', id: pid });
+    dispatch({ type: 'opened', dto: fresh });
+  };
+
   const requestClose = (pid: string) => {
     const open = stateRef.current.byId[pid];
     if (!open) return;
@@ -281,6 +291,8 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
                     sid={sid}
                     dto={p.dto}
                     unsaved={hasUnsavedChanges(p)}
+                    fileChanged={p.fileChanged}
+                    onReload={() => reload(id)}
                     folders={folders}
                     onDto={onDto}
                     onRefetch={() => fetchPackage(id)}
