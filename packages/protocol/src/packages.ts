@@ -125,5 +125,11 @@ export type SessionEvent =
   /** The file of an open package changed since it was opened or saved here (on disk or by another designer). */
   | { type: 'file-changed'; packageId: string; path: string; fileVersion: string | null; change: FileChange }
   | { type: 'session-closed'; reason: 'administrator' | 'client' | 'timeout' | 'shutdown'; by?: string }
-  | { type: 'stopped-by-administrator'; packageId: string | null; by: string }
+  | {
+      type: 'stopped-by-administrator';
+      packageId: string | null;
+      by: string;
+      /** What was stopped: each package's name and the node it was executing, when known. */
+      stopped: { packageId: string; name: string; node: string | null }[];
+    }
   | { type: 'ping' };

@@ -26,6 +26,9 @@ export const studioEn: Messages = {
   'studio.ended.stopped.text':
     'The packages keep their results up to the stop. You may go on in this session or start a new one.',
   'studio.ended.by': 'By {name}.',
+  'studio.ended.stoppedAt': '“{name}”, at node {node}',
+  'studio.ended.stoppedPackage': '“{name}”',
+  'studio.ended.stillRunning': 'Your other packages go on executing: {names}.',
   'studio.ended.restart': 'Start a new session',
   'studio.ended.continue': 'Continue in this session',
   'studio.tree.title': 'File storage',
@@ -180,6 +183,9 @@ export const studioRu: Messages = {
   'studio.ended.stopped.text':
     'Результаты, полученные до остановки, сохранены в пакетах. Можно продолжить в этой сессии или открыть новую.',
   'studio.ended.by': 'Администратор: {name}.',
+  'studio.ended.stoppedAt': '«{name}», узел {node}',
+  'studio.ended.stoppedPackage': '«{name}»',
+  'studio.ended.stillRunning': 'Другие ваши пакеты продолжают выполняться: {names}.',
   'studio.ended.restart': 'Открыть новую сессию',
   'studio.ended.continue': 'Продолжить в этой сессии',
   'studio.tree.title': 'Файловое хранилище',

@@ -14,6 +14,7 @@ import {
   type OpenPackage,
 } from './open-packages';
 import { PackageView } from './package-view';
+import type { AdministratorStop } from './session-ended-dialog';
 import type { SessionListener } from './session-connection';
 import { StorageTree } from './storage-tree';
 import { studioApi } from './studio-api';
@@ -45,7 +46,7 @@ interface StudioWorkspaceProps {
   subscribe: (listener: SessionListener) => () => void;
   /** Workflow designers and administrators may create drafts; report viewers may not. */
   canEdit: boolean;
-  onStoppedByAdministrator: (by: string) => void;
+  onStoppedByAdministrator: (stop: AdministratorStop) => void;
 }
 
 export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdministrator }: StudioWorkspaceProps) {
@@ -115,9 +116,17 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
             }
             break;
           }
-          case 'stopped-by-administrator':
-            onStoppedByAdministrator(event.by);
+          case 'stopped-by-administrator': {
+            // The designer's other packages that still execute: the session goes on for them.
+            const current = stateRef.current;
+            const stoppedIds = new Set(event.stopped.map((x) => x.packageId));
+            const stillRunning = current.order
+              .map((id) => current.byId[id]?.dto)
+              .filter((d): d is PackageDto => !!d && d.running && !stoppedIds.has(d.id))
+              .map((d) => d.name);
+            onStoppedByAdministrator({ by: event.by, stopped: event.stopped, stillRunning });
             break;
+          }
         }
       }),
     [subscribe, refetch, notification, onStoppedByAdministrator, t],
