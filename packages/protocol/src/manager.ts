@@ -73,4 +73,6 @@ export type ManagerLiveFrame =
       pool?: ManagerSnapshot['pool'];
     }
   | { type: 'audit'; entry: import('./auth').AuditEntry }
+  /** Sent every few seconds even when nothing changes: the page's "Updated" is the link's last contact. */
+  | { type: 'heartbeat'; serverTime: string }
   | { type: 'error'; error: { code: string; message: string } };

@@ -95,6 +95,9 @@ const en: Messages = {
     '{name} cannot be closed: it is still referenced by {holders}. It closes by itself when the last reference goes.',
   'mgr.result.gone': '{name} is gone already',
   'mgr.loadFailed': 'The list cannot be loaded',
+  'mgr.serverDown':
+    'The server does not answer. The rows show the state at {time} and may be out of date; Stop and Close wait until it is back.',
+  'mgr.staleTag': 'out of date',
 
   'mgr.audit.title': 'Audit log: latest administrator actions',
   'mgr.audit.table': 'Audit log',
@@ -189,7 +192,8 @@ const ru: Messages = {
   'mgr.confirm.stopTitle': 'Остановить выполнение?',
   'mgr.confirm.stopText': 'Будет остановлено выполнение в:',
   'mgr.confirm.closeTitle': 'Закрыть?',
-  'mgr.confirm.closeText': 'Будут закрыты и удалены; несохраненные изменения попадут в папку резервных копий сессий:',
+  'mgr.confirm.closeText':
+    'Будут закрыты и удалены эти сессии и пакеты (несохранённые изменения сохранятся в папке резервных копий сессий):',
   'mgr.confirm.clearTitle': 'Очистить пул пакетов?',
   'mgr.confirm.clearText': 'Из пула будут удалены все экземпляры:',
   'mgr.confirm.clearEmpty': 'Пул пуст.',
@@ -213,6 +217,9 @@ const ru: Messages = {
     '{name} нельзя закрыть: на него все еще ссылаются {holders}. Он закроется сам, когда уйдет последняя ссылка.',
   'mgr.result.gone': '{name} уже закрыт',
   'mgr.loadFailed': 'Не удалось загрузить список',
+  'mgr.serverDown':
+    'Сервер не отвечает. Строки показывают состояние на {time} и могут быть устаревшими; остановить или закрыть можно будет, когда связь восстановится.',
+  'mgr.staleTag': 'устарело',
 
   'mgr.audit.title': 'Журнал аудита: последние действия администраторов',
   'mgr.audit.table': 'Журнал аудита',

@@ -71,7 +71,9 @@ function SessionManager() {
   // collapsed parent stays selected (it shows again when the search is cleared) but is not acted on.
   const shown = useMemo(() => new Set(shownOrder(data, expanded.set)), [data, expanded.set]);
   const visibleSelection = useMemo(() => selection.rows.filter((r) => shown.has(r.key)), [selection.rows, shown]);
-  const actions = useManagerActions(visibleSelection, model, afterAction);
+  // With the server down the rows may be out of date: nothing is acted on until it answers again.
+  const actionable = useMemo(() => (live.serverDown ? [] : visibleSelection), [live.serverDown, visibleSelection]);
+  const actions = useManagerActions(actionable, model, afterAction);
 
   useManagerShortcuts({
     refresh: () => void refresh(),
@@ -135,7 +137,8 @@ function SessionManager() {
 
   return (
     <div
-      className="fp-manager"
+      className={live.serverDown ? 'fp-manager fp-stale' : 'fp-manager'}
+      data-stale={live.serverDown || undefined}
       style={{ display: 'flex', flexDirection: 'column', gap: 12, height: 'calc(100vh - 112px)', minHeight: 480 }}
     >
       <style>{TABLE_CSS}</style>
@@ -160,10 +163,25 @@ function SessionManager() {
         setShown={setShown}
         connection={connection}
         updatedAt={live.updatedAt}
+        stale={live.serverDown}
         format={format}
       />
-      {live.error && (!live.loaded || connection !== 'live') && (
-        <Alert type="warning" showIcon role="alert" title={t('mgr.loadFailed')} description={live.error} />
+      {live.serverDown ? (
+        <Alert
+          type="warning"
+          showIcon
+          role="alert"
+          data-testid="server-down"
+          title={t('mgr.loadFailed')}
+          description={t('mgr.serverDown', {
+            time: live.updatedAt ? format.time(new Date(live.updatedAt).toISOString()) : '—',
+          })}
+        />
+      ) : (
+        live.error &&
+        (!live.loaded || connection !== 'live') && (
+          <Alert type="warning" showIcon role="alert" title={t('mgr.loadFailed')} description={live.error} />
+        )
       )}
       <ActionFailures failures={actions.failures} onClose={actions.dismissFailures} />
       <RowContextMenu
