@@ -124,7 +124,13 @@ export type SessionEvent =
   | { type: 'package-closed'; packageId: string; byAdministrator: boolean }
   /** The file of an open package changed since it was opened or saved here (on disk or by another designer). */
   | { type: 'file-changed'; packageId: string; path: string; fileVersion: string | null; change: FileChange }
-  | { type: 'session-closed'; reason: 'administrator' | 'client' | 'timeout' | 'shutdown'; by?: string }
+  | {
+      type: 'session-closed';
+      reason: 'administrator' | 'client' | 'timeout' | 'shutdown';
+      by?: string;
+      /** File names of the backups of its unsaved work (see GET /api/backups). */
+      backups?: string[];
+    }
   | {
       type: 'stopped-by-administrator';
       packageId: string | null;
@@ -133,3 +139,21 @@ export type SessionEvent =
       stopped: { packageId: string; name: string; node: string | null }[];
     }
   | { type: 'ping' };
+
+/** A backup of unsaved work, written when a Studio session or package was closed with changes not saved. */
+export interface BackupDto {
+  /** Its path inside the backup folder, `<session folder>/<file>`: what open and discard name. */
+  id: string;
+  /** The file name, as the closed-session notice names it. */
+  file: string;
+  user: string;
+  session: string;
+  /** The package's name and the storage path it was opened from (null for a draft). */
+  name: string;
+  path: string | null;
+  /** Why the session or package was closed: administrator, timeout, shutdown or client. */
+  reason: string;
+  by: string | null;
+  at: string;
+  size: number;
+}

@@ -46,6 +46,7 @@ import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
 import type { HostNames } from './workspace/host-names';
 import { createWorkspace } from './workspace/workspace';
+import { backupRoutes } from './http/backups.routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -188,6 +189,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(adminRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(sessionRoutes, { studio: workspace.studio });
+  await app.register(backupRoutes, { folder: paths.backups });
   await app.register(managerRoutes, { manager: workspace.manager, audit });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });

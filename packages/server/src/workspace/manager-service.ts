@@ -7,20 +7,15 @@ import type { AccessOwner } from './access-revocation';
 import type { EngineHandle } from './engine-handle';
 import type { HostNames } from './host-names';
 import type { ManagerFeed } from './manager-feed';
-import type { StudioService } from './studio-service';
+import type { BackupWriter, StudioService } from './studio-service';
 
 export interface ManagerServiceDeps {
   core: FlowportCore<EngineHandle>;
   feed: ManagerFeed;
   hostNames: HostNames;
   studio: StudioService;
-  backup: StudioServiceBackup;
+  backup: BackupWriter;
 }
-
-type StudioServiceBackup = (
-  sessionName: string,
-  instances: ReturnType<FlowportCore<EngineHandle>['closeSession']>['unsaved'],
-) => Promise<void>;
 
 export class ManagerService {
   private readonly plain = (s: ManagerSession) => s;
@@ -93,7 +88,7 @@ export class ManagerService {
     const session = i.sessionId ? this.d.core.getSession(i.sessionId) : undefined;
     // The reason tells whoever counts stopped executions (metrics) that an administrator stopped it.
     const closed = this.d.core.closePackage(id, `closed by administrator ${by}`);
-    if (session && closed.dirty) await this.d.backup(session.name, [closed]);
+    if (session && closed.dirty) await this.d.backup(session.name, [closed], 'administrator', by);
     if (session) this.d.studio.send(session.id, { type: 'package-closed', packageId: id, byAdministrator: true });
     return { closed: true };
   }

@@ -36,10 +36,18 @@ export interface StudioServiceDeps {
   runner: ExecutionRunner;
   clock: Clock;
   /** Writes unsaved work of a closing session to the backup folder. */
-  backup: (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => Promise<void>;
+  backup: BackupWriter;
   /** Who saved which file through Flowport, for a conflict's who/when (absent: only the mtime is known). */
   files?: PackageFileStore;
 }
+
+/** Writes backups of unsaved work, each with whose and why; answers the backup files' names. */
+export type BackupWriter = (
+  sessionName: string,
+  instances: InstanceInfo<EngineHandle>[],
+  reason: string,
+  by?: string,
+) => Promise<string[]>;
 
 const ownerOf = (p: Principal): AccessOwner => ({ user: p.user, login: p.sessionName, roles: p.roles });
 
@@ -50,10 +58,12 @@ export class StudioService {
   /** Package id -> the number of its latest edit still being parsed: a later edit wins, however long each parses. */
   private readonly latestEdit = new Map<string, number>();
   private edits = 0;
+  /** Sessions being closed here: their tab is told once the backups are written, naming them. */
+  private readonly closing = new Set<string>();
 
   constructor(private readonly d: StudioServiceDeps) {
     d.core.on((e) => {
-      if (e.type === 'session-closed') {
+      if (e.type === 'session-closed' && !this.closing.has(e.sessionId)) {
         const ch = this.channels.get(e.sessionId);
         this.channels.delete(e.sessionId);
         this.owners.delete(e.sessionId);
@@ -116,8 +126,19 @@ export class StudioService {
   async close(sid: string, reason: 'administrator' | 'client' | 'timeout' | 'shutdown', by?: string): Promise<number> {
     const s = this.d.core.getSession(sid);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}"`);
-    const { closed, unsaved } = this.d.core.closeSession(sid, reason, by);
-    if (unsaved.length) await this.d.backup(s.name, unsaved);
+    this.closing.add(sid);
+    let result;
+    try {
+      result = this.d.core.closeSession(sid, reason, by);
+    } finally {
+      this.closing.delete(sid);
+    }
+    const { closed, unsaved } = result;
+    const ch = this.channels.get(sid);
+    this.channels.delete(sid);
+    this.owners.delete(sid);
+    const backups = unsaved.length ? await this.d.backup(s.name, unsaved, reason, by) : [];
+    ch?.close({ type: 'session-closed', reason, by, ...(backups.length ? { backups } : {}) });
     return closed.length;
   }
 

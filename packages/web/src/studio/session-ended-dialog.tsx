@@ -18,6 +18,8 @@ interface SessionEndedDialogProps {
   reason: InterruptionReason;
   /** Who did it (an administrator's name), when known. */
   by?: string;
+  /** File names of the backups of the session's unsaved work. */
+  backups?: string[];
   /** For a stop: what was stopped. */
   stop?: AdministratorStop;
   onRestart: () => void;
@@ -31,7 +33,7 @@ function userOf(sessionName: string): string {
   return colon > 0 ? sessionName.slice(0, colon) : sessionName;
 }
 
-export function SessionEndedDialog({ reason, by, stop, onRestart, onContinue }: SessionEndedDialogProps) {
+export function SessionEndedDialog({ reason, by, backups, stop, onRestart, onContinue }: SessionEndedDialogProps) {
   const t = useT();
   const key = reason === 'client' ? 'lost' : reason;
   // After a stop the session lives on (and may still run other packages): going on in it comes first.
@@ -66,7 +68,21 @@ export function SessionEndedDialog({ reason, by, stop, onRestart, onContinue }: 
           ))}
         </ul>
       )}
-      <Typography.Paragraph>{t(`studio.ended.${key}.text`)}</Typography.Paragraph>
+      <Typography.Paragraph>
+        {t(backups?.length ? 'studio.ended.closed.text' : `studio.ended.${key}.text`)}
+      </Typography.Paragraph>
+      {backups && backups.length > 0 && (
+        <>
+          <ul data-testid="backup-files">
+            {backups.map((f) => (
+              <li key={f}>
+                <Typography.Text code>{f}</Typography.Text>
+              </li>
+            ))}
+          </ul>
+          <Typography.Paragraph>{t('studio.ended.backupsHint')}</Typography.Paragraph>
+        </>
+      )}
       {stop && stop.stillRunning.length > 0 && (
         <Typography.Paragraph data-testid="still-running">
           {t('studio.ended.stillRunning', {

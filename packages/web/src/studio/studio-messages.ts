@@ -26,6 +26,8 @@ export const studioEn: Messages = {
   'studio.ended.stopped.text':
     'The packages keep their results up to the stop. You may go on in this session or start a new one.',
   'studio.ended.by': 'By {name}.',
+  'studio.ended.closed.text': 'The packages open in this tab were closed; their unsaved changes were kept as backups:',
+  'studio.ended.backupsHint': 'Start a new session and open them from Backups, under the file storage.',
   'studio.ended.stoppedAt': '“{name}”, at node {node}',
   'studio.ended.stoppedPackage': '“{name}”',
   'studio.ended.stillRunning': 'Your other packages go on executing: {names}.',
@@ -183,6 +185,9 @@ export const studioRu: Messages = {
   'studio.ended.stopped.text':
     'Результаты, полученные до остановки, сохранены в пакетах. Можно продолжить в этой сессии или открыть новую.',
   'studio.ended.by': 'Администратор: {name}.',
+  'studio.ended.closed.text':
+    'Пакеты, открытые в этой вкладке, закрыты; их несохранённые изменения сохранены в резервных копиях:',
+  'studio.ended.backupsHint': 'Откройте новую сессию и откройте их через «Резервные копии» под файловым хранилищем.',
   'studio.ended.stoppedAt': '«{name}», узел {node}',
   'studio.ended.stoppedPackage': '«{name}»',
   'studio.ended.stillRunning': 'Другие ваши пакеты продолжают выполняться: {names}.',

@@ -89,7 +89,9 @@ export function StudioPage() {
         {!canEdit && state.phase !== 'no-access' && <Tag color="blue">{t('studio.readOnly.tag')}</Tag>}
       </Space>
       {body}
-      {state.phase === 'ended' && <SessionEndedDialog reason={state.reason} by={state.by} onRestart={startNew} />}
+      {state.phase === 'ended' && (
+        <SessionEndedDialog reason={state.reason} by={state.by} backups={state.backups} onRestart={startNew} />
+      )}
       {state.phase === 'ready' && stoppedBy !== null && (
         <SessionEndedDialog
           reason="stopped"

@@ -1,10 +1,11 @@
 // The Studio of one live session: the storage tree beside the open packages as tabs; opening, new drafts,
 // closing (asking first when there are unsaved changes), and the session's events applied to the tabs.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { App, Button, Card, Empty, Space, Tabs, Tooltip } from 'antd';
-import { FileAddOutlined, ReloadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Empty, Modal, Space, Tabs, Tooltip } from 'antd';
+import { FileAddOutlined, HistoryOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { PackageDto, SessionCreated, SessionEvent } from '@flowport/protocol';
 import { ApiError } from '../api/http-client';
+import { BackupsTable } from '../components/backups-table';
 import { useT } from '../components/i18n';
 import {
   EMPTY_OPEN_PACKAGES,
@@ -56,6 +57,7 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
   const folders = useStorageFolders();
   const [state, dispatch] = useReducer(openPackagesReducer, EMPTY_OPEN_PACKAGES);
   const [opening, setOpening] = useState<string | null>(null);
+  const [backupsOpen, setBackupsOpen] = useState(false);
   const drafts = useRef(0);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -169,6 +171,12 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
     }
   };
 
+  /** A backup opened as a draft: its text in a new tab, to save wherever the designer chooses. */
+  const openBackup = async (yaml: string) => {
+    dispatch({ type: 'opened', dto: await studioApi.openDraft(sid, yaml) });
+    setBackupsOpen(false);
+  };
+
   const close = async (pid: string) => {
     try {
       await studioApi.closePackage(sid, pid);
@@ -264,6 +272,9 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
                 {t('studio.draft.new')}
               </Button>
             </Tooltip>
+            <Button block icon={<HistoryOutlined />} disabled={!canEdit} onClick={() => setBackupsOpen(true)}>
+              {t('backups.button')}
+            </Button>
             <StorageTree
               folders={folders}
               mode="files"
@@ -275,6 +286,16 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
           </Space>
         </Card>
       </aside>
+      <Modal
+        open={backupsOpen}
+        title={t('backups.title')}
+        footer={null}
+        width={900}
+        destroyOnHidden
+        onCancel={() => setBackupsOpen(false)}
+      >
+        <BackupsTable onOpen={(_, yaml) => openBackup(yaml)} />
+      </Modal>
       <section aria-label={t('studio.tabs.title')} aria-busy={opening !== null} style={{ flex: 1, minWidth: 0 }}>
         {state.order.length === 0 ? (
           <Card>
