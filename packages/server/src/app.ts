@@ -47,6 +47,8 @@ import type { AppServices } from './services';
 import type { HostNames } from './workspace/host-names';
 import { createWorkspace } from './workspace/workspace';
 import { backupRoutes } from './http/backups.routes';
+import { executionRoutes } from './http/executions.routes';
+import { recordExecutionHistory, SqliteExecutionHistory } from './db/execution-history';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -134,6 +136,12 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     packageFiles: new SqlitePackageFileStore(db),
   });
   observeCore(workspace.core, metrics);
+  const history = new SqliteExecutionHistory(db);
+  recordExecutionHistory(
+    (l) => workspace.core.onExecutionSettled(l),
+    history,
+    () => params.get().executionHistoryLimit,
+  );
   metrics.readMemory(() => workspace.memory.usage());
   // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
   // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
@@ -190,6 +198,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(auditRoutes, { services });
   await app.register(sessionRoutes, { studio: workspace.studio });
   await app.register(backupRoutes, { folder: paths.backups });
+  await app.register(executionRoutes, { history });
   await app.register(managerRoutes, { manager: workspace.manager, audit });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });

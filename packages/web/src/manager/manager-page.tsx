@@ -7,6 +7,7 @@ import { NoAccess } from '../components/no-access';
 import { ActionFailures } from './action-failures';
 import { AuditPanel } from './audit-panel';
 import { ConfirmDialog } from './confirm-dialog';
+import { ExecutionsPanel } from './executions-panel';
 import { buildColumns, columnWidths, visibleColumnKeys } from './manager-columns';
 import { useManagerFormat } from './manager-format';
 import './manager-messages';
@@ -207,6 +208,7 @@ function SessionManager() {
           />
         </div>
       </RowContextMenu>
+      <ExecutionsPanel />
       <AuditPanel audit={audit} />
       <ConfirmDialog
         pending={actions.pending}
