@@ -9,6 +9,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AuthService } from './auth/auth-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
+import { SqlitePackageFileStore } from './db/package-file-store';
+import { openDatabase } from './db/database';
 import { generatePassword } from './auth/password';
 import type { FlowportConfig } from './config/config';
 import { systemClock, type Clock } from './core/clock';
@@ -39,6 +41,9 @@ import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
 import type { HostNames } from './workspace/host-names';
 import { createWorkspace } from './workspace/workspace';
+import { backupRoutes } from './http/backups.routes';
+import { executionRoutes } from './http/executions.routes';
+import { recordExecutionHistory, SqliteExecutionHistory } from './db/execution-history';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -122,6 +127,9 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     error: (err) => logger.warn({ err }, 'applying changes made outside this server failed'),
   });
 
+  // Not shared yet in a cluster: the execution history and the package files' save records stay in each
+  // node's own SQLite file (their PostgreSQL stores join SharedState next, behind the same ports).
+  const local = state.db ?? openDatabase(paths.database);
   const workspace = await createWorkspace({
     paths,
     params,
@@ -134,8 +142,15 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     audit: (entry) => {
       audit.record(entry).catch((err: unknown) => logger.error({ err }, 'recording a stop in the audit log failed'));
     },
+    packageFiles: new SqlitePackageFileStore(local),
   });
   observeCore(workspace.core, metrics);
+  const history = new SqliteExecutionHistory(local);
+  recordExecutionHistory(
+    (l) => workspace.core.onExecutionSettled(l),
+    history,
+    () => params.get().executionHistoryLimit,
+  );
   metrics.readMemory(() => workspace.memory.usage());
   // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
   // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
@@ -192,6 +207,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(adminRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(sessionRoutes, { studio: workspace.studio });
+  await app.register(backupRoutes, { folder: paths.backups });
+  await app.register(executionRoutes, { history });
   await app.register(managerRoutes, { manager: workspace.manager, audit });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });
@@ -223,6 +240,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {
+    if (local !== state.db) local.close();
     await state.close();
     log.flush();
   });
