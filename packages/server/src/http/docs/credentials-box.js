@@ -1,5 +1,5 @@
 // The documentation pages' credentials box: HTTP Basic or a bearer token for every call the page makes, or the browser's login with its CSRF token.
-/* global window, document, sessionStorage, TextEncoder, btoa, location, fetch */
+/* global sessionStorage, TextEncoder, btoa, location */
 (function () {
   'use strict';
   var KEY = 'flowport-docs-authorization';
@@ -80,7 +80,7 @@
     var auth = stored();
     status.textContent = auth
       ? 'Calls send ' + (auth.indexOf('Basic ') === 0 ? 'HTTP Basic credentials' : 'a bearer token')
-      : 'Calls use your browser login, if any';
+      : 'Calls use your browser login, if any; the Integrator’s document needs the Batch execution or Administration role';
     form.append(user.label, password.label, token.label, use, forget, status);
     form.addEventListener('submit', function (e) {
       e.preventDefault();
