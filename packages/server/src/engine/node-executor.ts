@@ -7,18 +7,11 @@ import { tempNameFor } from '../storage/atomic-write';
 import type { CallChain } from './call-chain';
 import { sqlIdent, sqlString, type DuckDbDatabase } from './duckdb-runtime';
 import { createInputTable, declaredColumns } from './input-rows';
+import { jsonRowsOf, type JsonRows } from './json-rows';
 import type { NodeResult } from './node-job';
 import type { CallNodeDef, ExportNodeDef, FileFormat, ImportNodeDef, InputNodeDef, NodeDef } from './package-types';
 import type { BoundValue } from './sql-parameters';
-import {
-  createdRows,
-  createReplacing,
-  describeTable,
-  HEAD_ROWS,
-  inlineResult,
-  keptHead,
-  type Described,
-} from './result-tables';
+import { createdRows, createReplacing, describeTable, HEAD_ROWS, keptHead, type Described } from './result-tables';
 import { runSql, type SqlMemory } from './sql-node';
 import { relationOf } from './sql-literals';
 import {
@@ -30,11 +23,10 @@ import {
   type TableSink,
   type WantedColumns,
 } from './table-transfer';
-import type { CheckedValue } from './typed-values';
 
 /** Rows handed in by a request, or a table a calling package streams in on demand. */
 export type InputSource =
-  | { kind: 'rows'; rows: CheckedValue[][] }
+  | { kind: 'rows'; rows: JsonRows }
   | {
       kind: 'table';
       fingerprint: string;
@@ -71,7 +63,15 @@ export interface ExecContext {
   resolveCallee?(alias: string): Promise<CallTarget>;
   /** A call node's: the chain inside its call, planned with the run. */
   callChain?: CallChain;
+  /** Set when the node is its run's answered target: its answer, at most `limit` rows, may need no table. */
+  answer?: { limit: number };
 }
+
+/**
+ * Up to this much JSON text, a request's rows are kept as that text (DuckDB reads it where they are
+ * used); more go into a table. The text is about the size of the body that brought the rows.
+ */
+export const JSON_ROWS_CHARS = 4 * 1024 * 1024;
 
 export async function executeNode(node: NodeDef, ctx: ExecContext): Promise<Described> {
   switch (node.kind) {
@@ -117,17 +117,18 @@ function receivedInline(table: string, data: RowsTable): Described {
 }
 
 async function runInput(node: InputNodeDef, ctx: ExecContext) {
-  const source = ctx.inputSource ?? { kind: 'rows', rows: [] };
+  const source = ctx.inputSource ?? { kind: 'rows', rows: jsonRowsOf(node.id, node.columns, []) };
   if (source.kind === 'rows') {
-    const declared = Object.entries(node.columns).map(([name, type]) => ({ name, type }));
-    const inline = inlineResult(ctx.table, declared, source.rows);
-    if (inline) return inline;
+    const rows = source.rows;
+    const columns = declaredColumns(node.columns);
+    if (rows.text.length <= JSON_ROWS_CHARS) {
+      const head = rows.count <= HEAD_ROWS ? keptHead(rows.rowObjects()) : undefined;
+      return { table: ctx.table, rows: rows.count, columns, head, literal: rows };
+    }
     // The count and columns are known already: no round trip to describe the table.
     return ctx.db.withConnection(async (conn) => {
-      await createReplacing(conn, ctx.table, () =>
-        createInputTable(conn, ctx.table, node.columns, source.rows, { signal: ctx.signal }),
-      );
-      return { table: ctx.table, rows: source.rows.length, columns: declaredColumns(node.columns) };
+      await createReplacing(conn, ctx.table, () => createInputTable(conn, ctx.table, rows, { signal: ctx.signal }));
+      return { table: ctx.table, rows: rows.count, columns };
     }, ctx.signal);
   }
   // The calling package sends the declared columns already cast: they go straight into the table.

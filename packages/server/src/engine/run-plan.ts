@@ -4,6 +4,7 @@ import { enterCall, rootChain, type CallChain } from './call-chain';
 import { cancelledError } from './duckdb-runtime';
 import { nextTurn } from './next-turn';
 import { fingerprint, stableJson } from './fingerprint';
+import { jsonRowsOf } from './json-rows';
 import type { InputSource } from './node-executor';
 import { executionOrder } from './package-graph';
 import type { NodeDef, PackageDef } from './package-types';
@@ -126,8 +127,9 @@ function planStep<C extends PlannedCallee>(
       return step;
     }
     case 'input': {
-      step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: [] };
-      const src = step.source.kind === 'rows' ? step.source.rows : step.source.fingerprint;
+      step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: jsonRowsOf(node.id, node.columns, []) };
+      // Rows by the JSON text DuckDB reads them from: written once, hashed as it is.
+      const src = step.source.kind === 'rows' ? step.source.rows.text : step.source.fingerprint;
       step.fp = fingerprint('input', columnsText(node), step.source.kind, src);
       return step;
     }

@@ -16,6 +16,7 @@ import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
 import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
+import { answerBody, NDJSON, ndjsonAnswer, wantsNdjson } from './integrator-answer';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
 import { GUARDED, responses } from './responses';
 import { clientAddress, principalOf } from './route-guard';
@@ -167,7 +168,23 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
         tags: ['integrator'],
         querystring: IntegratorQuerySchema,
         body: IntegratorCallSchema,
-        response: responses({ 200: IntegratorAnswerSchema }, [400, ...GUARDED, 404, 409, 413, 415, 422, 429, 504]),
+        response: responses(
+          {
+            200: {
+              description: 'The rows: at most 10,000 as JSON, or every row as NDJSON with Accept: application/x-ndjson',
+              content: {
+                'application/json': { schema: IntegratorAnswerSchema },
+                [NDJSON]: {
+                  schema: Type.String({
+                    description:
+                      'One row object per line; the columns are in the x-flowport-columns header, the row count in the x-flowport-rows trailer',
+                  }),
+                },
+              },
+            } as never,
+          },
+          [400, ...GUARDED, 404, 409, 413, 415, 422, 429, 504],
+        ),
       },
       bodyLimit: MAX_BODY_LIMIT,
       // A callback hook: no promise per call for what is decided at once from the declared length.
@@ -185,6 +202,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
       const requestId = randomUUID();
       void reply.header('x-request-id', requestId);
       const gone = callerGone(reply);
+      const streamed = wantsNdjson(request.headers.accept) ? ndjsonAnswer(reply) : undefined;
       try {
         const { path, node } = splitTarget(request.params['*']);
         const body = request.body;
@@ -206,16 +224,20 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
           inputs: body.inputs,
           controller: gone.controller,
           timeoutMs,
+          // The rows as the JSON text DuckDB wrote (no object per row), or all of them streamed.
+          answer: streamed ? 'stream' : 'json',
+          sink: streamed?.sink,
         });
-        return {
-          requestId,
-          node,
-          rows: result.rows ?? [],
-          columns: result.columns ?? [],
-          total: result.total ?? result.rows?.length ?? 0,
-          truncated: result.truncated ?? false,
-        };
+        if (!streamed) return reply.type('application/json; charset=utf-8').send(answerBody(requestId, node, result));
+        if (!streamed.started) streamed.sink.begin(result.columns ?? []);
+        streamed.end(result.total ?? 0);
+        return reply;
       } catch (err) {
+        if (streamed?.started) {
+          // The 200 and some rows are out: cutting the connection is the only way left to say so.
+          streamed.fail(err as Error);
+          return reply;
+        }
         // The request id travels with errors too, so a failed call can be found in the log.
         if (isDomainError(err)) throw new DomainError(err.code, err.message, { ...err.details, requestId });
         throw err;

@@ -3,7 +3,7 @@ import type { SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
 import type { CancelSource, FlowportCore, InstanceInfo } from '../core';
 import { isDomainError } from '../core/domain-error';
-import type { RunResult } from '../engine';
+import type { RowSink, RunResult } from '../engine';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
 import type { ExecutionHooks } from './memory-stops';
@@ -18,6 +18,9 @@ export interface RunRequestOptions {
   /** The caller's controller, to be the execution's own (instead of `signal`): one controller per call. */
   controller?: CancelSource;
   onEvent?: (event: SessionEvent) => void;
+  /** How the target's rows are answered (see RunOptions.answer), and where streamed ones go. */
+  answer?: 'objects' | 'json' | 'stream';
+  sink?: RowSink;
 }
 
 export interface StartedExecution {
@@ -65,6 +68,8 @@ export class ExecutionRunner {
         variables: o.variables,
         inputs: o.inputs,
         requireAccess: o.requireAccess,
+        answer: o.answer,
+        sink: o.sink,
         signal: exec.signal,
         onProgress: (p) => {
           exec.setProgress(p);

@@ -3,7 +3,7 @@ import type { Role, SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
 import { CancelSource, type FlowportCore, type InstanceInfo, type SessionInfo } from '../core';
 import { DomainError, isDomainError } from '../core/domain-error';
-import type { ColumnInfo, RunResult } from '../engine';
+import type { ColumnInfo, RowSink, RunResult } from '../engine';
 import { isPackagePath } from '../storage';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
@@ -50,8 +50,11 @@ export interface CallRequest {
    * route): it saves a second controller and a listener per call. Made here when absent.
    */
   controller?: CancelSource;
-  /** Cancels the call (TIMEOUT) when it takes longer, loading included. */
+  /** Cancels the call (TIMEOUT) when it takes longer, loading included (and a streamed answer). */
   timeoutMs?: number;
+  /** How the node's rows are answered: objects (default), their JSON text, or every row streamed into `sink`. */
+  answer?: 'objects' | 'json' | 'stream';
+  sink?: RowSink;
 }
 
 /** A call with its session open and its instance checked out, ready to execute once. */
@@ -254,6 +257,8 @@ export class IntegrationService {
           variables: req.variables,
           inputs: req.inputs,
           requireAccess: req.node ? 'published' : undefined,
+          answer: req.answer,
+          sink: req.sink,
           controller: abort,
           onEvent,
         });
