@@ -26,9 +26,11 @@ export type BatchRunRequest = Static<typeof BatchRunRequestSchema>;
 export const IntegratorCallSchema = Type.Object(
   {
     variables: Type.Optional(NameValues('Package variables by name')),
+    // Each input's rows (a list of objects of its columns) are the package's to check: its messages
+    // name the row and column (inputs.applicants[1].income), which a schema shared by all cannot.
     inputs: Type.Optional(
-      Type.Record(Type.String(), Type.Array(NameValues('A row: column name to value')), {
-        description: 'Rows for the input nodes, by input node id',
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Rows for the input nodes, by input node id: [{column: value}, ...]',
       }),
     ),
   },
