@@ -6,6 +6,7 @@ import type {
   PackageIssue,
   Progress,
   RowsPage,
+  SaveRequest,
   SessionCreated,
   StorageListing,
   VariableDto,
@@ -72,6 +73,9 @@ export const PackageDtoSchema = Type.Object(
     readOnly: Type.Boolean(),
     createdAt: Type.Union([ISO(), Type.Null()]),
     savedAt: Type.Union([ISO(), Type.Null()]),
+    fileVersion: Type.Union([Type.String(), Type.Null()], {
+      description: 'The version of the file it was loaded from or last saved to; sent back with a save',
+    }),
     progress: Type.Optional(ProgressSchema),
     nodes: Type.Array(NodeDtoSchema),
     variables: Type.Array(VariableDtoSchema),
@@ -140,9 +144,16 @@ export const SaveRequestSchema = Type.Object(
     path: Type.Optional(
       Type.String({ minLength: 1, description: 'Save as this path; the package’s own when left out' }),
     ),
+    baseVersion: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'The file version opened; a file changed since is refused (409) unless overwrite',
+      }),
+    ),
+    overwrite: Type.Optional(Type.Boolean({ description: 'Save over a file changed since it was opened' })),
   },
   { additionalProperties: false },
 );
+sameType<Same<Static<typeof SaveRequestSchema>, SaveRequest>>(true);
 
 export const RunRequestSchema = Type.Object(
   {

@@ -1,4 +1,5 @@
 // The Studio session API (SPEC 9): sessions, their live WebSocket, storage listing and packages in a session.
+import type { SaveRequest } from '@flowport/protocol';
 import type { Static } from '@sinclair/typebox';
 import {
   NodeParamsSchema,
@@ -217,7 +218,7 @@ export async function sessionRoutes(app: FastifyInstance, { studio }: { studio: 
       ),
   );
 
-  app.post<{ Params: PackageParams; Body: Static<typeof SaveRequestSchema> }>(
+  app.post<{ Params: PackageParams; Body: SaveRequest }>(
     '/api/sessions/:sid/packages/:pid/save',
     {
       config: STUDIO,
@@ -229,7 +230,7 @@ export async function sessionRoutes(app: FastifyInstance, { studio }: { studio: 
         response: responses({ 200: PackageDtoSchema }, [400, ...IN_PACKAGE, 409, 413, 422]),
       },
     },
-    async (request) => studio.save(principalOf(request), request.params.sid, request.params.pid, request.body?.path),
+    async (request) => studio.save(principalOf(request), request.params.sid, request.params.pid, request.body),
   );
 
   app.delete<{ Params: PackageParams }>(

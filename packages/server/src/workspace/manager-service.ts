@@ -7,20 +7,15 @@ import type { AccessOwner } from './access-revocation';
 import type { EngineHandle } from './engine-handle';
 import type { HostNames } from './host-names';
 import type { ManagerFeed } from './manager-feed';
-import type { StudioService } from './studio-service';
+import type { BackupWriter, StudioService } from './studio-service';
 
 export interface ManagerServiceDeps {
   core: FlowportCore<EngineHandle>;
   feed: ManagerFeed;
   hostNames: HostNames;
   studio: StudioService;
-  backup: StudioServiceBackup;
+  backup: BackupWriter;
 }
-
-type StudioServiceBackup = (
-  sessionName: string,
-  instances: ReturnType<FlowportCore<EngineHandle>['closeSession']>['unsaved'],
-) => Promise<void>;
 
 export class ManagerService {
   private readonly plain = (s: ManagerSession) => s;
@@ -59,9 +54,14 @@ export class ManagerService {
   stopSession(id: string, by: string): { stopped: number } {
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
+    // Named before the stop, while each still knows the node it executes.
+    const running = this.d.core
+      .listInstances()
+      .filter((i) => i.sessionId === id && i.running)
+      .map((i) => ({ packageId: i.id, name: i.name, node: i.progress?.node ?? null }));
     const stopped = this.d.core.stopSession(id, `stopped by administrator ${by}`);
     if (stopped === 0) throw new DomainError('NOT_RUNNING', `Session ${s.name} is not executing anything`);
-    this.d.studio.send(id, { type: 'stopped-by-administrator', packageId: null, by });
+    this.d.studio.send(id, { type: 'stopped-by-administrator', packageId: null, by, stopped: running });
     return { stopped };
   }
 
@@ -75,8 +75,10 @@ export class ManagerService {
     const i = this.d.core.getInstance(id);
     if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
     if (!i.running) throw new DomainError('NOT_RUNNING', `Package ${i.name} is not executing`);
+    const what = { packageId: id, name: i.name, node: i.progress?.node ?? null };
     this.d.core.stopPackage(id, `stopped by administrator ${by}`);
-    if (i.sessionId) this.d.studio.send(i.sessionId, { type: 'stopped-by-administrator', packageId: id, by });
+    if (i.sessionId)
+      this.d.studio.send(i.sessionId, { type: 'stopped-by-administrator', packageId: id, by, stopped: [what] });
     return { stopped: true };
   }
 
@@ -86,7 +88,7 @@ export class ManagerService {
     const session = i.sessionId ? this.d.core.getSession(i.sessionId) : undefined;
     // The reason tells whoever counts stopped executions (metrics) that an administrator stopped it.
     const closed = this.d.core.closePackage(id, `closed by administrator ${by}`);
-    if (session && closed.dirty) await this.d.backup(session.name, [closed]);
+    if (session && closed.dirty) await this.d.backup(session.name, [closed], 'administrator', by);
     if (session) this.d.studio.send(session.id, { type: 'package-closed', packageId: id, byAdministrator: true });
     return { closed: true };
   }

@@ -3,6 +3,7 @@ import type {
   PackageDto,
   RowsPage,
   RunRequest,
+  SaveRequest,
   SessionCreated,
   SessionEvent,
   StorageListing,
@@ -13,6 +14,7 @@ import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../core/clock';
 import { DomainError } from '../core/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
+import type { PackageFileStore } from '../db/package-file-store';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
 import { isPackagePath, normalizeStoragePath } from '../storage';
@@ -26,6 +28,7 @@ import {
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime, type EngineLoader } from './engine-loader';
 import type { ExecutionRunner } from './execution-runner';
+import { checkSaveConflict, describeChange, statIfAny } from './save-conflict';
 import { SessionChannel } from './session-channel';
 
 export interface StudioServiceDeps {
@@ -35,8 +38,18 @@ export interface StudioServiceDeps {
   runner: ExecutionRunner;
   clock: Clock;
   /** Writes unsaved work of a closing session to the backup folder. */
-  backup: (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => Promise<void>;
+  backup: BackupWriter;
+  /** Who saved which file through Flowport, for a conflict's who/when (absent: only the mtime is known). */
+  files?: PackageFileStore;
 }
+
+/** Writes backups of unsaved work, each with whose and why; answers the backup files' names. */
+export type BackupWriter = (
+  sessionName: string,
+  instances: InstanceInfo<EngineHandle>[],
+  reason: string,
+  by?: string,
+) => Promise<string[]>;
 
 const ownerOf = (p: Principal): AccessOwner => ({ user: p.user, login: p.sessionName, roles: p.roles });
 
@@ -47,10 +60,12 @@ export class StudioService {
   /** Package id -> the number of its latest edit still being parsed: a later edit wins, however long each parses. */
   private readonly latestEdit = new Map<string, number>();
   private edits = 0;
+  /** Sessions being closed here: their tab is told once the backups are written, naming them. */
+  private readonly closing = new Set<string>();
 
   constructor(private readonly d: StudioServiceDeps) {
     d.core.on((e) => {
-      if (e.type === 'session-closed') {
+      if (e.type === 'session-closed' && !this.closing.has(e.sessionId)) {
         const ch = this.channels.get(e.sessionId);
         this.channels.delete(e.sessionId);
         this.owners.delete(e.sessionId);
@@ -113,8 +128,19 @@ export class StudioService {
   async close(sid: string, reason: 'administrator' | 'client' | 'timeout' | 'shutdown', by?: string): Promise<number> {
     const s = this.d.core.getSession(sid);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}"`);
-    const { closed, unsaved } = this.d.core.closeSession(sid, reason, by);
-    if (unsaved.length) await this.d.backup(s.name, unsaved);
+    this.closing.add(sid);
+    let result;
+    try {
+      result = this.d.core.closeSession(sid, reason, by);
+    } finally {
+      this.closing.delete(sid);
+    }
+    const { closed, unsaved } = result;
+    const ch = this.channels.get(sid);
+    this.channels.delete(sid);
+    this.owners.delete(sid);
+    const backups = unsaved.length ? await this.d.backup(s.name, unsaved, reason, by) : [];
+    ch?.close({ type: 'session-closed', reason, by, ...(backups.length ? { backups } : {}) });
     return closed.length;
   }
 
@@ -215,15 +241,23 @@ export class StudioService {
     return this.dto(p, this.instance(p, sid, pid));
   }
 
-  async save(p: Principal, sid: string, pid: string, target: string | undefined): Promise<PackageDto> {
+  /** The body's shape is the route's schema (SaveRequestSchema). */
+  async save(p: Principal, sid: string, pid: string, body: SaveRequest = {}): Promise<PackageDto> {
     const inst = this.instance(p, sid, pid);
     this.requireEditor(p);
-    const path = target ?? inst.path;
+    const path = body.path ?? inst.path;
     if (!path) throw new DomainError('BAD_REQUEST', 'A draft has no path yet: send {"path": "folder/name.pkg.yaml"}');
     if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
+    const canonical = normalizeStoragePath(path);
     // Before writing: a file that references its own path (through others, too) must never be stored.
-    this.d.core.checkSaveAs(pid, normalizeStoragePath(path));
+    this.d.core.checkSaveAs(pid, canonical);
+    // Saving over the file it was opened from: it must still be the version the designer opened.
+    if (canonical === inst.path && body.overwrite !== true) {
+      const base = typeof body.baseVersion === 'string' ? body.baseVersion : inst.fileVersion;
+      await checkSaveConflict(this.d.storage, this.d.files, canonical, base);
+    }
     const stat = await this.d.storage.writeText(path, inst.handle.text);
+    this.d.files?.saved(stat.path, { user: p.user, atMs: stat.savedAtMs, fileVersion: stat.fileVersion });
     // The saved text is the instance's own, so its engine (and the results it computed) stays.
     inst.handle.path = stat.path;
     await this.d.core.replaceLoaded(
@@ -242,7 +276,26 @@ export class StudioService {
     );
     // Other instances of this file (pool, shared) are now stale; the watcher would tell too, later.
     this.d.core.fileChanged(stat.path, stat.fileVersion);
+    await this.fileChanged(stat.path);
     return this.dto(p, this.d.core.getInstance(pid)!);
+  }
+
+  /**
+   * A package file changed (a save here or another program): every Studio package opened from
+   * another version of it is told at once, with who and when where known.
+   */
+  async fileChanged(path: string): Promise<void> {
+    const open = this.d.core
+      .listInstances()
+      .filter((i) => i.kind === 'session' && i.path === path && i.sessionId && this.channels.has(i.sessionId));
+    if (!open.length) return;
+    const stat = await statIfAny(this.d.storage, path);
+    const version = stat?.fileVersion ?? null;
+    const change = describeChange(this.d.files, stat, path);
+    for (const inst of open) {
+      if (inst.fileVersion === version) continue;
+      this.send(inst.sessionId!, { type: 'file-changed', packageId: inst.id, path, fileVersion: version, change });
+    }
   }
 
   async closePackage(p: Principal, sid: string, pid: string): Promise<void> {
@@ -291,6 +344,7 @@ export class StudioService {
       readOnly: !this.canEdit(p),
       createdAt: iso(inst.createdAt),
       savedAt: iso(inst.savedAt),
+      fileVersion: inst.fileVersion,
       nodes: h.runtime?.nodeStates() ?? [],
       variables: h.def ? variableDtos(h.def) : [],
       issues: h.issues,

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
-import { DomainError, FlowportCore, type InstanceInfo } from '../core';
+import { DomainError, FlowportCore } from '../core';
 import type { AuditInput } from '../db/audit-log';
+import type { PackageFileStore } from '../db/package-file-store';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
-import { FileStorage, removeLeftoverTemps, StorageWatcher, writeBackup } from '../storage';
+import { FileStorage, removeLeftoverTemps, StorageWatcher, writeCatalogued } from '../storage';
 import type { DataPaths } from '../services';
 import { ACCESS_ENDED_CLOSE, revocationText, revokes, type AccessRevocation } from './access-revocation';
 import { ConnectionMonitor } from './connection-monitor';
@@ -21,7 +22,7 @@ import { MemoryAccounting } from './memory-accounting';
 import { budgetBytes, duckdbSize, instanceMemory, machineMemory, mb } from './memory-budget';
 import { MemoryStops, type ExecutionHooks } from './memory-stops';
 import { MemoryWatchdog } from './memory-watchdog';
-import { StudioService } from './studio-service';
+import { StudioService, type BackupWriter } from './studio-service';
 
 export interface WorkspaceOptions {
   paths: DataPaths;
@@ -35,6 +36,8 @@ export interface WorkspaceOptions {
   hostNames?: HostNames;
   /** Where stops by the server (memory) are audited. */
   audit?: (entry: AuditInput) => void;
+  /** Keeps package files' creation times across saves and who saved them (absent: the file system's times only). */
+  packageFiles?: PackageFileStore;
 }
 
 export interface Workspace {
@@ -58,7 +61,8 @@ export interface Workspace {
 
 export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   const log = o.logger;
-  const storage = new FileStorage(o.paths.storage);
+  const files = o.packageFiles;
+  const storage = new FileStorage(o.paths.storage, files ? (p, seen) => files.createdAt(p, seen) : undefined);
   // Before anything is written: what a killed save left behind is garbage, the saved file being whole.
   for (const folder of [storage.root, o.paths.backups]) {
     const { removed, kept, failed } = await removeLeftoverTemps(folder);
@@ -169,15 +173,21 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     }
   });
 
-  const backup = async (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => {
+  const backup: BackupWriter = async (sessionName, instances, reason, by) => {
+    // Session names are `<user>:<id>` (core/session-registry.ts).
+    const user = sessionName.slice(0, Math.max(0, sessionName.lastIndexOf(':'))) || sessionName;
+    const files: string[] = [];
     for (const inst of instances) {
       try {
-        const file = await writeBackup(o.paths.backups, sessionName, inst.path ?? inst.name, inst.handle.text);
-        log.info({ session: sessionName, package: inst.name, file }, 'unsaved work backed up');
+        const meta = { user, session: sessionName, name: inst.name, path: inst.path, reason, by: by ?? null };
+        const id = await writeCatalogued(o.paths.backups, meta, inst.handle.text);
+        files.push(id.slice(id.indexOf('/') + 1));
+        log.info({ session: sessionName, package: inst.name, file: id }, 'unsaved work backed up');
       } catch (err) {
         log.error({ session: sessionName, package: inst.name, err }, 'backup of unsaved work failed');
       }
     }
+    return files;
   };
   const memory = new MemoryAccounting({ core, budget });
   // The watchdog decides whom to stop, the stops say why; each needs the other.
@@ -200,7 +210,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   watchdog.start();
   log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
   const runner = new ExecutionRunner(core, log, {}, stops);
-  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup });
+  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup, files });
   const hostNames = o.hostNames ?? new HostNames();
   const manager = new ManagerService({ core, feed, hostNames, studio, backup });
   const monitor = new ConnectionMonitor(studio, () => o.params.get().connectionCheckPeriodSeconds, log);
@@ -221,13 +231,18 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
         (stat) => {
           log.info({ path: p, fileVersion: stat.fileVersion }, 'package file changed');
           core.fileChanged(p, stat.fileVersion);
+          void studio.fileChanged(p);
         },
-        () => core.fileChanged(p),
+        () => {
+          core.fileChanged(p);
+          void studio.fileChanged(p);
+        },
       );
     });
     watcher.on('unlink', (p) => {
       log.info({ path: p }, 'package file removed');
       core.fileChanged(p);
+      void studio.fileChanged(p);
     });
     watcher.on('error', (err) => log.warn({ err }, 'storage watcher error'));
     await watcher.start();
