@@ -1,6 +1,6 @@
 // Production build: the web pages with Vite, the server bundled with esbuild into packages/server/dist.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const web = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'packages/web', stdio: 'inherit' });
@@ -25,4 +25,6 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+// The documentation pages' own files, read beside the bundle (packages/server/src/http/docs-pages.ts).
+cpSync('packages/server/src/http/docs', 'packages/server/dist/docs', { recursive: true });
 process.stdout.write('Built packages/web/dist and packages/server/dist/main.js (with dist/parse-worker.js)\n');

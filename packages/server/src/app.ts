@@ -5,7 +5,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { FLOWPORT_VERSION, type HealthResponse } from '@flowport/protocol';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { HealthResponseSchema } from '@flowport/protocol/schemas';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { AuthService } from './auth/auth-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
@@ -32,6 +33,9 @@ import { metricsRoutes } from './http/metrics.routes';
 import { installRouteGuard } from './http/route-guard';
 import { sessionRoutes } from './http/sessions.routes';
 import { installJsonBodyParser } from './http/json-body';
+import { docsPages } from './http/docs-pages';
+import { installOpenApi, openApiRoutes } from './http/openapi-document';
+import { installSchemaValidation, schemaError } from './http/schema-validation';
 import { installSecurityHeaders } from './http/security-headers';
 import { installShutdownGate, ShutdownGate } from './http/shutdown-gate';
 import { createLogger } from './logger';
@@ -60,6 +64,8 @@ export interface BuildOptions {
   /** Watch the storage for changes made by other programs (default on). */
   watchStorage?: boolean;
   hostNames?: HostNames;
+  /** Called with each route as it is registered (the OpenAPI test compares them with the document). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -182,8 +188,11 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     // While stopping, ShutdownGate answers in the API's error format (Fastify's own 503 body differs).
     return503OnClosing: false,
     frameworkErrors,
+    // A refused body, query or path parameter, said the API's way (schema-validation.ts).
+    schemaErrorFormatter: (errors, part) => schemaError(errors, part),
   });
   app.decorate('services', services);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   installErrorHandler(app);
   installSecurityHeaders(app);
   installShutdownGate(app, shutdownGate);
@@ -191,13 +200,19 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   installRouteGuard(app, auth);
+  installSchemaValidation(app);
+  await installOpenApi(app);
   installIntegratorTiming(app, metrics);
   installRefusalAudit(app, audit, auth);
 
-  app.get('/api/health', { config: { access: 'public' } }, async (): Promise<HealthResponse> => ({
-    status: 'ok',
-    version: FLOWPORT_VERSION,
-  }));
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Liveness', tags: ['health'], response: { 200: HealthResponseSchema } },
+    },
+    async (): Promise<HealthResponse> => ({ status: 'ok', version: FLOWPORT_VERSION }),
+  );
   await app.register(healthRoutes, {
     readiness: new Readiness([state.check, storageCheck(paths.storage)]),
     logger,
@@ -212,6 +227,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(managerRoutes, { manager: workspace.manager, audit });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });
+  await app.register(openApiRoutes);
+  await app.register(docsPages);
   audit.onRecord((entry) => workspace.feed.broadcast({ type: 'audit', entry }));
 
   const webDir = config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;

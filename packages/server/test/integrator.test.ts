@@ -355,11 +355,24 @@ describe('the OpenAPI document and the documentation page', () => {
     expect(next.paths['/integrator/v1/it/added.pkg.yaml/answer2']).toBeDefined();
   });
 
-  it('serves a self-contained documentation page', async () => {
-    const res = await t.app.inject({ url: '/integrator/docs' });
+  it('serves its documentation page (Swagger UI) from the server itself, opening on its document', async () => {
+    const res = await t.app.inject({ url: '/integrator/docs/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
-    expect(res.body).toContain('/integrator/v1/openapi.json');
     expect(res.body).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from elsewhere
+    const scripts = [...res.body.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(2);
+    for (const src of scripts) {
+      const file = await t.app.inject({ url: new URL(src, 'http://x/integrator/docs/').pathname });
+      expect(file.statusCode, src).toBe(200);
+    }
+    const init = await t.app.inject({ url: '/integrator/docs/static/swagger-initializer.js' });
+    expect(init.body).toContain('"urls.primaryName":"Flowport Integrator"');
+    expect(init.body).toContain('"url":"/integrator/v1/openapi.json"');
+    // The credentials box: HTTP Basic or a bearer token on every call the page makes.
+    const box = await t.app.inject({ url: '/integrator/docs/static/theme/credentials-box.js' });
+    expect(box.statusCode).toBe(200);
+    expect(box.body).toContain('window.flowportRequest');
+    expect(init.body).toContain('flowportRequest');
   });
 });

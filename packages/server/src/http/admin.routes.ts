@@ -1,21 +1,26 @@
 // Server parameters and users, for administrators; every change goes to the audit log with it, every refusal too.
+import type { CreateUserRequest, ServerParameters, UpdateUserRequest } from '@flowport/protocol';
+import {
+  CreateUserRequestSchema,
+  ParametersUpdateSchema,
+  ServerParametersSchema,
+  UpdateUserRequestSchema,
+  UserDtoSchema,
+  UserListSchema,
+  UserNameParamsSchema,
+} from '@flowport/protocol/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { publicUser } from '../auth/user-store';
-import { DomainError } from '../core/domain-error';
 import type { AppServices } from '../services';
 import { auditor, type AuditedAction } from './audited';
+import { GUARDED, NO_CONTENT, responses } from './responses';
 import { principalOf } from './route-guard';
 
-const ADMIN = { access: ['admin'] as const };
+/** A wrong field of these forms is VALIDATION_FAILED, its answer listing details.issues, as the stores' own checks say it. */
+const ADMIN = { access: ['admin'] as const, invalidCode: 'VALIDATION_FAILED' as const };
+const tags = ['administration'];
 
 type UserBody = { name?: unknown; password?: unknown; roles?: unknown; blocked?: unknown };
-
-/** The body as an object, or a clear refusal (an array or a number is no change of a user). */
-function objectBody(request: FastifyRequest, shape: string): UserBody {
-  const b = request.body ?? {};
-  if (typeof b !== 'object' || Array.isArray(b)) throw new DomainError('BAD_REQUEST', `Send a JSON object: ${shape}`);
-  return b as UserBody;
-}
 
 /** The body's fields, whatever it is (a refused body is described too). */
 const fields = (request: FastifyRequest): UserBody =>
@@ -64,26 +69,73 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     details: (r) => ({ values: r.body ?? null, changes: parameterChanges(params.get(), r) }),
   };
 
-  app.get('/api/admin/parameters', { config: ADMIN }, async () => params.get());
+  app.get(
+    '/api/admin/parameters',
+    {
+      config: ADMIN,
+      schema: { summary: 'The server parameters', tags, response: responses({ 200: ServerParametersSchema }, GUARDED) },
+    },
+    async () => params.get(),
+  );
 
-  app.put('/api/admin/parameters', { config: { ...ADMIN, audit: parametersAudit } }, async (request) => {
-    const { next } = await audited.write(request, () => params.prepareUpdate(request.body));
-    return next;
-  });
-
-  app.get('/api/admin/users', { config: ADMIN }, async () => ({ users: users.list().map(publicUser) }));
-
-  app.post('/api/admin/users', { config: { ...ADMIN, audit: AUDIT.create } }, async (request, reply) => {
-    const b = objectBody(request, '{"name": "...", "password": "...", "roles": [...]}');
-    const user = await audited.write(request, () => users.prepareCreate(b.name, b.password, b.roles));
-    return reply.status(201).send(publicUser(user));
-  });
-
-  app.put<{ Params: { name: string } }>(
-    '/api/admin/users/:name',
-    { config: { ...ADMIN, audit: AUDIT.update } },
+  app.put<{ Body: Partial<ServerParameters> }>(
+    '/api/admin/parameters',
+    {
+      config: { ...ADMIN, audit: parametersAudit },
+      schema: {
+        summary: 'Change some parameters; answers all of them',
+        tags,
+        body: ParametersUpdateSchema,
+        response: responses({ 200: ServerParametersSchema }, [400, ...GUARDED]),
+      },
+    },
     async (request) => {
-      const b = objectBody(request, '{"roles"?: [...], "blocked"?: true|false, "password"?: "..."}');
+      const { next } = await audited.write(request, () => params.prepareUpdate(request.body));
+      return next;
+    },
+  );
+
+  app.get(
+    '/api/admin/users',
+    {
+      config: ADMIN,
+      schema: { summary: 'The users', tags, response: responses({ 200: UserListSchema }, GUARDED) },
+    },
+    async () => ({ users: users.list().map(publicUser) }),
+  );
+
+  app.post<{ Body: CreateUserRequest }>(
+    '/api/admin/users',
+    {
+      config: { ...ADMIN, audit: AUDIT.create },
+      schema: {
+        summary: 'Add a user',
+        tags,
+        body: CreateUserRequestSchema,
+        response: responses({ 201: UserDtoSchema }, [400, ...GUARDED, 409]),
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const user = await audited.write(request, () => users.prepareCreate(b.name, b.password, b.roles));
+      return reply.status(201).send(publicUser(user));
+    },
+  );
+
+  app.put<{ Params: { name: string }; Body: UpdateUserRequest }>(
+    '/api/admin/users/:name',
+    {
+      config: { ...ADMIN, audit: AUDIT.update },
+      schema: {
+        summary: 'Change roles, block or unblock, or set a new password',
+        tags,
+        params: UserNameParamsSchema,
+        body: UpdateUserRequestSchema,
+        response: responses({ 200: UserDtoSchema }, [400, ...GUARDED, 404, 409]),
+      },
+    },
+    async (request) => {
+      const b = request.body;
       // The user's logins follow within the action, before its audit entry goes out on the live feed:
       // they end when blocked or given a new password (the administrator's own login survives a
       // change of their own password), and what they opened ends with them.
@@ -98,7 +150,15 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
 
   app.delete<{ Params: { name: string } }>(
     '/api/admin/users/:name',
-    { config: { ...ADMIN, audit: AUDIT.remove } },
+    {
+      config: { ...ADMIN, audit: AUDIT.remove },
+      schema: {
+        summary: 'Remove a user',
+        tags,
+        params: UserNameParamsSchema,
+        response: responses({ 204: NO_CONTENT }, [...GUARDED, 404, 409]),
+      },
+    },
     async (request, reply) => {
       await audited.write(
         request,

@@ -1,20 +1,17 @@
 // BatchLauncher runs (SPEC 7, 9): POST /api/batch/runs streams newline-delimited JSON events until the run ends.
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent } from '@flowport/protocol';
+import { BatchRunRequestSchema, type BatchRunRequest } from '@flowport/protocol/schemas';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../core/domain-error';
 import type { AppServices } from '../services';
 import { IntegrationService } from '../workspace/integration-service';
 import { toHttpError } from './error-mapping';
+import { GUARDED, responses } from './responses';
 import { clientAddress, principalOf } from './route-guard';
 
 const CALLERS = { access: ['admin', 'batch'] as const };
-
-export interface BatchRunRequest {
-  package: string;
-  node?: string;
-  variables?: Record<string, unknown>;
-}
 
 /** The events of the stream, one JSON object a line. */
 export type BatchEvent =
@@ -44,35 +41,6 @@ export type BatchEvent =
       error?: { code: string; message: string };
     };
 
-function parseRunBody(body: unknown): BatchRunRequest {
-  const b = (body ?? {}) as Record<string, unknown>;
-  if (typeof b !== 'object' || Array.isArray(b))
-    throw new DomainError(
-      'BAD_REQUEST',
-      'Send {"package": "<path>", "node"?: "<published node>", "variables"?: {...}}',
-    );
-  if (typeof b.package !== 'string' || b.package === '')
-    throw new DomainError(
-      'BAD_REQUEST',
-      '"package" must be the package path in the storage, e.g. credit/scoring.pkg.yaml',
-    );
-  if (b.node !== undefined && (typeof b.node !== 'string' || b.node === ''))
-    throw new DomainError('BAD_REQUEST', '"node" must be a published node id');
-  if (
-    b.variables !== undefined &&
-    (typeof b.variables !== 'object' || b.variables === null || Array.isArray(b.variables))
-  ) {
-    throw new DomainError('BAD_REQUEST', '"variables" must be an object of name: value');
-  }
-  const unknown = Object.keys(b).filter((k) => !['package', 'node', 'variables'].includes(k));
-  if (unknown.length) throw new DomainError('BAD_REQUEST', `Unknown field ${unknown.map((k) => `"${k}"`).join(', ')}`);
-  return {
-    package: b.package,
-    node: b.node as string | undefined,
-    variables: b.variables as Record<string, unknown> | undefined,
-  };
-}
-
 function toBatchEvent(e: SessionEvent): BatchEvent | undefined {
   switch (e.type) {
     case 'node-started':
@@ -101,8 +69,25 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
     inFlight: services.inFlight,
   });
 
-  app.post('/api/batch/runs', { config: CALLERS }, async (request, reply) => {
-    const body = parseRunBody(request.body);
+  const schema = {
+    summary: 'Run a package through the pool; streams its progress until it ends (closing the connection cancels it)',
+    tags: ['batch'],
+    body: BatchRunRequestSchema,
+    // The stream is written past Fastify's serializer: documented here, one BatchEvent a line.
+    produces: ['application/x-ndjson'],
+    response: responses(
+      {
+        200: Type.String({
+          description:
+            'Newline-delimited JSON events: started, node-started, progress, node-finished, node-failed, and finished last',
+        }),
+      },
+      [400, ...GUARDED, 404, 422, 503],
+    ),
+  };
+
+  app.post<{ Body: BatchRunRequest }>('/api/batch/runs', { config: CALLERS, schema }, async (request, reply) => {
+    const body = request.body;
     const p = principalOf(request);
     const requestId = randomUUID();
     const gone = new AbortController();

@@ -1,16 +1,26 @@
 // Readiness for load balancers: GET /api/health/ready answers 200 only while the database and the storage answer.
 import type { ReadinessResponse } from '@flowport/protocol';
+import { ReadinessResponseSchema } from '@flowport/protocol/schemas';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { DomainError } from '../core/domain-error';
 import type { Readiness } from '../health/readiness';
+import { responses } from './responses';
 
 export async function healthRoutes(app: FastifyInstance, o: { readiness: Readiness; logger: Logger }) {
   // Probed every few seconds: a failure is logged when it starts or changes, and the recovery once.
   let failingBefore = '';
   app.get(
     '/api/health/ready',
-    { config: { access: 'public' } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Readiness: 200 while the database and the storage answer, else 503 naming those that do not',
+        tags: ['health'],
+        security: [],
+        response: responses({ 200: ReadinessResponseSchema }, [503]),
+      },
+    },
     async (_request, reply): Promise<ReadinessResponse> => {
       const report = await o.readiness.report();
       const failing = report.failing.join(', ');

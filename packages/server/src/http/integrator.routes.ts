@@ -2,6 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';
+import {
+  IntegratorAnswerSchema,
+  IntegratorCallSchema,
+  IntegratorQuerySchema,
+  type IntegratorCall,
+} from '@flowport/protocol/schemas';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CancelSource } from '../core';
 import { DomainError, isDomainError } from '../core/domain-error';
@@ -9,9 +16,9 @@ import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
 import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
-import { answerBody, ndjsonAnswer, wantsNdjson } from './integrator-answer';
-import { INTEGRATOR_DOCS_CSP, INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
+import { answerBody, NDJSON, ndjsonAnswer, wantsNdjson } from './integrator-answer';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
+import { GUARDED, responses } from './responses';
 import { clientAddress, principalOf } from './route-guard';
 
 const CALLERS = { access: ['admin', 'batch'] as const };
@@ -28,11 +35,6 @@ const CORES = availableParallelism();
 
 /** The largest integratorBodyLimitBytes allowed; the parameter's current value is enforced per request. */
 const MAX_BODY_LIMIT = 1024 * 1024 * 1024;
-
-interface CallBody {
-  variables?: Record<string, unknown>;
-  inputs?: Record<string, unknown>;
-}
 
 function tooLarge(limit: number): DomainError {
   const err = new DomainError(
@@ -72,30 +74,6 @@ function splitTarget(rest: string): { path: string; node: string } {
     );
   }
   return { path: rest.slice(0, i), node: rest.slice(i + 1) };
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function parseBody(body: unknown): CallBody {
-  if (body === undefined || body === null || body === '') return {};
-  if (!isPlainObject(body))
-    throw new DomainError(
-      'BAD_REQUEST',
-      'Send a JSON object: {"variables": {...}, "inputs": {"<input node>": [rows]}}',
-    );
-  const unknown = Object.keys(body).filter((k) => k !== 'variables' && k !== 'inputs');
-  if (unknown.length)
-    throw new DomainError(
-      'BAD_REQUEST',
-      `Unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; the body has "variables" and "inputs"`,
-    );
-  if (body.variables !== undefined && !isPlainObject(body.variables))
-    throw new DomainError('BAD_REQUEST', '"variables" must be an object of name: value');
-  if (body.inputs !== undefined && !isPlainObject(body.inputs))
-    throw new DomainError('BAD_REQUEST', '"inputs" must be an object of input node id: [rows]');
-  return body as CallBody;
 }
 
 /** The server's limit, lowered (never raised) by the caller's header or query parameter. */
@@ -142,15 +120,15 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
   });
   let cached: { signature: string; json: string } | undefined;
 
-  app.get('/integrator/docs', { config: { access: 'public' } }, async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('content-security-policy', INTEGRATOR_DOCS_CSP)
-      .send(INTEGRATOR_DOCS_HTML),
-  );
-
-  app.get(`${INTEGRATOR_PREFIX}/openapi.json`, { config: CALLERS }, async (_request, reply) => {
+  const documentSchema = {
+    summary: 'The Integrator’s OpenAPI document: one operation per published node',
+    tags: ['integrator'],
+    response: responses(
+      { 200: Type.Object({}, { additionalProperties: true, description: 'An OpenAPI 3.1 document' }) },
+      GUARDED,
+    ),
+  };
+  app.get(`${INTEGRATOR_PREFIX}/openapi.json`, { config: CALLERS, schema: documentSchema }, async (_request, reply) => {
     const view = await catalog.view();
     if (cached?.signature !== view.signature) {
       cached = { signature: view.signature, json: JSON.stringify(buildOpenApiDocument(view)) };
@@ -163,6 +141,12 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: `${INTEGRATOR_PREFIX}/*`,
     config: { access: 'public' },
+    schema: {
+      summary: 'Integrator operations take POST only: answers 405 with an Allow header',
+      tags: ['integrator'],
+      security: [],
+      response: responses({}, [405]),
+    },
     handler: async (request, reply) => {
       void reply.header('allow', 'POST');
       throw new DomainError(
@@ -172,10 +156,36 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     },
   });
 
-  app.post<{ Params: { '*': string }; Querystring: { timeout?: string } }>(
+  app.post<{ Params: { '*': string }; Querystring: { timeout?: string }; Body: IntegratorCall }>(
     `${INTEGRATOR_PREFIX}/*`,
     {
       config: CALLERS,
+      schema: {
+        summary: 'Call a published node: POST /integrator/v1/<package path>/<node>',
+        description:
+          'Each published node is an operation of its own, with its variables, input rows and result ' +
+          `columns, in ${INTEGRATOR_PREFIX}/openapi.json; the body's contents are checked against the package.`,
+        tags: ['integrator'],
+        querystring: IntegratorQuerySchema,
+        body: IntegratorCallSchema,
+        response: responses(
+          {
+            200: {
+              description: 'The rows: at most 10,000 as JSON, or every row as NDJSON with Accept: application/x-ndjson',
+              content: {
+                'application/json': { schema: IntegratorAnswerSchema },
+                [NDJSON]: {
+                  schema: Type.String({
+                    description:
+                      'One row object per line; the columns are in the x-flowport-columns header, the row count in the x-flowport-rows trailer',
+                  }),
+                },
+              },
+            } as never,
+          },
+          [400, ...GUARDED, 404, 409, 413, 415, 422, 429, 504],
+        ),
+      },
       bodyLimit: MAX_BODY_LIMIT,
       // A callback hook: no promise per call for what is decided at once from the declared length.
       preParsing: (request, _reply, payload, done) => {
@@ -195,7 +205,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
       const streamed = wantsNdjson(request.headers.accept) ? ndjsonAnswer(reply) : undefined;
       try {
         const { path, node } = splitTarget(request.params['*']);
-        const body = parseBody(request.body);
+        const body = request.body;
         const timeoutMs = effectiveTimeoutMs(
           params.get().integratorTimeoutSeconds,
           request.headers[TIMEOUT_HEADER],

@@ -1,26 +1,67 @@
 // The Session Manager API (SPEC 9), administrators only: snapshot, live feed, stop, close, clear pool.
+import type { Static } from '@sinclair/typebox';
+import {
+  ManagerIdParamsSchema,
+  ManagerSnapshotSchema,
+  PackageClosedSchema,
+  PackageStoppedSchema,
+  PoolClearedSchema,
+  SessionClosedSchema,
+  SessionsStoppedSchema,
+  SnapshotQuerySchema,
+} from '@flowport/protocol/schemas';
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
 import type { ManagerService } from '../workspace/manager-service';
 import { auditor, type AuditedAction } from './audited';
+import { GUARDED, responses } from './responses';
 import { principalOf } from './route-guard';
 
 const ADMIN = { access: ['admin'] as const };
+const tags = ['manager'];
+
+/** An action on a session or package by id: gone already (404), or nothing to stop (409). */
+const actionSchema = (summary: string, ok: TSchema) => ({
+  summary,
+  tags,
+  params: ManagerIdParamsSchema,
+  response: responses({ 200: ok }, [...GUARDED, 404, 409]),
+});
+type Query = Static<typeof SnapshotQuerySchema>;
 
 export async function managerRoutes(
   app: FastifyInstance,
   { manager, audit }: { manager: ManagerService; audit: AuditLog },
 ) {
   const audited = auditor(audit);
-  const wantsNames = (q: { resolveNames?: string }) => q.resolveNames === 'true' || q.resolveNames === '1';
+  const wantsNames = (q: Query) => q.resolveNames === 'true' || q.resolveNames === '1';
 
-  app.get<{ Querystring: { resolveNames?: string } }>('/api/manager/snapshot', { config: ADMIN }, async (request) =>
-    manager.snapshot(wantsNames(request.query)),
+  app.get<{ Querystring: Query }>(
+    '/api/manager/snapshot',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'Every session, shared package and the pool',
+        tags,
+        querystring: SnapshotQuerySchema,
+        response: responses({ 200: ManagerSnapshotSchema }, [400, ...GUARDED]),
+      },
+    },
+    async (request) => manager.snapshot(wantsNames(request.query)),
   );
 
-  app.get<{ Querystring: { resolveNames?: string } }>(
+  app.get<{ Querystring: Query }>(
     '/api/manager/live',
-    { config: { ...ADMIN }, websocket: true },
+    {
+      config: { ...ADMIN },
+      websocket: true,
+      schema: {
+        summary: 'WebSocket: a snapshot, then every change as it happens (ManagerLiveFrame frames)',
+        tags,
+        querystring: SnapshotQuerySchema,
+      },
+    },
     (socket, request) => {
       const p = principalOf(request);
       manager.attachLive(socket, wantsNames(request.query), { user: p.user, login: p.sessionName, roles: p.roles });
@@ -41,29 +82,46 @@ export async function managerRoutes(
 
   app.post<{ Params: { id: string } }>(
     '/api/manager/sessions/:id/stop',
-    { config: action('session.stop', (id) => manager.sessionLabel(id)) },
+    {
+      config: action('session.stop', (id) => manager.sessionLabel(id)),
+      schema: actionSchema('Stop what a session executes', SessionsStoppedSchema),
+    },
     async (request) => audited.run(request, () => manager.stopSession(request.params.id, by(request))),
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/manager/sessions/:id/close',
-    { config: action('session.close', (id) => manager.sessionLabel(id)) },
+    {
+      config: action('session.close', (id) => manager.sessionLabel(id)),
+      schema: actionSchema('Close a session; unsaved work is backed up', SessionClosedSchema),
+    },
     async (request) => audited.run(request, () => manager.closeSession(request.params.id, by(request))),
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/manager/packages/:id/stop',
-    { config: action('package.stop', (id) => manager.packageLabel(id)) },
+    {
+      config: action('package.stop', (id) => manager.packageLabel(id)),
+      schema: actionSchema('Stop the execution of a package', PackageStoppedSchema),
+    },
     async (request) => audited.run(request, () => manager.stopPackage(request.params.id, by(request))),
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/manager/packages/:id/close',
-    { config: action('package.close', (id) => manager.packageLabel(id)) },
+    {
+      config: action('package.close', (id) => manager.packageLabel(id)),
+      schema: actionSchema('Close a package; unsaved work is backed up', PackageClosedSchema),
+    },
     async (request) => audited.run(request, () => manager.closePackage(request.params.id, by(request))),
   );
 
-  app.post('/api/manager/pool/clear', { config: action('pool.clear') }, async (request) =>
-    audited.run(request, () => manager.clearPool()),
+  app.post(
+    '/api/manager/pool/clear',
+    {
+      config: action('pool.clear'),
+      schema: { summary: 'Empty the package pool', tags, response: responses({ 200: PoolClearedSchema }, GUARDED) },
+    },
+    async (request) => audited.run(request, () => manager.clearPool()),
   );
 }

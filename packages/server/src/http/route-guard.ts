@@ -35,6 +35,18 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /**
+     * The access of routes a library registers in this scope, which cannot declare config.access
+     * themselves (the documentation pages' files); set with `grantScope`, never on the root.
+     */
+    scopeAccess?: Access;
+  }
+}
+
+/** Gives the routes a third-party plugin registers inside `scope` this access. */
+export function grantScope(scope: FastifyInstance, access: Access): void {
+  scope.decorate('scopeAccess', access as never);
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -59,8 +71,12 @@ function sameHost(origin: string, host: string | undefined): boolean {
 
 export function installRouteGuard(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('principal', undefined);
-  app.addHook('onRoute', (route) => {
+  app.addHook('onRoute', function (route) {
     const url = route.url ?? route.path;
+    // `this` is the scope the route is registered in (fastify's route.js calls the hook on it).
+    if (route.config?.access === undefined && this.scopeAccess !== undefined) {
+      route.config = { ...route.config, access: this.scopeAccess };
+    }
     const guarded = url.startsWith('/api/') || url.startsWith('/integrator/');
     if (guarded && route.config?.access === undefined) {
       throw new Error(`Route ${String(route.method)} ${url} declares no access; add config.access`);

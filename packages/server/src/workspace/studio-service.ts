@@ -2,11 +2,13 @@
 import type {
   PackageDto,
   RowsPage,
+  RunRequest,
   SaveRequest,
   SessionCreated,
   SessionEvent,
   StorageListing,
 } from '@flowport/protocol';
+import type { OpenPackageRequest } from '@flowport/protocol/schemas';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../core/clock';
@@ -181,20 +183,16 @@ export class StudioService {
     socket.send(JSON.stringify({ type: 'hello', session: { id: s.id, name: s.name } } satisfies SessionEvent));
   }
 
-  async openPackage(
-    p: Principal,
-    sid: string,
-    body: { path?: unknown; draft?: { yaml?: unknown } },
-  ): Promise<PackageDto> {
+  /** The body's shape is the route's schema (OpenPackageRequestSchema); which of path and draft is sent is checked here. */
+  async openPackage(p: Principal, sid: string, body: OpenPackageRequest): Promise<PackageDto> {
     this.session(p, sid);
     if (body.draft !== undefined) {
       this.requireEditor(p);
-      const yaml = body.draft?.yaml ?? `name: New package\nversion: 1.0.0\nnodes: []\n`;
-      if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'draft.yaml must be a string of YAML');
+      const yaml = body.draft.yaml ?? `name: New package\nversion: 1.0.0\nnodes: []\n`;
       const inst = await this.d.core.openDraft(sid, await this.d.loader.fromText(yaml, 'draft', null));
       return this.dto(p, inst);
     }
-    if (typeof body.path !== 'string' || body.path === '') {
+    if (body.path === undefined) {
       throw new DomainError(
         'BAD_REQUEST',
         'Send {"path": "<package path in the storage>"} or {"draft": {"yaml": "..."}}',
@@ -214,10 +212,9 @@ export class StudioService {
     return { yaml: this.instance(p, sid, pid).handle.text };
   }
 
-  async replaceSource(p: Principal, sid: string, pid: string, yaml: unknown): Promise<PackageDto> {
+  async replaceSource(p: Principal, sid: string, pid: string, yaml: string): Promise<PackageDto> {
     const inst = this.instance(p, sid, pid);
     this.requireEditor(p);
-    if (typeof yaml !== 'string') throw new DomainError('BAD_REQUEST', 'Send {"yaml": "<package source>"}');
     if (inst.running) throw new DomainError('ALREADY_RUNNING', 'Stop the execution before editing the package');
     const edit = ++this.edits;
     this.latestEdit.set(pid, edit);
@@ -244,13 +241,11 @@ export class StudioService {
     return this.dto(p, this.instance(p, sid, pid));
   }
 
+  /** The body's shape is the route's schema (SaveRequestSchema). */
   async save(p: Principal, sid: string, pid: string, body: SaveRequest = {}): Promise<PackageDto> {
     const inst = this.instance(p, sid, pid);
     this.requireEditor(p);
-    const target: unknown = body.path;
-    if (target !== undefined && typeof target !== 'string')
-      throw new DomainError('BAD_REQUEST', 'path must be a string');
-    const path = (target as string | undefined) ?? inst.path;
+    const path = body.path ?? inst.path;
     if (!path) throw new DomainError('BAD_REQUEST', 'A draft has no path yet: send {"path": "folder/name.pkg.yaml"}');
     if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
     const canonical = normalizeStoragePath(path);
@@ -309,23 +304,15 @@ export class StudioService {
     this.d.core.closePackage(pid);
   }
 
-  async run(p: Principal, sid: string, pid: string, body: { node?: unknown; variables?: unknown }) {
+  async run(p: Principal, sid: string, pid: string, body: RunRequest) {
     const inst = this.instance(p, sid, pid);
-    if (body.node !== undefined && typeof body.node !== 'string')
-      throw new DomainError('BAD_REQUEST', 'node must be a node id string');
-    if (
-      body.variables !== undefined &&
-      (typeof body.variables !== 'object' || body.variables === null || Array.isArray(body.variables))
-    ) {
-      throw new DomainError('BAD_REQUEST', 'variables must be an object of name: value');
-    }
     const runtime = requireRuntime(inst.handle);
     if (body.node && !runtime.def.nodes.some((n) => n.id === body.node)) {
       throw new DomainError('NODE_NOT_FOUND', `Package "${inst.name}" has no node "${body.node}"`);
     }
     const exec = this.d.runner.start(inst, {
-      node: body.node as string | undefined,
-      variables: body.variables as Record<string, unknown> | undefined,
+      node: body.node,
+      variables: body.variables,
       onEvent: (event) => this.send(sid, event),
     });
     return { executionId: exec.id, packageId: pid, node: body.node ?? null };
@@ -336,12 +323,12 @@ export class StudioService {
     return { stopped: this.d.core.stopPackage(pid, 'user') };
   }
 
-  async rows(p: Principal, sid: string, pid: string, node: string, offset?: string, limit?: string): Promise<RowsPage> {
+  async rows(p: Principal, sid: string, pid: string, node: string, offset = 0, limit = 100): Promise<RowsPage> {
     const inst = this.instance(p, sid, pid);
     const runtime = requireRuntime(inst.handle);
     if (!runtime.def.nodes.some((n) => n.id === node))
       throw new DomainError('NODE_NOT_FOUND', `Package "${inst.name}" has no node "${node}"`);
-    return runtime.rows(node, Number(offset ?? 0), Number(limit ?? 100));
+    return runtime.rows(node, offset, limit);
   }
 
   dto(p: Principal, inst: InstanceInfo<EngineHandle>): PackageDto {

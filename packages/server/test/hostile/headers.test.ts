@@ -1,5 +1,4 @@
 // Security headers through a real listening server: the pages, the Integrator's docs page and API answers.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,15 +40,15 @@ describe('security headers', () => {
     }
   });
 
-  it('allow the docs page its own inline script and style by their hashes, and nothing else inline', async () => {
-    const res = await fetch(`${base}/integrator/docs`);
-    const csp = expectProtected(res);
-    const html = await res.text();
-    const inline = (tag: string) => html.match(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`))![1]!;
-    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-    expect(csp).toContain(`script-src ${hash(inline('script'))};`);
-    expect(csp).toContain(`style-src ${hash(inline('style'))};`);
-    expect(csp).not.toContain('unsafe-inline');
+  it('are on the documentation pages, which run no inline script', async () => {
+    for (const url of ['/api/docs/', '/integrator/docs/']) {
+      const res = await fetch(base + url);
+      expect(res.status).toBe(200);
+      expect(expectProtected(res)).toContain("script-src 'self';");
+      const html = await res.text();
+      // Every script is a file of the server's, so script-src 'self' allows exactly those.
+      expect(html.match(/<script(?![^>]*\bsrc=)[^>]*>/g)).toBeNull();
+    }
   });
 
   it.runIf(existsSync(path.join(webDir, 'index.html')))('are on the built pages and their scripts', async () => {
