@@ -168,6 +168,21 @@ describe('answers match their documented schemas', () => {
     expect((await send('POST', `/api/manager/sessions/${other}/close`)).statusCode).toBe(200);
     expect((await send('POST', '/api/manager/packages/gone/close')).statusCode).toBe(404);
 
+    // Backups of unsaved work (an administrator's close keeps an edit), and the execution history.
+    const third = (await send('POST', '/api/sessions')).json().id as string;
+    const t3 = `/api/sessions/${third}/packages`;
+    const edited = (await send('POST', t3, { path: 'demo/hello.pkg.yaml' })).json().id as string;
+    await send('PUT', `${t3}/${edited}/source`, { yaml: `${yaml}# edited\n` });
+    expect((await send('POST', `/api/manager/sessions/${third}/close`)).statusCode).toBe(200);
+    const backups = (await send('GET', '/api/backups')).json().backups as { id: string }[];
+    expect(backups.length).toBeGreaterThan(0);
+    const which = `?id=${encodeURIComponent(backups[0]!.id)}`;
+    expect((await send('GET', `/api/backups/source${which}`)).statusCode).toBe(200);
+    await send('GET', '/api/admin/backups');
+    expect((await send('DELETE', `/api/backups${which}`)).statusCode).toBe(204);
+    expect((await send('GET', '/api/backups/source')).statusCode).toBe(400);
+    expect((await send('GET', '/api/manager/executions?search=hello&limit=5')).statusCode).toBe(200);
+
     // The Integrator and the BatchLauncher.
     await createUser(t.app, admin, 'ian', ['batch']);
     const ian = { authorization: basicAuth('ian', 'user-password-1') };

@@ -6,3 +6,4 @@ export * from './health';
 export * from './packages';
 export * from './manager';
 export * from './batch';
+export * from './history';
