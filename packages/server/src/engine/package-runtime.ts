@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
-import { DomainError, isDomainError } from '../core/domain-error';
+import { DomainError } from '../core/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { rootChain, type CallChain } from './call-chain';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
-import { isOutOfMemory, outOfMemoryError } from './memory-errors';
 import { executeNode, type CallTarget, type ExecContext, type InputSource } from './node-executor';
 import type { Streamed } from './result-stream';
 import { answerOf, type TargetAnswer } from './run-answer';
@@ -21,8 +20,9 @@ import type { PackageDef, ReferenceDef } from './package-types';
 import { bindInputs, bindVariables } from './run-arguments';
 import { readResultPage } from './result-page';
 import { ResultStore } from './result-store';
-import { errorText, planRun, type Step } from './run-plan';
-import type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
+import { RunReport, type RunListeners } from './run-report';
+import { planRun, type Step } from './run-plan';
+import type { RunOptions, RunResult } from './run-types';
 import type { BoundValue } from './sql-parameters';
 
 export type { NodeEvent, RowSink, RunOptions, RunProgress, RunResult } from './run-types';
@@ -238,7 +238,7 @@ export class PackageRuntime implements CallTarget {
     variables: Record<string, BoundValue>,
     sources: Record<string, InputSource>,
     signal: AbortSignal,
-    listeners: { onNode?: (e: NodeEvent) => void; onProgress?: (p: RunProgress) => void },
+    listeners: RunListeners,
     chain: CallChain,
     target?: TargetAnswer,
   ) {
@@ -247,37 +247,8 @@ export class PackageRuntime implements CallTarget {
     if (signal.aborted) throw cancelledError();
     const outputs = new Map<string, NodeResult>();
     const stepTables = new Map(steps.map((s) => [s.node.id, s.table]));
-    const executed: string[] = [];
-    const reused: string[] = [];
+    const report = new RunReport(listeners, steps.filter((s) => !this.results.isDone(s.node.id, s.fp)).length);
     let streamed: Streamed | undefined;
-    const total = steps.filter((s) => !this.results.isDone(s.node.id, s.fp)).length;
-    let done = 0;
-    let best = 0;
-    const report = (node: string, startedAt: number, fraction: number) => {
-      if (!listeners.onProgress) return;
-      best = Math.max(best, total ? ((done + Math.min(1, fraction)) / total) * 100 : 100);
-      listeners.onProgress({ percent: Math.round(best * 10) / 10, node, nodeStartedAt: startedAt });
-    };
-    const finished = (id: string, startedAt: number, rows: number, durationMs: number) => {
-      executed.push(id);
-      done++;
-      report(id, startedAt, 0);
-      listeners.onNode?.({ type: 'finished', node: id, at: Date.now(), rows, durationMs, reused: false });
-    };
-    const failure = (id: string, err: unknown) => {
-      const cancelled = signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
-      if (cancelled) {
-        listeners.onNode?.({ type: 'cancelled', node: id, at: Date.now() });
-        return cancelledError(`The execution of node "${id}"`);
-      }
-      const message = errorText(err);
-      listeners.onNode?.({ type: 'failed', node: id, at: Date.now(), error: message });
-      if (isOutOfMemory(message)) return outOfMemoryError(id, message, this.opts.memoryLimit ?? '1GB');
-      return new DomainError('EXECUTION_FAILED', `Node "${id}" failed: ${message}`, {
-        node: id,
-        cause: isDomainError(err) ? err.code : undefined,
-      });
-    };
     for (const [index, step] of steps.entries()) {
       const id = step.node.id;
       const answering = target?.node === id && index === steps.length - 1 ? target : undefined;
@@ -287,54 +258,43 @@ export class PackageRuntime implements CallTarget {
       if (job?.status === 'done' && usable(job.result!)) {
         const cached = this.results.reuse(job);
         outputs.set(id, cached);
-        reused.push(id);
-        listeners.onNode?.({
-          type: 'finished',
-          node: id,
-          at: Date.now(),
-          rows: cached.rows,
-          durationMs: 0,
-          reused: true,
-        });
+        report.reusedResult(id, cached.rows);
         continue;
       }
       if (job?.status === 'done') job = undefined;
       // Every row asked for: a SQL target streams straight from its query, and nothing is kept.
       if (answering?.mode === 'stream' && step.node.kind === 'sql') {
         const startedAt = Date.now();
-        listeners.onNode?.({ type: 'started', node: id, at: startedAt });
-        report(id, startedAt, 0);
+        report.started(id, startedAt);
         try {
-          const progress = (f: number) => report(id, startedAt, f);
+          const progress = (f: number) => report.progress(id, startedAt, f);
           const ctx = this.context(step, outputs, variables, stepTables, () => signal, progress, await this.db());
           streamed = await streamSql(step.node, ctx, answering.sink);
-          finished(id, startedAt, streamed.rows, Date.now() - startedAt);
+          report.finished(id, startedAt, streamed.rows, Date.now() - startedAt);
           continue;
         } catch (err) {
           // SQL that cannot be read as a subquery is made into a table, then streamed from it.
-          if (!wrappingFailed(err, signal)) throw failure(id, err);
+          if (!wrappingFailed(err, signal)) throw report.failure(id, err, signal, this.opts.memoryLimit);
         }
       }
       const limit = answering?.mode === 'json' ? answering.limit : undefined;
       job ??= this.startJob(step, outputs, variables, stepTables, limit);
-      listeners.onNode?.({ type: 'started', node: id, at: job.startedAt });
-      report(id, job.startedAt, 0);
+      report.started(id, job.startedAt);
       try {
-        let result = await job.await(signal, { progress: (f) => report(id, job!.startedAt, f) });
+        let result = await job.await(signal, { progress: (f) => report.progress(id, job!.startedAt, f) });
         // Another run's answer, with no table, shared by a run that reads it: made again as a table.
         if (!usable(result)) {
           job = this.startJob(step, outputs, variables, stepTables, undefined);
-          result = await job.await(signal, { progress: (f) => report(id, job!.startedAt, f) });
+          result = await job.await(signal, { progress: (f) => report.progress(id, job!.startedAt, f) });
         }
         outputs.set(id, result);
-        finished(id, job.startedAt, result.rows, result.durationMs);
+        report.finished(id, job.startedAt, result.rows, result.durationMs);
       } catch (err) {
-        throw failure(id, err);
+        throw report.failure(id, err, signal, this.opts.memoryLimit);
       }
     }
-    // A run answered wholly from cache still tells its listener it is complete.
-    if (total === 0 && steps.length) report(steps[steps.length - 1].node.id, Date.now(), 0);
-    return { results: outputs, executed, reused, streamed };
+    report.end(steps.at(-1)?.node.id);
+    return { results: outputs, executed: report.executed, reused: report.reused, streamed };
   }
 
   /** What a node's execution sees: the database, its inputs' results, its variables, and how to report. */

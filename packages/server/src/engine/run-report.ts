@@ -1,0 +1,69 @@
+// What a run tells its listeners about its nodes (started, finished, reused, failed, cancelled) and its progress.
+import { DomainError, isDomainError } from '../core/domain-error';
+import { cancelledError } from './duckdb-runtime';
+import { isOutOfMemory, outOfMemoryError } from './memory-errors';
+import { errorText } from './run-plan';
+import type { NodeEvent, RunProgress } from './run-types';
+
+export interface RunListeners {
+  onNode?: (e: NodeEvent) => void;
+  onProgress?: (p: RunProgress) => void;
+}
+
+/** One run's nodes as they go, and the progress over the `total` nodes it computes (never going back). */
+export class RunReport {
+  readonly executed: string[] = [];
+  readonly reused: string[] = [];
+  private done = 0;
+  private best = 0;
+
+  constructor(
+    private readonly listeners: RunListeners,
+    private readonly total: number,
+  ) {}
+
+  progress(node: string, startedAt: number, fraction: number): void {
+    if (!this.listeners.onProgress) return;
+    const { total } = this;
+    this.best = Math.max(this.best, total ? ((this.done + Math.min(1, fraction)) / total) * 100 : 100);
+    this.listeners.onProgress({ percent: Math.round(this.best * 10) / 10, node, nodeStartedAt: startedAt });
+  }
+
+  started(node: string, at: number): void {
+    this.listeners.onNode?.({ type: 'started', node, at });
+    this.progress(node, at, 0);
+  }
+
+  finished(node: string, startedAt: number, rows: number, durationMs: number): void {
+    this.executed.push(node);
+    this.done++;
+    this.progress(node, startedAt, 0);
+    this.listeners.onNode?.({ type: 'finished', node, at: Date.now(), rows, durationMs, reused: false });
+  }
+
+  reusedResult(node: string, rows: number): void {
+    this.reused.push(node);
+    this.listeners.onNode?.({ type: 'finished', node, at: Date.now(), rows, durationMs: 0, reused: true });
+  }
+
+  /** The error a node's failure is reported as: cancelled (the run's signal, or DuckDB's), or failed with its message. */
+  failure(node: string, err: unknown, signal: AbortSignal, memoryLimit = '1GB'): DomainError {
+    const cancelled = signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
+    if (cancelled) {
+      this.listeners.onNode?.({ type: 'cancelled', node, at: Date.now() });
+      return cancelledError(`The execution of node "${node}"`);
+    }
+    const message = errorText(err);
+    this.listeners.onNode?.({ type: 'failed', node, at: Date.now(), error: message });
+    if (isOutOfMemory(message)) return outOfMemoryError(node, message, memoryLimit);
+    return new DomainError('EXECUTION_FAILED', `Node "${node}" failed: ${message}`, {
+      node,
+      cause: isDomainError(err) ? err.code : undefined,
+    });
+  }
+
+  /** A run answered wholly from kept results still tells its listener it is complete. */
+  end(lastNode: string | undefined): void {
+    if (this.total === 0 && lastNode !== undefined) this.progress(lastNode, Date.now(), 0);
+  }
+}
