@@ -13,7 +13,7 @@ import { SqliteLoginStore } from './db/login-store';
 import { generatePassword } from './auth/password';
 import { UserStore } from './auth/user-store';
 import type { FlowportConfig } from './config/config';
-import { systemClock, type Clock } from './core/clock';
+import { systemClock, type Clock } from './shared/clock';
 import { dataPaths, prepareDataDir } from './data-dir';
 import { databaseCheck } from './health/database-check';
 import { Readiness } from './health/readiness';

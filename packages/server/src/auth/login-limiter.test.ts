@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../core/core-test-support';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import { LoginLimiter, type LoginAttempt } from './login-limiter';
 
 const LOCKOUT_S = 300;

@@ -1,6 +1,6 @@
 // Users and their roles in SQLite.
 import { isRole, sortRoles, type Role, type UserDto } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { Db } from '../db/database';
 import { applyChange, type PreparedChange } from '../db/prepared-change';
 import { hashPassword } from './password';

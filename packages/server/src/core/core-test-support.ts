@@ -1,6 +1,6 @@
 // Shared set-up for the core's tests: a core over the fake loader, a hand-driven clock, recorded events.
 import type { Role } from '@flowport/protocol';
-import { sequentialIds, type Clock } from './clock';
+import { sequentialIds, type Clock } from '../shared/clock';
 import type { CoreEvent } from './core-events';
 import { FakePackageLoader, type FakeHandle } from './fake-package-loader';
 import { FlowportCore } from './flowport-core';

@@ -1,5 +1,5 @@
 // An in-memory package loader for the core's tests and benchmark: files, versions, and what is loaded.
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { LoadedPackage, PackageLoader } from './package-loader';
 
 export interface FakeHandle {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeKit } from './core-test-support';
-import { isDomainError } from './domain-error';
+import { isDomainError } from '../shared/domain-error';
 
 const A = 'out/a.pkg.yaml';
 const B = 'out/b.pkg.yaml';

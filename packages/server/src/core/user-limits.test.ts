@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { deferred } from './fake-package-loader';
 import { makeKit } from './core-test-support';
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { UserLimits } from './user-limits';
 
 const LIMITS: UserLimits = {

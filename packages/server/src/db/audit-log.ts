@@ -1,6 +1,6 @@
 // The stored audit log of administrator actions; a change and its entry are written in one transaction.
 import type { AuditEntry } from '@flowport/protocol';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import type { Db } from './database';
 import type { PreparedChange } from './prepared-change';
 

@@ -1,6 +1,6 @@
 // Server parameters stored in SQLite over their declared defaults.
 import { DEFAULT_PARAMETERS, validateParameters, type ServerParameters } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { Db } from './database';
 import { applyChange, type PreparedChange } from './prepared-change';
 

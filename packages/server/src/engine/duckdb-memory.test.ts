@@ -1,6 +1,6 @@
 // What DuckDB's memory_limit bounds and what it does not, on a real instance: why the server needs a watchdog.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { engineFixture, type EngineFixture } from './test-fixtures';
 
 let fx: EngineFixture;

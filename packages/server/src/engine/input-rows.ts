@@ -1,6 +1,6 @@
 // Fills an input node's table from rows a request provides, validated against the declared columns.
 import { DuckDBDateValue, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { ColumnInfo } from './json-values';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import type { ValueType } from './package-types';

@@ -1,7 +1,7 @@
 // Executes one node of each kind on the package's DuckDB database: its result is a table, or literal rows when small.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { tempNameFor } from '../storage/atomic-write';
 import type { CallChain } from './call-chain';

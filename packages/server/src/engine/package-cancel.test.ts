@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { engineFixture, type EngineFixture } from './test-fixtures';
 
 let fx: EngineFixture;

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { NodeEvent, RunProgress } from './package-runtime';
 import { engineFixture, type EngineFixture } from './test-fixtures';
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeDto, PackageIssue, RowsPage } from '@flowport/protocol';
-import { DomainError, isDomainError } from '../core/domain-error';
+import { DomainError, isDomainError } from '../shared/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { rootChain, type CallChain } from './call-chain';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';

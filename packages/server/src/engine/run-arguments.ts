@@ -1,5 +1,5 @@
 // Checks a run's variables and input rows against the package before anything executes.
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { InputSource } from './node-executor';
 import type { PackageDef } from './package-types';
 import { validateRows } from './input-rows';

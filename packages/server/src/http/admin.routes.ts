@@ -1,7 +1,7 @@
 // Server parameters and users, for administrators; every change goes to the audit log with it, every refusal too.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { publicUser } from '../auth/user-store';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
 import { auditor, type AuditedAction } from './audited';
 import { principalOf } from './route-guard';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent } from '@flowport/protocol';
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
 import { IntegrationService } from '../workspace/integration-service';
 import { toHttpError } from './error-mapping';

@@ -2,7 +2,7 @@
 import type { ReadinessResponse } from '@flowport/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { Readiness } from '../health/readiness';
 
 export async function healthRoutes(app: FastifyInstance, o: { readiness: Readiness; logger: Logger }) {

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CancelSource } from '../core';
-import { DomainError, isDomainError } from '../core/domain-error';
+import { DomainError, isDomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
 import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { PackageIssue } from '@flowport/protocol';
 import type { LoadedPackage, ReferenceSite } from '../core';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import {
   describePackage,
   loadPackage,

@@ -2,7 +2,7 @@
 import type { SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
 import type { CancelSource, FlowportCore, InstanceInfo } from '../core';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import type { RunResult } from '../engine';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';

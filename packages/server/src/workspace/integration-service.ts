@@ -2,7 +2,7 @@
 import type { Role, SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
 import { CancelSource, type FlowportCore, type InstanceInfo, type SessionInfo } from '../core';
-import { DomainError, isDomainError } from '../core/domain-error';
+import { DomainError, isDomainError } from '../shared/domain-error';
 import type { ColumnInfo, RunResult } from '../engine';
 import { isPackagePath } from '../storage';
 import type { EngineHandle } from './engine-handle';

@@ -2,7 +2,7 @@
 import type { ManagerSession, ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { FlowportCore } from '../core';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AccessOwner } from './access-revocation';
 import type { EngineHandle } from './engine-handle';
 import type { HostNames } from './host-names';

@@ -2,8 +2,8 @@
 import type { PackageDto, RowsPage, SessionCreated, SessionEvent, StorageListing } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../core/clock';
-import { DomainError } from '../core/domain-error';
+import type { Clock } from '../shared/clock';
+import { DomainError } from '../shared/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';

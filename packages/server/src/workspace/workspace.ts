@@ -2,8 +2,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Clock } from '../core/clock';
-import { DomainError, FlowportCore, type InstanceInfo } from '../core';
+import type { Clock } from '../shared/clock';
+import { FlowportCore, type InstanceInfo } from '../core';
+import { DomainError } from '../shared/domain-error';
 import type { AuditInput } from '../db/audit-log';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';

@@ -1,4 +1,4 @@
-// Injected time and id sources, so the core is tested without waiting or randomness.
+// Injected time and id sources, so the core and its users are tested without waiting or randomness.
 
 export interface Clock {
   /** Milliseconds since the epoch. */
