@@ -1,7 +1,7 @@
 // The login limits: places reserved before the password is judged, per account and per client, under any interleaving.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../core/core-test-support';
+import { ManualClock } from '../../test/support/core-kit';
 import { isDomainError } from '../shared/domain-error';
 import { LoginLimiter, type LoginAttempt } from './login-limiter';
 

@@ -1,7 +1,7 @@
 // Change events, the version, snapshots and deltas for the Session Manager's live view.
 import { describe, expect, it } from 'vitest';
 import { mergeAffects, type CoreEvent } from './core-events';
-import { makeKit } from './core-test-support';
+import { makeKit } from '../../test/support/core-kit';
 
 describe('change events and views', () => {
   it('bumps the version once per event and stamps each event with it', async () => {

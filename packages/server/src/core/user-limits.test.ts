@@ -1,7 +1,7 @@
 // Per-user limits in the core: Studio sessions per user, packages per session, administrators apart.
 import { describe, expect, it } from 'vitest';
-import { deferred } from './fake-package-loader';
-import { makeKit } from './core-test-support';
+import { deferred } from '../../test/support/fake-package-loader';
+import { makeKit } from '../../test/support/core-kit';
 import { DomainError } from '../shared/domain-error';
 import type { UserLimits } from './user-limits';
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isDomainError } from '../shared/domain-error';
 import { MAX_CALL_DEPTH } from './call-chain';
 import type { PackageRuntime } from './package-runtime';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(() => {

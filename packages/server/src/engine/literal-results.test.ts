@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(() => {

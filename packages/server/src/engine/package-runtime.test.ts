@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/domain-error';
 import type { NodeEvent, RunProgress } from './package-runtime';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(() => {

@@ -28,9 +28,3 @@ export const randomId: IdGenerator = () => {
   randomOffset += 8;
   return s;
 };
-
-/** Deterministic ids for tests: prefix-1, prefix-2, ... */
-export function sequentialIds(prefix = 'id'): IdGenerator {
-  let n = 0;
-  return () => `${prefix}${++n}`;
-}

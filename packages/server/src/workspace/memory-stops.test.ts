@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FlowportCore, type InstanceInfo, type LoadedPackage, type PackageLoader } from '../core';
-import { sequentialIds } from '../shared/clock';
+import { sequentialIds } from '../../test/support/sequential-ids';
 import { DomainError } from '../shared/domain-error';
 import type { AuditInput } from '../db/audit-log';
 import type { EngineHandle } from './engine-handle';
