@@ -43,7 +43,7 @@ import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
 import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
-import type { HostNames } from './workspace/host-names';
+import type { HostNames } from './manager/host-names';
 import { createWorkspace } from './workspace/workspace';
 
 declare module 'fastify' {

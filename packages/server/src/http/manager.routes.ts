@@ -1,7 +1,7 @@
 // The Session Manager API (SPEC 9), administrators only: snapshot, live feed, stop, close, clear pool.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
-import type { ManagerService } from '../workspace/manager-service';
+import type { ManagerService } from '../manager/manager-service';
 import { auditor, type AuditedAction } from './audited';
 import { principalOf } from './route-guard';
 

@@ -3,11 +3,11 @@ import type { ManagerSession, ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
-import type { AccessOwner } from './access-revocation';
-import type { EngineHandle } from './engine-handle';
+import type { AccessOwner } from '../workspace/access-revocation';
+import type { EngineHandle } from '../workspace/engine-handle';
 import type { HostNames } from './host-names';
 import type { ManagerFeed } from './manager-feed';
-import type { StudioService } from './studio-service';
+import type { StudioService } from '../workspace/studio-service';
 
 export interface ManagerServiceDeps {
   core: FlowportCore<EngineHandle>;

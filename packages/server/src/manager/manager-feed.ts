@@ -1,7 +1,7 @@
 // The Session Manager's live feed: coalesces core changes into deltas a few times a second, per client.
 import type { ManagerLiveFrame, ManagerSession, ManagerSharedPackage, ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
-import { endSocket, type AccessOwner } from './access-revocation';
+import { endSocket, type AccessOwner } from '../workspace/access-revocation';
 
 /** What the feed needs from the bookkeeping: whole snapshots and single rows. */
 export interface FeedSource {
