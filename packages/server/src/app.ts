@@ -129,6 +129,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     watch: options.watchStorage,
     hostNames: options.hostNames,
     audit: (entry) => audit.record(entry),
+    onAudit: (listener) => audit.onRecord(listener),
   });
   observeCore(workspace.core, metrics);
   metrics.readMemory(() => workspace.memory.usage());
@@ -189,7 +190,6 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(managerRoutes, { manager: workspace.manager, audit });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });
-  audit.onRecord((entry) => workspace.feed.broadcast({ type: 'audit', entry }));
 
   const webDir = config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;
   // Wildcard: files rebuilt while the server runs are served too.

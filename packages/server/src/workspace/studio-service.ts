@@ -5,6 +5,7 @@ import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../shared/clock';
 import { DomainError } from '../shared/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
+import type { SessionCloser } from '../manager/session-closer';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
 import { isPackagePath, normalizeStoragePath } from '../storage';
@@ -26,8 +27,8 @@ export interface StudioServiceDeps {
   storage: FileStorage;
   runner: ExecutionRunner;
   clock: Clock;
-  /** Writes unsaved work of a closing session to the backup folder. */
-  backup: (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => Promise<void>;
+  /** Closes sessions for every reason, unsaved work backed up. */
+  closer: SessionCloser;
 }
 
 const ownerOf = (p: Principal): AccessOwner => ({ user: p.user, login: p.sessionName, roles: p.roles });
@@ -98,16 +99,7 @@ export class StudioService {
 
   async endSession(p: Principal, sid: string): Promise<void> {
     this.session(p, sid);
-    await this.close(sid, 'client');
-  }
-
-  /** Closes a session for any reason, backing up unsaved work first. */
-  async close(sid: string, reason: 'administrator' | 'client' | 'timeout' | 'shutdown', by?: string): Promise<number> {
-    const s = this.d.core.getSession(sid);
-    if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}"`);
-    const { closed, unsaved } = this.d.core.closeSession(sid, reason, by);
-    if (unsaved.length) await this.d.backup(s.name, unsaved);
-    return closed.length;
+    await this.d.closer.close(sid, 'client');
   }
 
   /**
@@ -120,7 +112,7 @@ export class StudioService {
     const reason = r.reason === 'logout' ? 'client' : r.reason === 'idle' ? 'timeout' : 'administrator';
     const by = reason === 'administrator' ? `the server (${text})` : undefined;
     // Each close is made at once (its backup is what is awaited), so every session ends now.
-    const closing = sids.map((sid) => this.close(sid, reason, by).catch(() => 0));
+    const closing = sids.map((sid) => this.d.closer.close(sid, reason, by).catch(() => 0));
     let sockets = 0;
     for (const ch of this.channels.values())
       sockets += ch.closeWhere((owner) => revokes(r, owner), ACCESS_ENDED_CLOSE, text);

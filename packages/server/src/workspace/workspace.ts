@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock';
-import { FlowportCore, type InstanceInfo } from '../core';
+import { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
+import type { AuditEntry } from '@flowport/protocol';
 import type { AuditInput } from '../db/audit-log';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
-import { FileStorage, removeLeftoverTemps, StorageWatcher, writeBackup } from '../storage';
+import { FileStorage, removeLeftoverTemps, StorageWatcher } from '../storage';
 import type { DataPaths } from '../services';
 import { ACCESS_ENDED_CLOSE, revocationText, revokes, type AccessRevocation } from './access-revocation';
 import { ConnectionMonitor } from './connection-monitor';
@@ -18,6 +19,7 @@ import { ExecutionRunner } from './execution-runner';
 import { HostNames } from '../manager/host-names';
 import { ManagerFeed } from '../manager/manager-feed';
 import { ManagerService } from '../manager/manager-service';
+import { SessionCloser } from '../manager/session-closer';
 import { MemoryAccounting } from './memory-accounting';
 import { budgetBytes, duckdbSize, instanceMemory, machineMemory, mb } from './memory-budget';
 import { MemoryStops, type ExecutionHooks } from './memory-stops';
@@ -36,6 +38,8 @@ export interface WorkspaceOptions {
   hostNames?: HostNames;
   /** Where stops by the server (memory) are audited. */
   audit?: (entry: AuditInput) => void;
+  /** Subscribes to new audit entries (the Session Manager shows them live). */
+  onAudit?: (listener: (entry: AuditEntry) => void) => void;
 }
 
 export interface Workspace {
@@ -44,6 +48,7 @@ export interface Workspace {
   loader: EngineLoader;
   runner: ExecutionRunner;
   studio: StudioService;
+  closer: SessionCloser;
   manager: ManagerService;
   feed: ManagerFeed;
   monitor: ConnectionMonitor;
@@ -103,15 +108,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     limits: () => o.params.get(),
   });
 
-  const feed = new ManagerFeed({
-    snapshot: () => core.snapshot(),
-    sessionRow: (id) => core.sessionView(id),
-    sharedRow: (id) => core.sharedView(id),
-    pool: () => core.poolView(),
-    get version() {
-      return core.version;
-    },
-  });
+  const feed = new ManagerFeed(core);
   // Names (and an Integrator call's request id) outlive their sessions by one event, so the close is
   // logged with them. SPEC 3: session and package open/close at info, every line naming its session.
   const sessionNames = new Map<string, { session: string; requestId?: string }>();
@@ -152,9 +149,6 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
         break;
       }
     }
-    for (const id of e.affects.sessions) feed.sessionChanged(id);
-    for (const id of e.affects.shared) feed.sharedChanged(id);
-    if (e.affects.pool) feed.poolChanged();
   });
   o.params.onChange((next, prev) => {
     if (next.packagePoolSize !== prev.packagePoolSize) core.setPoolSize(next.packagePoolSize);
@@ -170,16 +164,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     }
   });
 
-  const backup = async (sessionName: string, instances: InstanceInfo<EngineHandle>[]) => {
-    for (const inst of instances) {
-      try {
-        const file = await writeBackup(o.paths.backups, sessionName, inst.path ?? inst.name, inst.handle.text);
-        log.info({ session: sessionName, package: inst.name, file }, 'unsaved work backed up');
-      } catch (err) {
-        log.error({ session: sessionName, package: inst.name, err }, 'backup of unsaved work failed');
-      }
-    }
-  };
+  const closer = new SessionCloser({ core, backupsDir: o.paths.backups, log });
   const memory = new MemoryAccounting({ core, budget });
   // The watchdog decides whom to stop, the stops say why; each needs the other.
   // eslint-disable-next-line prefer-const
@@ -201,10 +186,10 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   watchdog.start();
   log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
   const runner = new ExecutionRunner(core, log, {}, stops);
-  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup });
+  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, closer });
   const hostNames = o.hostNames ?? new HostNames();
-  const manager = new ManagerService({ core, feed, hostNames, studio, backup });
-  const monitor = new ConnectionMonitor(studio, () => o.params.get().connectionCheckPeriodSeconds, log);
+  const manager = new ManagerService({ core, feed, hostNames, studio, closer, onAudit: o.onAudit });
+  const monitor = new ConnectionMonitor(studio, closer, () => o.params.get().connectionCheckPeriodSeconds, log);
   monitor.start();
   o.params.onChange((next, prev) => {
     if (next.connectionCheckPeriodSeconds !== prev.connectionCheckPeriodSeconds) {
@@ -240,6 +225,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     loader,
     runner,
     studio,
+    closer,
     manager,
     feed,
     monitor,
@@ -260,9 +246,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       monitor.stop();
       feed.close();
       await watcher?.close();
-      for (const s of core.snapshot().sessions) {
-        await studio.close(s.id, 'shutdown').catch(() => undefined);
-      }
+      await closer.closeAll('shutdown');
       core.clearPool();
       await core.shutdown?.();
     },
