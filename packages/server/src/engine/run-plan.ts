@@ -4,7 +4,7 @@ import { enterCall, rootChain, type CallChain } from './call-chain';
 import { cancelledError } from './duckdb-runtime';
 import { nextTurn } from './next-turn';
 import { fingerprint, stableJson } from './fingerprint';
-import type { InputSource } from './node-executor';
+import type { InputSource } from './exec-context';
 import { executionOrder } from './package-graph';
 import type { NodeDef, PackageDef } from './package-types';
 import { referencedVariables, type BoundValue } from './sql-parameters';

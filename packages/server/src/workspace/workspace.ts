@@ -10,7 +10,7 @@ import type { AuditInput } from '../db/audit-log';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
 import { FileStorage, removeLeftoverTemps, StorageWatcher } from '../storage';
-import type { DataPaths } from '../services';
+import type { DataPaths } from '../data-dir';
 import { ACCESS_ENDED_CLOSE, revocationText, revokes, type AccessRevocation } from './access-revocation';
 import { ConnectionMonitor } from './connection-monitor';
 import type { EngineHandle } from './engine-handle';
