@@ -6,5 +6,6 @@ export * from './auth';
 export * from './packages';
 export * from './manager';
 export * from './health';
+export * from './batch';
 
 export const FLOWPORT_VERSION = '0.1.0';

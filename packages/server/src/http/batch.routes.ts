@@ -1,6 +1,6 @@
 // BatchLauncher runs (SPEC 7, 9): POST /api/batch/runs streams newline-delimited JSON events until the run ends.
 import { randomUUID } from 'node:crypto';
-import type { SessionEvent } from '@flowport/protocol';
+import type { BatchEvent, BatchRunRequest, SessionEvent } from '@flowport/protocol';
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
@@ -9,40 +9,6 @@ import { toHttpError } from './error-mapping';
 import { clientAddress, principalOf } from './route-guard';
 
 const CALLERS = { access: ['admin', 'batch'] as const };
-
-export interface BatchRunRequest {
-  package: string;
-  node?: string;
-  variables?: Record<string, unknown>;
-}
-
-/** The events of the stream, one JSON object a line. */
-export type BatchEvent =
-  | {
-      type: 'started';
-      requestId: string;
-      session: string;
-      package: string;
-      name: string;
-      version: string;
-      node: string | null;
-      at: string;
-    }
-  | { type: 'node-started'; node: string; at: string }
-  | { type: 'progress'; percent: number; node: string; nodeStartedAt: string }
-  | { type: 'node-finished'; node: string; rows: number; durationMs: number }
-  | { type: 'node-failed'; node: string; error: string }
-  | {
-      type: 'finished';
-      outcome: 'done' | 'failed' | 'cancelled';
-      node?: string;
-      /** Rows of the target node. */
-      rows?: number;
-      executed?: string[];
-      reused?: string[];
-      durationMs: number;
-      error?: { code: string; message: string };
-    };
 
 function parseRunBody(body: unknown): BatchRunRequest {
   const b = (body ?? {}) as Record<string, unknown>;
