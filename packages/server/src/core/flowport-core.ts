@@ -370,7 +370,7 @@ export class FlowportCore<H> {
 
   // ---- views ----
 
-  /** The whole Session Manager state (SPEC 9); hostName is left for the adapter to fill. */
+  /** The whole Session Manager state (protocol's ManagerSnapshot); hostName is left for the adapter to fill. */
   snapshot(): ManagerSnapshot {
     return view.snapshot(this.s);
   }

@@ -1,4 +1,4 @@
-// BatchLauncher runs (SPEC 7, 9): POST /api/batch/runs streams newline-delimited JSON events until the run ends.
+// BatchLauncher runs (docs/http-api.md): POST /api/batch/runs streams newline-delimited JSON events until the run ends.
 import { randomUUID } from 'node:crypto';
 import type { BatchEvent, BatchRunRequest, SessionEvent } from '@flowport/protocol';
 import type { FastifyInstance } from 'fastify';

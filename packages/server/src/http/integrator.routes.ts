@@ -1,4 +1,4 @@
-// The Integrator REST API (SPEC 6): one POST per published node, its OpenAPI document and the documentation page.
+// The Integrator REST API (docs/http-api.md): one POST per published node, its OpenAPI document and the documentation page.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';

@@ -1,4 +1,4 @@
-// The Session Manager API (SPEC 9), administrators only: snapshot, live feed, stop, close, clear pool.
+// The Session Manager API (docs/http-api.md), administrators only: snapshot, live feed, stop, close, clear pool.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
 import type { ManagerService } from '../manager/manager-service';

@@ -110,7 +110,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
 
   const feed = new ManagerFeed(core);
   // Names (and an Integrator call's request id) outlive their sessions by one event, so the close is
-  // logged with them. SPEC 3: session and package open/close at info, every line naming its session.
+  // logged with them: session and package opens and closes are info lines, each naming its session.
   const sessionNames = new Map<string, { session: string; requestId?: string }>();
   core.on((e) => {
     switch (e.type) {
