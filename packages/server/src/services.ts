@@ -8,7 +8,7 @@ import type { DataPaths } from './data-dir';
 import type { Db } from './db/database';
 import type { ParameterStore } from './db/parameter-store';
 import type { FlowportMetrics } from './metrics/flowport-metrics';
-import type { InFlightCalls } from './workspace/integration-service';
+import type { InFlightCalls } from './workspace/call-cancellation';
 import type { Workspace } from './workspace/workspace';
 
 export interface AppServices {

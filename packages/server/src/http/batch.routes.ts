@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
 import { IntegrationService } from '../workspace/integration-service';
+import { isCancellationCode } from '../workspace/call-cancellation';
+import { cancelWhenCallerGone } from './caller-gone';
 import { toHttpError } from './error-mapping';
 import { clientAddress, principalOf } from './route-guard';
 
@@ -71,11 +73,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
     const body = parseRunBody(request.body);
     const p = principalOf(request);
     const requestId = randomUUID();
-    const gone = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) gone.abort('the BatchLauncher disconnected');
-    };
-    reply.raw.once('close', onClose);
+    const gone = cancelWhenCallerGone(reply);
     const started = Date.now();
     // Unknown package or node, a package with errors: a plain JSON error before anything streams.
     let prepared;
@@ -89,10 +87,10 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
         path: body.package,
         node: body.node,
         variables: body.variables,
-        signal: gone.signal,
+        cancellation: gone.cancellation,
       });
     } catch (err) {
-      reply.raw.off('close', onClose);
+      gone.dispose();
       if (err instanceof DomainError) throw new DomainError(err.code, err.message, { ...err.details, requestId });
       throw err;
     }
@@ -135,7 +133,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
       const { body: errBody, unexpected } = toHttpError(err);
       if (unexpected) request.log.error({ err, requestId }, 'batch run failed unexpectedly');
       // Stopped short (a stop, the timeout, the server shutting down) rather than failed by the package.
-      const cancelled = ['EXECUTION_CANCELLED', 'TIMEOUT', 'SHUTTING_DOWN'].includes(errBody.error.code);
+      const cancelled = isCancellationCode(errBody.error.code);
       write({
         type: 'finished',
         outcome: cancelled ? 'cancelled' : 'failed',
@@ -145,7 +143,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
       });
     } finally {
       prepared.end();
-      res.off('close', onClose);
+      gone.dispose();
       res.end();
     }
   });

@@ -2,15 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CancelSource } from '../core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, isDomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
-import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
+import { IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
 import { INTEGRATOR_DOCS_CSP, INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
+import { cancelWhenCallerGone } from './caller-gone';
 import { clientAddress, principalOf } from './route-guard';
 
 const CALLERS = { access: ['admin', 'batch'] as const };
@@ -117,17 +117,6 @@ export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query
   return Math.round(seconds * 1000);
 }
 
-/** The call's controller, aborted when the client goes away before the answer is sent. */
-function callerGone(reply: FastifyReply): { controller: CancelSource; dispose(): void } {
-  const controller = new CancelSource();
-  const onClose = () => {
-    if (!reply.raw.writableFinished) controller.abort(CALLER_GONE);
-  };
-  reply.raw.once('close', onClose);
-  if (reply.raw.destroyed) onClose();
-  return { controller, dispose: () => reply.raw.off('close', onClose) };
-}
-
 export async function integratorRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
   const { workspace, params, logger } = services;
   const catalog = new PublishedCatalog(workspace.storage, logger);
@@ -190,7 +179,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     async (request, reply) => {
       const requestId = randomUUID();
       void reply.header('x-request-id', requestId);
-      const gone = callerGone(reply);
+      const gone = cancelWhenCallerGone(reply);
       try {
         const { path, node } = splitTarget(request.params['*']);
         const body = parseBody(request.body);
@@ -210,7 +199,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
           node,
           variables: body.variables,
           inputs: body.inputs,
-          controller: gone.controller,
+          cancellation: gone.cancellation,
           timeoutMs,
         });
         return {

@@ -5,7 +5,7 @@ import { DomainError } from '../shared/domain-error';
 import {
   CALLER_GONE,
   CallCancellation,
-  isCancellation,
+  isCancellationCode,
   SERVER_STOPPING,
   type InFlightCalls,
 } from './call-cancellation';
@@ -29,14 +29,16 @@ function gate(): InFlightCalls & { calls: Set<CancelSource>; stop(): void } {
 
 describe('CallCancellation', () => {
   it('passes an error through while nothing cancelled the call', () => {
-    const c = new CallCancellation({ timeoutMs: 60_000 });
+    const c = new CallCancellation();
+    c.watch({ timeoutMs: 60_000 });
     expect(c.cancelled).toBe(false);
     expect(c.explain(failed)).toBe(failed);
     c.dispose();
   });
 
   it('answers TIMEOUT once the time is up, and aborts the controller', async () => {
-    const c = new CallCancellation({ timeoutMs: 5 });
+    const c = new CallCancellation();
+    c.watch({ timeoutMs: 5 });
     await new Promise((r) => setTimeout(r, 20));
     expect(c.cancelled).toBe(true);
     expect(c.expired).toBe(true);
@@ -51,12 +53,13 @@ describe('CallCancellation', () => {
     const err = c.explain(failed);
     expect(err).toMatchObject({ code: 'EXECUTION_CANCELLED' });
     expect((err as Error).message).toContain(CALLER_GONE);
-    expect(isCancellation(err)).toBe(true);
+    expect(isCancellationCode((err as DomainError).code)).toBe(true);
   });
 
   it('answers SHUTTING_DOWN when the server stops, and is tracked only until disposed', () => {
     const g = gate();
-    const c = new CallCancellation({ inFlight: g });
+    const c = new CallCancellation();
+    c.watch({ inFlight: g });
     expect(g.calls.size).toBe(1);
     g.stop();
     expect(c.explain(failed)).toMatchObject({ code: 'SHUTTING_DOWN' });
@@ -72,6 +75,6 @@ describe('CallCancellation', () => {
     expect(err.code).toBe('EXECUTION_CANCELLED');
     expect(err.message).toMatch(/stopped on the server.*stopped by administrator ann/);
     expect(c.explainExecution(failed)).toBe(failed);
-    expect(isCancellation(failed)).toBe(false);
+    expect(isCancellationCode('PACKAGE_INVALID')).toBe(false);
   });
 });

@@ -22,13 +22,13 @@ export function shuttingDown(what = 'the call was cancelled before it finished')
 /** The error codes of a call stopped short (a stop, the timeout, the server stopping) rather than failed. */
 const CANCELLED_CODES: ReadonlySet<ErrorCode> = new Set(['EXECUTION_CANCELLED', 'TIMEOUT', 'SHUTTING_DOWN']);
 
-/** Whether an (explained) error says the call was stopped short rather than failed by the package. */
-export function isCancellation(err: unknown): boolean {
-  return isDomainError(err) && CANCELLED_CODES.has(err.code);
+/** Whether an (explained) error's code says the call was stopped short rather than failed by the package. */
+export function isCancellationCode(code: string): boolean {
+  return CANCELLED_CODES.has(code as ErrorCode);
 }
 
-export interface CallCancellationOptions {
-  /** Cancels the call (TIMEOUT) when it takes longer, counted from now: waiting and loading included. */
+export interface CallWatch {
+  /** Cancels the call (TIMEOUT) when it takes longer, counted from `watch`: waiting and loading included. */
   timeoutMs?: number;
   /** The server's calls in flight: this one is cancelled with them at shutdown. */
   inFlight?: InFlightCalls;
@@ -36,25 +36,28 @@ export interface CallCancellationOptions {
 
 /**
  * Owns one call's controller, which is also its execution's (a stop from the Session Manager aborts
- * it with its own reason): the adapter reports the caller gone, the timer the timeout, the shutdown
- * gate the server stopping; `explain` turns what the call threw into the answer that names which.
+ * it with its own reason): the HTTP adapter reports the caller gone (made as soon as the request
+ * arrives), `watch` adds the timeout and the shutdown; `explain` turns what the call threw into the
+ * answer that names which of them cancelled it.
  */
 export class CallCancellation {
   readonly controller = new CancelSource();
   private timedOut = false;
-  private readonly timer: NodeJS.Timeout | undefined;
-  private readonly untrack: (() => void) | undefined;
+  private timeoutMs: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private untrack: (() => void) | undefined;
 
-  constructor(private readonly o: CallCancellationOptions = {}) {
+  /** Starts the call's timeout and joins the calls the server's shutdown cancels (aborted at once when it is stopping). */
+  watch(o: CallWatch): void {
     this.untrack = o.inFlight?.track(this.controller);
     const timeoutMs = o.timeoutMs;
-    if (timeoutMs !== undefined) {
-      this.timer = setTimeout(() => {
-        this.timedOut = true;
-        this.controller.abort(`timed out after ${seconds(timeoutMs)}`);
-      }, timeoutMs);
-      this.timer.unref();
-    }
+    if (timeoutMs === undefined) return;
+    this.timeoutMs = timeoutMs;
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(`timed out after ${seconds(timeoutMs)}`);
+    }, timeoutMs);
+    this.timer.unref();
   }
 
   get signal(): AbortSignal {
@@ -79,7 +82,7 @@ export class CallCancellation {
   /** The error to answer with: why the call was cancelled when it was (timeout, shutdown, caller gone), else `err`. */
   explain(err: unknown): unknown {
     if (this.timedOut) {
-      const ms = this.o.timeoutMs!;
+      const ms = this.timeoutMs!;
       return new DomainError(
         'TIMEOUT',
         `The call did not finish within ${seconds(ms)} and was cancelled; the server parameter integratorTimeoutSeconds (or the x-flowport-timeout header) sets the limit`,
@@ -111,6 +114,7 @@ export class CallCancellation {
   /** Stops watching (timer, shutdown); the controller stays as it is. Safe to call more than once. */
   dispose(): void {
     this.untrack?.();
+    this.untrack = undefined;
     if (this.timer) clearTimeout(this.timer);
   }
 }
