@@ -104,6 +104,8 @@ export interface LoadResult {
   non2xx: number;
   /** CPU time the server process spent per request (all its threads), when `serverPid` was given. */
   cpuUs?: number;
+  /** The part of it spent by the main thread (JavaScript and the event loop); the rest is DuckDB's and libuv's threads. */
+  mainCpuUs?: number;
 }
 
 export interface LoadOptions {
@@ -123,8 +125,17 @@ export interface LoadOptions {
 
 /** A process's CPU time so far (user + system, all threads) in microseconds, from /proc (Linux). */
 export function processCpuUs(pid: number): number {
+  return statCpuUs(`/proc/${pid}/stat`);
+}
+
+/** The CPU time of a process's main thread (its thread id is the process id) in microseconds. */
+export function mainThreadCpuUs(pid: number): number {
+  return statCpuUs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuUs(file: string): number {
   // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (clock ticks).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
 }
 /** USER_HZ: 100 on every Linux the bench runs on (sysconf is not reachable from Node). */
@@ -133,6 +144,7 @@ const CLOCK_TICKS = 100;
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let i = 0;
   const cpuBefore = o.serverPid === undefined ? 0 : processCpuUs(o.serverPid);
+  const mainBefore = o.serverPid === undefined ? 0 : mainThreadCpuUs(o.serverPid);
   const result = await autocannon({
     url: o.url,
     connections: o.connections,
@@ -160,6 +172,10 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
       o.serverPid === undefined
         ? undefined
         : (processCpuUs(o.serverPid) - cpuBefore) / Math.max(1, result.requests.total),
+    mainCpuUs:
+      o.serverPid === undefined
+        ? undefined
+        : (mainThreadCpuUs(o.serverPid) - mainBefore) / Math.max(1, result.requests.total),
   };
 }
 

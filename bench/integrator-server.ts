@@ -1,11 +1,12 @@
 // Bench child (bundled by the harness, run by plain node): a real Flowport server on the example storage plus a bare Fastify route, both on 127.0.0.1.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import Fastify from 'fastify';
 import { build } from '../packages/server/src/app';
 import { defaultConfig } from '../packages/server/src/config/config';
+import { BATCH_PACKAGE, BATCH_PACKAGE_PATH, mapBatchRows, type BatchRow } from './integrator-batch-bodies';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
 
@@ -21,6 +22,10 @@ async function main() {
     { ...defaultConfig(), dataDir, adminPassword: BENCH_ADMIN_PASSWORD, webDir: null, seedExamples: true },
     { exampleDataRows: Number(process.env.BENCH_ROWS ?? 1_000_000) },
   );
+  // Part (4)'s package: an input node and one SQL node, as issue 17 measured it.
+  const batchFile = path.join(dataDir, 'storage', BATCH_PACKAGE_PATH);
+  mkdirSync(path.dirname(batchFile), { recursive: true });
+  writeFileSync(batchFile, BATCH_PACKAGE);
   await app.listen({ port: 0, host: '127.0.0.1' });
 
   // The baseline: the same JSON answer for the same body, computed in JavaScript, with nothing else in the way.
@@ -38,6 +43,21 @@ async function main() {
       columns: [
         { name: 'name', type: 'VARCHAR' },
         { name: 'greeting', type: 'VARCHAR' },
+      ],
+      total: rows.length,
+      truncated: false,
+    };
+  });
+  // Part (4)'s baseline: the same rows mapped in JavaScript, answered in the Integrator's shape.
+  bare.post('/bare/batch', async (request) => {
+    const rows = mapBatchRows((request.body as { inputs?: { req?: BatchRow[] } }).inputs?.req ?? []);
+    return {
+      requestId: `bare-${++n}`,
+      node: 'mapped',
+      rows,
+      columns: [
+        { name: 'y', type: 'BIGINT' },
+        { name: 'label', type: 'VARCHAR' },
       ],
       total: rows.length,
       truncated: false,

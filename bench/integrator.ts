@@ -1,4 +1,5 @@
-// Integrator over HTTP on 127.0.0.1 (autocannon): warm pool vs pool size 0, a trivial node vs bare Fastify (optionally with /metrics scraped), 200 connections.
+// Integrator over HTTP on 127.0.0.1 (autocannon): warm pool vs pool size 0, a trivial node vs bare Fastify (optionally with /metrics scraped), 200 connections, batches.
+import { runBatchPart } from './integrator-batch';
 import {
   greetingBody,
   load,
@@ -32,6 +33,11 @@ const SCORING_SECONDS = Number(process.env.BENCH_SCORING_SECONDS ?? 6);
 /** Concurrent callers of the scoring comparison, one run each (1: the ratio is the per-call cost ratio). */
 const SCORING_CONNECTIONS = (process.env.BENCH_SCORING_CONNECTIONS ?? '1,4').split(',').map(Number);
 const GREETING = '/integrator/v1/demo/hello.pkg.yaml/greeting';
+/** Part (4): batch sizes, and interleaved rounds of each size on the bare route then the Integrator. */
+const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,1000,10000').split(',').map(Number);
+const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
+const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 5);
+// BENCH_BATCH_BARE=0 leaves the bare route out (with BENCH_CPU_PROF=<dir>: a profile of Integrator calls only).
 
 const row = (r: LoadResult) => ({
   scenario: r.label,
@@ -283,6 +289,17 @@ try {
         `afterwards the pool holds ${after.pool.items.length}/${after.pool.max}, integrator sessions left: ${leftover}\n`,
     );
     if (!FULL) process.stdout.write(`(run with --full for 60 s of load)\n`);
+  }
+  if (part(4)) {
+    // (4) Batches of rows, a new body per call (issue 17): the Integrator's data path against a bare
+    // route mapping the same rows in JavaScript, in the same process.
+    await runBatchPart(server, {
+      sizes: BATCH_SIZES,
+      rounds: BATCH_ROUNDS,
+      seconds: BATCH_SECONDS,
+      connections: 16,
+      bare: process.env.BENCH_BATCH_BARE !== '0',
+    });
   }
 } catch (err) {
   failed = true;

@@ -16,6 +16,7 @@ export {
   type ReferenceResolver,
   type RunOptions,
   type RunResult,
+  type RowSink,
   type RunProgress,
   type NodeEvent,
 } from './package-runtime';

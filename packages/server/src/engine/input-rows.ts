@@ -1,12 +1,11 @@
-// Fills an input node's table from rows a request provides, validated against the declared columns.
-import { DuckDBDateValue, type DuckDBPreparedStatement } from '@duckdb/node-api';
+// Checks the rows a request provides against an input node's declared columns, naming the first bad value; fills a table from them.
 import { DomainError } from '../shared/domain-error';
 import type { ColumnInfo } from './json-values';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import type { ValueType } from './package-types';
-import { bindValue } from './sql-parameters';
-import { createFromValues, PARAMETER_VALUES } from './values-table';
-import { checkValue, DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
+import type { RowsRelation } from './sql-literals';
+import type { BoundValue } from './sql-parameters';
+import { checkValue, DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
 export type Row = Record<string, unknown>;
 
@@ -58,54 +57,20 @@ export function declaredColumns(columns: Record<string, ValueType>): ColumnInfo[
   return Object.entries(columns).map(([name, type]) => ({ name, type: DUCKDB_TYPES[type] }));
 }
 
-function columnList(columns: Record<string, ValueType>): string {
-  return Object.entries(columns)
-    .map(([name, type]) => `${sqlIdent(name)} ${DUCKDB_TYPES[type]}`)
-    .join(', ');
-}
-
-/** Creates the table with the rows, typed by the declared columns; values never become SQL text. */
+/**
+ * Creates the table with the rows, typed by the declared columns, in one statement: DuckDB reads
+ * the rows' JSON text (one bound value) itself. Values never become SQL text.
+ */
 export async function createInputTable(
   conn: LockedConnection,
   table: string,
-  columns: Record<string, ValueType>,
-  rows: CheckedValue[][],
+  rows: RowsRelation,
   opts: QueryOptions,
 ): Promise<void> {
-  const names = Object.keys(columns);
-  const types = Object.values(columns);
-  if (rows.length && rows.length * names.length <= PARAMETER_VALUES) {
-    const bind = (stmt: DuckDBPreparedStatement) =>
-      rows.forEach((row, r) =>
-        row.forEach((value, c) => bindValue(stmt, r * names.length + c + 1, { type: types[c], value })),
-      );
-    await createFromValues(conn, table, declaredColumns(columns), rows.length, bind, opts);
-    return;
-  }
-  await conn.script(`CREATE TABLE ${sqlIdent(table)} (${columnList(columns)})`, opts);
-  if (!rows.length) return;
-  const appender = await conn.raw.createAppender(table);
-  try {
-    for (const row of rows) {
-      row.forEach((value, i) => {
-        if (value === null) return appender.appendNull();
-        switch (types[i]) {
-          case 'string':
-            return appender.appendVarchar(String(value));
-          case 'number':
-            return appender.appendDouble(Number(value));
-          case 'integer':
-            return appender.appendBigInt(BigInt(value as number));
-          case 'boolean':
-            return appender.appendBoolean(Boolean(value));
-          case 'date':
-            return appender.appendDate(DuckDBDateValue.fromParts(parseIsoDate(String(value))!));
-        }
-      });
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  const params: Record<string, BoundValue> = {};
+  const relation = rows.parameterized((value) => {
+    params.rows = value;
+    return 'rows';
+  });
+  await conn.run(`CREATE TABLE ${sqlIdent(table)} AS SELECT * FROM ${relation}`, params, opts);
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JSON_ROWS_CHARS } from './node-executor';
 import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
@@ -12,19 +13,21 @@ afterEach(async () => {
 });
 
 describe('results kept as literal rows', () => {
-  it('makes no table for a small or empty input, and one for a large input', async () => {
+  it('makes no table for an input kept as its JSON text, and one for an input beyond JSON_ROWS_CHARS', async () => {
     const rt = fx.runtime(`name: tables
 nodes:
-  - { id: rows, kind: input, columns: { k: integer } }
+  - { id: rows, kind: input, columns: { k: integer, s: string } }
   - id: out
     kind: sql
     inputs: [rows]
     sql: SELECT count(*) AS n, (SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__r_rows%') AS tables FROM rows
 `);
-    const rows = (n: number) => Array.from({ length: n }, (_, k) => ({ k }));
+    const rows = (n: number, s = '') => Array.from({ length: n }, (_, k) => ({ k, s }));
     expect((await rt.run({ node: 'out', inputs: { rows: rows(5) } })).rows).toEqual([{ n: 5, tables: 0 }]);
     expect((await rt.run({ node: 'out', inputs: { rows: [] } })).rows).toEqual([{ n: 0, tables: 0 }]);
-    expect((await rt.run({ node: 'out', inputs: { rows: rows(1500) } })).rows).toEqual([{ n: 1500, tables: 1 }]);
+    expect((await rt.run({ node: 'out', inputs: { rows: rows(1500) } })).rows).toEqual([{ n: 1500, tables: 0 }]);
+    const long = 'x'.repeat(Math.ceil(JSON_ROWS_CHARS / 1000));
+    expect((await rt.run({ node: 'out', inputs: { rows: rows(1000, long) } })).rows).toEqual([{ n: 1000, tables: 1 }]);
   });
 
   it('exports results kept as literal rows (an input, a small SQL result) like table results', async () => {

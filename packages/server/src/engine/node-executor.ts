@@ -5,20 +5,19 @@ import { DomainError } from '../shared/domain-error';
 import { tempNameFor } from '../storage/atomic-write';
 import { sqlIdent, sqlString } from './duckdb-runtime';
 import { createInputTable, declaredColumns } from './input-rows';
+import { jsonRowsOf } from './json-rows';
 import type { CallNodeDef, ExportNodeDef, FileFormat, ImportNodeDef, InputNodeDef, NodeDef } from './package-types';
-import {
-  createdRows,
-  createReplacing,
-  describeTable,
-  HEAD_ROWS,
-  inlineResult,
-  keptHead,
-  type Described,
-} from './result-tables';
+import { createdRows, createReplacing, describeTable, HEAD_ROWS, keptHead, type Described } from './result-tables';
 import type { ExecContext, InputSource } from './exec-context';
 import { runSql } from './sql-node';
 import { relationOf } from './sql-literals';
 import { isRows, receiveTable, sendTable, type Received, type RowsTable } from './table-transfer';
+
+/**
+ * Up to this much JSON text, a request's rows are kept as that text (DuckDB reads it where they are
+ * used); more go into a table. The text is about the size of the body that brought the rows.
+ */
+export const JSON_ROWS_CHARS = 4 * 1024 * 1024;
 
 export async function executeNode(node: NodeDef, ctx: ExecContext): Promise<Described> {
   switch (node.kind) {
@@ -64,17 +63,18 @@ function receivedInline(table: string, data: RowsTable): Described {
 }
 
 async function runInput(node: InputNodeDef, ctx: ExecContext) {
-  const source = ctx.inputSource ?? { kind: 'rows', rows: [] };
+  const source = ctx.inputSource ?? { kind: 'rows', rows: jsonRowsOf(node.id, node.columns, []) };
   if (source.kind === 'rows') {
-    const declared = Object.entries(node.columns).map(([name, type]) => ({ name, type }));
-    const inline = inlineResult(ctx.table, declared, source.rows);
-    if (inline) return inline;
+    const rows = source.rows;
+    const columns = declaredColumns(node.columns);
+    if (rows.text.length <= JSON_ROWS_CHARS) {
+      const head = rows.count <= HEAD_ROWS ? keptHead(rows.rowObjects()) : undefined;
+      return { table: ctx.table, rows: rows.count, columns, head, literal: rows };
+    }
     // The count and columns are known already: no round trip to describe the table.
     return ctx.db.withConnection(async (conn) => {
-      await createReplacing(conn, ctx.table, () =>
-        createInputTable(conn, ctx.table, node.columns, source.rows, { signal: ctx.signal }),
-      );
-      return { table: ctx.table, rows: source.rows.length, columns: declaredColumns(node.columns) };
+      await createReplacing(conn, ctx.table, () => createInputTable(conn, ctx.table, rows, { signal: ctx.signal }));
+      return { table: ctx.table, rows: rows.count, columns };
     }, ctx.signal);
   }
   // The calling package sends the declared columns already cast: they go straight into the table.

@@ -1,7 +1,7 @@
 // One computation of one node for one fingerprint, shared by every caller that needs that same result.
 import { cancelledError } from './duckdb-runtime';
 import type { ColumnInfo } from './json-values';
-import type { LiteralRows } from './sql-literals';
+import type { RowsRelation } from './sql-literals';
 
 /** How long a cancelling caller waits for DuckDB to acknowledge the interrupt. */
 const STOP_WAIT_MS = 2000;
@@ -14,10 +14,20 @@ export interface NodeResult {
   /** Every row as JSON, kept for a small result so reading it needs no round trip to DuckDB. */
   head?: Record<string, unknown>[];
   /**
-   * For a small result: its rows kept as literal rows, and no table. Creating a table costs DuckDB
-   * more than the whole query that reads it; `head` is then set too.
+   * For a small result: its rows kept as literal rows (or a request's rows as their JSON text), and
+   * no table. Creating a table costs DuckDB more than the whole query that reads it.
    */
-  literal?: LiteralRows;
+  literal?: RowsRelation;
+  /**
+   * Every row as the JSON of the Integrator's `rows`, in UTF-8 (a run's answered target; at most its
+   * row limit): the bytes DuckDB wrote go to the socket as they are, never decoded.
+   */
+  answer?: Uint8Array;
+  /**
+   * No table and no literal rows: only `answer` (and `head`) hold the rows. Such a result answers
+   * again as the same run's target, but a node reading it makes it again as a table.
+   */
+  noRelation?: boolean;
   durationMs: number;
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/domain-error';
 import type { NodeEvent, RunProgress } from './package-runtime';
+import { JSON_ROWS_CHARS } from './node-executor';
 import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
@@ -119,7 +120,7 @@ nodes:
     expect((await rt.rows('big', 998, 10)).rows.map((r) => r.n)).toEqual([998, 999]);
   });
 
-  it('keeps small inputs as literal rows, long text as bound parameters and many rows through the appender, with the same types and values', async () => {
+  it('keeps inputs as their JSON text, long text and many rows included, and beyond JSON_ROWS_CHARS in a table, with the same types and values', async () => {
     const rt = fx.runtime(`name: typed
 nodes:
   - id: rows
@@ -134,19 +135,24 @@ nodes:
       b: i % 2 === 0,
       d: `2024-02-${String((i % 28) + 1).padStart(2, '0')}`,
     });
-    const small = Array.from({ length: 3 }, (_, i) => row(i)); // 15 values: literal rows, no table
-    const long = small.map((r, i) => (i === 1 ? { ...r, s: `${'é'.repeat(300_000)}'\u0000'` } : r)); // text too long: parameters
-    const large = Array.from({ length: 400 }, (_, i) => row(i)); // 2,000 values: the appender
+    const small = Array.from({ length: 3 }, (_, i) => row(i));
+    const long = small.map((r, i) => (i === 1 ? { ...r, s: `${'é'.repeat(300_000)}'\u0000'` } : r));
+    const large = Array.from({ length: 400 }, (_, i) => row(i));
+    // More text than JSON_ROWS_CHARS: a table, made from the same JSON text in one statement.
+    const huge = small.map((r) => ({ ...r, s: 'z'.repeat(Math.ceil(JSON_ROWS_CHARS / 2)) }));
     const a = await rt.run({ node: 'out', inputs: { rows: small } });
     const b = await rt.run({ node: 'out', inputs: { rows: large } });
     const c = await rt.run({ node: 'out', inputs: { rows: long } });
+    const d = await rt.run({ node: 'out', inputs: { rows: huge } });
     expect(a.columns).toEqual(b.columns);
     expect(c.columns).toEqual(b.columns);
+    expect(d.columns).toEqual(b.columns);
     expect(b.total).toBe(400);
     const expected = (i: number) => ({ ...row(i), tk: 'BIGINT', td: 'DATE' });
     expect(a.rows).toEqual(small.map((_, i) => expected(i)));
     expect(b.rows).toEqual(large.map((_, i) => expected(i)));
     expect(c.rows).toEqual(long.map((r) => ({ ...r, tk: 'BIGINT', td: 'DATE' })));
+    expect(d.rows).toEqual(huge.map((r) => ({ ...r, tk: 'BIGINT', td: 'DATE' })));
   });
 
   it('shows a SQL node only its declared inputs, whatever ran before on the same connection', async () => {

@@ -8,9 +8,12 @@ import type { FileStorage } from '../storage/file-storage';
 import { rootChain, type CallChain } from './call-chain';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
 import { isOutOfMemory, outOfMemoryError } from './memory-errors';
-import type { CallTarget, InputSource } from './exec-context';
+import type { CallTarget, ExecContext, InputSource } from './exec-context';
 import { executeNode } from './node-executor';
-import { sqlMemory } from './sql-node';
+import type { Streamed } from './result-stream';
+import { answerOf, type TargetAnswer } from './run-answer';
+import { wrappingFailed } from './sql-answer';
+import { sqlMemory, streamSql } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
 import { assertNodeAccess } from './node-access';
 import { NodeJob, type NodeResult } from './node-job';
@@ -23,7 +26,7 @@ import { errorText, planRun, type Step } from './run-plan';
 import type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
 import type { BoundValue } from './sql-parameters';
 
-export type { NodeEvent, RunOptions, RunProgress, RunResult } from './run-types';
+export type { NodeEvent, RowSink, RunOptions, RunProgress, RunResult } from './run-types';
 
 /** Gives the runtime that serves a reference; the core decides which instance (shared or session's own). */
 export type ReferenceResolver = (alias: string, ref: ReferenceDef) => PackageRuntime | Promise<PackageRuntime>;
@@ -91,35 +94,30 @@ export class PackageRuntime implements CallTarget {
       });
     }
     if (opts.node !== undefined) assertNodeAccess(this.def, opts.node, opts.requireAccess);
+    if (opts.answer === 'stream' && (!opts.node || !opts.sink))
+      throw new DomainError('INTERNAL', 'A streamed answer names its node and a sink.');
     const variables = bindVariables(this.def, opts.variables);
     const sources = bindInputs(this.def, opts.inputs);
+    const limit = this.opts.maxResultRows ?? 10_000;
+    const target: TargetAnswer | undefined = opts.node
+      ? opts.answer === 'stream'
+        ? { node: opts.node, mode: 'stream', limit, sink: opts.sink! }
+        : { node: opts.node, mode: opts.answer ?? 'objects', limit }
+      : undefined;
     this.activeRuns++;
     try {
-      const { results, executed, reused } = await this.execute(
+      const { results, executed, reused, streamed } = await this.execute(
         opts.node ? [opts.node] : undefined,
         variables,
         sources,
         signal,
-        {
-          onNode: opts.onNode,
-          onProgress: opts.onProgress,
-        },
+        { onNode: opts.onNode, onProgress: opts.onProgress },
         rootChain(signal),
+        target,
       );
       const out: RunResult = { executed, reused, durationMs: Date.now() - started };
-      if (opts.node) {
-        const result = results.get(opts.node)!;
-        const limit = this.opts.maxResultRows ?? 10_000;
-        const read = readResultPage(result, 0, limit, () => this.db());
-        const page = read instanceof Promise ? await read : read;
-        Object.assign(out, {
-          node: opts.node,
-          rows: page.rows,
-          columns: page.columns,
-          total: result.rows,
-          truncated: result.rows > limit,
-        });
-      }
+      if (target)
+        Object.assign(out, await answerOf(target, results.get(target.node), streamed, signal, () => this.db()));
       return out;
     } finally {
       this.activeRuns--;
@@ -243,6 +241,7 @@ export class PackageRuntime implements CallTarget {
     signal: AbortSignal,
     listeners: { onNode?: (e: NodeEvent) => void; onProgress?: (p: RunProgress) => void },
     chain: CallChain,
+    target?: TargetAnswer,
   ) {
     const planned = this.plan(targets, variables, sources, chain);
     const steps = planned instanceof Promise ? await planned : planned;
@@ -251,6 +250,7 @@ export class PackageRuntime implements CallTarget {
     const stepTables = new Map(steps.map((s) => [s.node.id, s.table]));
     const executed: string[] = [];
     const reused: string[] = [];
+    let streamed: Streamed | undefined;
     const total = steps.filter((s) => !this.results.isDone(s.node.id, s.fp)).length;
     let done = 0;
     let best = 0;
@@ -259,10 +259,33 @@ export class PackageRuntime implements CallTarget {
       best = Math.max(best, total ? ((done + Math.min(1, fraction)) / total) * 100 : 100);
       listeners.onProgress({ percent: Math.round(best * 10) / 10, node, nodeStartedAt: startedAt });
     };
-    for (const step of steps) {
+    const finished = (id: string, startedAt: number, rows: number, durationMs: number) => {
+      executed.push(id);
+      done++;
+      report(id, startedAt, 0);
+      listeners.onNode?.({ type: 'finished', node: id, at: Date.now(), rows, durationMs, reused: false });
+    };
+    const failure = (id: string, err: unknown) => {
+      const cancelled = signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
+      if (cancelled) {
+        listeners.onNode?.({ type: 'cancelled', node: id, at: Date.now() });
+        return cancelledError(`The execution of node "${id}"`);
+      }
+      const message = errorText(err);
+      listeners.onNode?.({ type: 'failed', node: id, at: Date.now(), error: message });
+      if (isOutOfMemory(message)) return outOfMemoryError(id, message, this.opts.memoryLimit ?? '1GB');
+      return new DomainError('EXECUTION_FAILED', `Node "${id}" failed: ${message}`, {
+        node: id,
+        cause: isDomainError(err) ? err.code : undefined,
+      });
+    };
+    for (const [index, step] of steps.entries()) {
       const id = step.node.id;
+      const answering = target?.node === id && index === steps.length - 1 ? target : undefined;
+      // A result with no table answers only as its run's target; a node reading it needs it again.
+      const usable = (r: NodeResult) => !r.noRelation || answering !== undefined;
       let job = this.results.find(id, step.fp);
-      if (job?.status === 'done') {
+      if (job?.status === 'done' && usable(job.result!)) {
         const cached = this.results.reuse(job);
         outputs.set(id, cached);
         reused.push(id);
@@ -276,41 +299,79 @@ export class PackageRuntime implements CallTarget {
         });
         continue;
       }
-      job ??= this.startJob(step, outputs, variables, stepTables);
+      if (job?.status === 'done') job = undefined;
+      // Every row asked for: a SQL target streams straight from its query, and nothing is kept.
+      if (answering?.mode === 'stream' && step.node.kind === 'sql') {
+        const startedAt = Date.now();
+        listeners.onNode?.({ type: 'started', node: id, at: startedAt });
+        report(id, startedAt, 0);
+        try {
+          const progress = (f: number) => report(id, startedAt, f);
+          const ctx = this.context(step, outputs, variables, stepTables, () => signal, progress, await this.db());
+          streamed = await streamSql(step.node, ctx, answering.sink);
+          finished(id, startedAt, streamed.rows, Date.now() - startedAt);
+          continue;
+        } catch (err) {
+          // SQL that cannot be read as a subquery is made into a table, then streamed from it.
+          if (!wrappingFailed(err, signal)) throw failure(id, err);
+        }
+      }
+      const limit = answering?.mode === 'json' ? answering.limit : undefined;
+      job ??= this.startJob(step, outputs, variables, stepTables, limit);
       listeners.onNode?.({ type: 'started', node: id, at: job.startedAt });
       report(id, job.startedAt, 0);
       try {
-        const result = await job.await(signal, { progress: (f) => report(id, job!.startedAt, f) });
-        outputs.set(id, result);
-        executed.push(id);
-        done++;
-        report(id, job.startedAt, 0);
-        listeners.onNode?.({
-          type: 'finished',
-          node: id,
-          at: Date.now(),
-          rows: result.rows,
-          durationMs: result.durationMs,
-          reused: false,
-        });
-      } catch (err) {
-        const cancelled = signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
-        if (cancelled) {
-          listeners.onNode?.({ type: 'cancelled', node: id, at: Date.now() });
-          throw cancelledError(`The execution of node "${id}"`);
+        let result = await job.await(signal, { progress: (f) => report(id, job!.startedAt, f) });
+        // Another run's answer, with no table, shared by a run that reads it: made again as a table.
+        if (!usable(result)) {
+          job = this.startJob(step, outputs, variables, stepTables, undefined);
+          result = await job.await(signal, { progress: (f) => report(id, job!.startedAt, f) });
         }
-        const message = errorText(err);
-        listeners.onNode?.({ type: 'failed', node: id, at: Date.now(), error: message });
-        if (isOutOfMemory(message)) throw outOfMemoryError(id, message, this.opts.memoryLimit ?? '1GB');
-        throw new DomainError('EXECUTION_FAILED', `Node "${id}" failed: ${message}`, {
-          node: id,
-          cause: isDomainError(err) ? err.code : undefined,
-        });
+        outputs.set(id, result);
+        finished(id, job.startedAt, result.rows, result.durationMs);
+      } catch (err) {
+        throw failure(id, err);
       }
     }
     // A run answered wholly from cache still tells its listener it is complete.
     if (total === 0 && steps.length) report(steps[steps.length - 1].node.id, Date.now(), 0);
-    return { results: outputs, executed, reused };
+    return { results: outputs, executed, reused, streamed };
+  }
+
+  /** What a node's execution sees: the database, its inputs' results, its variables, and how to report. */
+  private context(
+    step: Step<PackageRuntime>,
+    results: Map<string, NodeResult>,
+    variables: Record<string, BoundValue>,
+    stepTables: Map<string, string>,
+    signal: () => AbortSignal,
+    progress: (fraction: number) => void,
+    db: DuckDbDatabase,
+    answerLimit?: number,
+  ): ExecContext {
+    return {
+      db,
+      storage: this.opts.storage,
+      table: step.table,
+      // Asked for only by a node that runs DuckDB: a job's signal costs ~5 µs to make (Node 20),
+      // and an input node kept as its JSON text needs none.
+      get signal() {
+        return signal();
+      },
+      progress,
+      upstream: (dep) => {
+        const r = results.get(dep);
+        if (!r) throw new DomainError('INTERNAL', `Result of "${dep}" is missing.`);
+        return r;
+      },
+      sourceKey: (dep) => stepTables.get(dep)!,
+      variables: step.node.kind === 'sql' ? variables : {},
+      inputSource: step.source,
+      sqlMemory: this.sqlMemory,
+      resolveCallee: async () => step.callee!,
+      callChain: step.chain,
+      answer: answerLimit === undefined ? undefined : { limit: answerLimit },
+    };
   }
 
   private startJob(
@@ -318,31 +379,16 @@ export class PackageRuntime implements CallTarget {
     results: Map<string, NodeResult>,
     variables: Record<string, BoundValue>,
     stepTables: Map<string, string>,
+    answerLimit: number | undefined,
   ): NodeJob {
-    const id = step.node.id;
-    const job = new NodeJob(id, step.fp, async (j) => {
+    const job = new NodeJob(step.node.id, step.fp, async (j) => {
       const started = Date.now();
       const db = await this.db();
       const owned = step.node.kind !== 'export';
       try {
-        const r = await executeNode(step.node, {
-          db,
-          storage: this.opts.storage,
-          table: step.table,
-          signal: j.signal,
-          progress: (f) => j.progress(f),
-          upstream: (dep) => {
-            const r = results.get(dep);
-            if (!r) throw new DomainError('INTERNAL', `Result of "${dep}" is missing.`);
-            return r;
-          },
-          sourceKey: (dep) => stepTables.get(dep)!,
-          variables: step.node.kind === 'sql' ? variables : {},
-          inputSource: step.source,
-          sqlMemory: this.sqlMemory,
-          resolveCallee: async () => step.callee!,
-          callChain: step.chain,
-        });
+        const progress = (f: number) => j.progress(f);
+        const ctx = this.context(step, results, variables, stepTables, () => j.signal, progress, db, answerLimit);
+        const r = await executeNode(step.node, ctx);
         return Object.assign({}, r, { durationMs: Date.now() - started });
       } catch (err) {
         if (owned)

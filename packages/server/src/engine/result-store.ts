@@ -98,6 +98,7 @@ export class ResultStore {
     const kept = new Set<string>();
     for (const byFp of this.jobs.values()) for (const j of byFp.values()) if (j.result) kept.add(j.result.table);
     for (const j of this.latest.values()) if (j.result) kept.add(j.result.table);
-    return [...new Set(forgotten.filter((r) => !r.literal).map((r) => r.table))].filter((t) => !kept.has(t));
+    const tables = forgotten.filter((r) => !r.literal && !r.noRelation).map((r) => r.table);
+    return [...new Set(tables)].filter((t) => !kept.has(t));
   }
 }

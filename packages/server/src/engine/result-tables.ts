@@ -4,7 +4,6 @@ import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-run
 import { materializedPage, type ColumnInfo } from './json-values';
 import type { NodeResult } from './node-job';
 import { checkedRows, literalRows, valueTypeOf, type LiteralColumn } from './sql-literals';
-import { DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
 export type Described = Omit<NodeResult, 'durationMs'>;
 
@@ -73,20 +72,6 @@ export async function describeFromFirstRows(
     return { table, rows: page.rows.length, columns: page.columns, head: keptHead(page.rows) };
   const count = await conn.script(`SELECT count(*) FROM main.${sqlIdent(table)}`, opts);
   return { table, rows: Number(count.getChunk(0).getRows()[0][0]), columns: page.columns };
-}
-
-/** Checked rows (an input's) kept as literal rows with no table, when they are few enough; `head` holds them as JSON. */
-export function inlineResult(table: string, columns: LiteralColumn[], rows: CheckedValue[][]): Described | undefined {
-  const literal = literalRows(columns, rows);
-  if (!literal) return undefined;
-  const head = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]])));
-  return {
-    table,
-    rows: rows.length,
-    columns: columns.map((c) => ({ name: c.name, type: DUCKDB_TYPES[c.type] })),
-    head,
-    literal,
-  };
 }
 
 /**

@@ -2,7 +2,7 @@
 import { DomainError } from '../shared/domain-error';
 import type { InputSource } from './exec-context';
 import type { PackageDef } from './package-types';
-import { validateRows } from './input-rows';
+import { jsonRowsOf } from './json-rows';
 import type { BoundValue } from './sql-parameters';
 import { checkValue } from './typed-values';
 
@@ -57,7 +57,7 @@ export function bindInputs(def: PackageDef, given: Record<string, unknown> = {})
         { node: id },
       );
     }
-    sources[id] = { kind: 'rows', rows: validateRows(id, node.columns, rows) };
+    sources[id] = { kind: 'rows', rows: jsonRowsOf(id, node.columns, rows) };
   }
   return sources;
 }

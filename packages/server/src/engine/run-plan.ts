@@ -5,6 +5,7 @@ import { cancelledError } from './duckdb-runtime';
 import { nextTurn } from './next-turn';
 import { fingerprint, stableJson } from './fingerprint';
 import type { InputSource } from './exec-context';
+import { jsonRowsOf } from './json-rows';
 import { executionOrder } from './package-graph';
 import type { NodeDef, PackageDef } from './package-types';
 import { referencedVariables, type BoundValue } from './sql-parameters';
@@ -126,8 +127,9 @@ function planStep<C extends PlannedCallee>(
       return step;
     }
     case 'input': {
-      step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: [] };
-      const src = step.source.kind === 'rows' ? step.source.rows : step.source.fingerprint;
+      step.source = ctx.sources[node.id] ?? { kind: 'rows', rows: jsonRowsOf(node.id, node.columns, []) };
+      // Rows by the JSON text DuckDB reads them from: written once, hashed as it is.
+      const src = step.source.kind === 'rows' ? step.source.rows.text : step.source.fingerprint;
       step.fp = fingerprint('input', columnsText(node), step.source.kind, src);
       return step;
     }

@@ -26,12 +26,31 @@ export interface RunOptions {
   onNode?(e: NodeEvent): void;
   /** Refuse a target node below this access (the Integrator asks for 'published'). */
   requireAccess?: 'public' | 'published';
+  /**
+   * How the target node's rows are answered: `objects` (the default) in `rows`; `json`, the JSON
+   * text of the same rows in `rowsJson` (the target may then keep no table: DuckDB writes the
+   * text); `stream`, every row, however many, through `stream`.
+   */
+  answer?: 'objects' | 'json' | 'stream';
+  /** With `answer: 'stream'`: where the rows go, before the run resolves. */
+  sink?: RowSink;
+}
+
+/** Where streamed rows go: one JSON object per row. */
+export interface RowSink {
+  /** Told the columns before the first row is written. */
+  begin(columns: ColumnInfo[]): void;
+  /** Takes the next rows as NDJSON text (an object and a line feed each); a promise when it is full. */
+  write(text: string): void | Promise<void>;
 }
 
 export interface RunResult {
   node?: string;
   /** The target node's rows, at most maxResultRows. */
   rows?: Record<string, unknown>[];
+  /** With `answer: 'json'`: the JSON of those rows (an array of objects), in UTF-8. */
+  rowsJson?: Uint8Array;
+
   columns?: ColumnInfo[];
   total?: number;
   truncated?: boolean;

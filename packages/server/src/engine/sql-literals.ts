@@ -50,11 +50,19 @@ export interface LiteralColumn {
   type: ValueType;
 }
 
+/** Rows kept with no table, as SQL reads them: written out in the statement, or bound as parameters. */
+export interface RowsRelation {
+  /** The relation with every value written in its text (a view or an export takes no parameters). */
+  readonly relation: string;
+  /** The relation with its values bound: `place` is given each value and answers its parameter's name. */
+  parameterized(place: (value: BoundValue) => string): string;
+}
+
 /**
  * Rows kept with no table: values already checked against their columns' package types. SQL reads
  * them as a VALUES relation, written either with typed literals or with a typed parameter per value.
  */
-export class LiteralRows {
+export class LiteralRows implements RowsRelation {
   private text: string | undefined;
 
   constructor(
@@ -127,7 +135,7 @@ export function checkedRows(columns: LiteralColumn[], rows: Record<string, unkno
 }
 
 /** What SQL selects a result from: its table, or the literal rows of a result that has none. */
-export function relationOf(result: { table: string; literal?: LiteralRows }): string {
+export function relationOf(result: { table: string; literal?: RowsRelation }): string {
   return result.literal?.relation ?? `main.${sqlIdent(result.table)}`;
 }
 

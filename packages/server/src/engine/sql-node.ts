@@ -4,6 +4,7 @@ import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-run
 import { materializedPage } from './json-values';
 import type { ExecContext, SqlMemory } from './exec-context';
 import type { SqlNodeDef } from './package-types';
+import type { RowSink } from './run-types';
 import {
   createdRows,
   createReplacing,
@@ -13,12 +14,14 @@ import {
   inlinePage,
   type Described,
 } from './result-tables';
+import { answerMemory, answerSql, wrappingFailed, type BoundQuery } from './sql-answer';
+import { streamQuery, type Streamed } from './result-stream';
 import { relationOf } from './sql-literals';
 import { bindParameters, type BoundValue } from './sql-parameters';
 
 /** A fresh memory of what an instance learns about its SQL texts, so later runs take fewer round trips. */
 export function sqlMemory(): SqlMemory {
-  return { proven: new Set(), small: new Set(), unwrappable: new Set() };
+  return { proven: new Set(), small: new Set(), unwrappable: new Set(), answers: answerMemory() };
 }
 
 /**
@@ -43,6 +46,15 @@ export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Descri
       if (inline) return inline;
       memory.small.delete(node.sql);
     }
+    // A run's answered target with at most its row limit of rows: its answer with no table.
+    if (ctx.answer && !memory.unwrappable.has(node.sql) && !memory.answers.large.has(node.sql)) {
+      const answered = await answerSql(conn, node, ctx, boundQuery(node, ctx), ctx.answer.limit, {
+        small: () => remember(memory.small, node.sql),
+        unwrappable: () => remember(memory.unwrappable, node.sql),
+        ordered: () => remember(memory.answers.ordered, node.sql),
+      });
+      if (answered) return answered;
+    }
     // Inputs are visible by their ids through connection-local views; they are dropped before the
     // next statement on this connection, in its round trip, so no other node ever sees them.
     const views = node.inputs
@@ -52,11 +64,23 @@ export async function runSql(node: SqlNodeDef, ctx: ExecContext): Promise<Descri
       const made = await makeTable(conn, node, ctx, views);
       if (made.head && inlinePage(made.table, { columns: made.columns, rows: made.head }))
         remember(memory.small, node.sql);
+      if (ctx.answer && made.rows <= ctx.answer.limit) memory.answers.large.delete(node.sql);
       return made;
     } finally {
       conn.later(node.inputs.map((id) => `DROP VIEW IF EXISTS temp.main.${sqlIdent(id)};\n`).join(''));
     }
   }, ctx.signal);
+}
+
+/**
+ * Streams the node's rows straight from its query, a chunk at a time, keeping nothing: a run asked
+ * for every row. Throws a parser or binder error when the SQL cannot be wrapped (see wrappingFailed).
+ */
+export function streamSql(node: SqlNodeDef, ctx: ExecContext, sink: RowSink): Promise<Streamed> {
+  return ctx.db.withConnection(
+    (conn) => streamQuery(conn, boundQuery(node, ctx), node.sql, sink, ctx.signal),
+    ctx.signal,
+  );
 }
 
 /**
@@ -82,18 +106,9 @@ function inputsAsCtes(node: SqlNodeDef, ctx: ExecContext, place: (value: BoundVa
  */
 async function queryInline(conn: LockedConnection, node: SqlNodeDef, ctx: ExecContext): Promise<Described | undefined> {
   const opts: QueryOptions = { signal: ctx.signal, onProgress: ctx.progress };
-  // The package's variables and the inputs' values, all bound as parameters by name.
-  const params: Record<string, BoundValue> = { ...ctx.variables };
-  let n = 0;
-  const place = (value: BoundValue) => {
-    let name: string;
-    do name = `__flowport_v${++n}`;
-    while (Object.prototype.hasOwnProperty.call(params, name));
-    params[name] = value;
-    return name;
-  };
+  const { ctes, params } = boundQuery(node, ctx);
   // A single table subquery with LIMIT keeps the query's row order (DuckDB's order preservation).
-  const query = `${inputsAsCtes(node, ctx, place)}SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
+  const query = `${ctes}SELECT * FROM (\n${node.sql}\n) LIMIT ${HEAD_ROWS + 1}`;
   let result: DuckDBMaterializedResult;
   try {
     result = await conn.runPrepared(query, (stmt) => bindParameters(stmt, params), opts);
@@ -103,12 +118,25 @@ async function queryInline(conn: LockedConnection, node: SqlNodeDef, ctx: ExecCo
     // as CTEs rather than views (SQL that names `temp.main.<input>`, say): such SQL always makes a
     // table, which meets the query's own errors if it has any. Other errors are the query's own, the
     // ones the table would meet too: reported at once rather than run twice.
-    if (ctx.signal.aborted || !(err instanceof Error) || !/^(Parser|Catalog|Binder) Error/i.test(err.message))
-      throw err;
+    if (!wrappingFailed(err, ctx.signal)) throw err;
     remember(ctx.sqlMemory.unwrappable, node.sql);
     return undefined;
   }
   return inlinePage(ctx.table, materializedPage(result));
+}
+
+/** The node's inputs as CTEs, with the package's variables and the inputs' values all bound by name. */
+function boundQuery(node: SqlNodeDef, ctx: ExecContext): BoundQuery {
+  const params: Record<string, BoundValue> = { ...ctx.variables };
+  let n = 0;
+  const place = (value: BoundValue) => {
+    let name: string;
+    do name = `__flowport_v${++n}`;
+    while (Object.prototype.hasOwnProperty.call(params, name));
+    params[name] = value;
+    return name;
+  };
+  return { ctes: inputsAsCtes(node, ctx, place), params };
 }
 
 /** Creates the result table. Package SQL is prepared the first time: that proves it one statement. */

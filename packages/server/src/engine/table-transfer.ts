@@ -11,6 +11,7 @@ import {
   valueTypeOf,
   type LiteralColumn,
   type LiteralRows,
+  type RowsRelation,
 } from './sql-literals';
 import { DUCKDB_TYPES } from './typed-values';
 import { createFromValues, PARAMETER_VALUES } from './values-table';
@@ -50,7 +51,7 @@ export interface SentTable {
   /** The rows as JSON, when the table is small enough to be kept in memory. */
   head?: Record<string, unknown>[];
   /** The rows as literal rows, when there is no table. */
-  literal?: LiteralRows;
+  literal?: RowsRelation;
 }
 
 /** Up to this many rows a table is sent materialized: one round trip instead of a stream's several. */

@@ -3,6 +3,7 @@ import { FLOWPORT_VERSION } from '@flowport/protocol';
 import type { ColumnInfo, NodeDef, PackageDef, ValueType } from '../engine';
 import { nodeDependencies } from '../engine/package-types';
 import type { CatalogView, PublishedPackage } from '../workspace/published-catalog';
+import { COLUMNS_HEADER, NDJSON, ROWS_TRAILER } from './integrator-answer';
 
 export const INTEGRATOR_PREFIX = '/integrator/v1';
 export const TIMEOUT_HEADER = 'x-flowport-timeout';
@@ -125,7 +126,11 @@ function responseSchema(node: NodeDef, learned: ColumnInfo[] | undefined): Schem
       node: { type: 'string', const: node.id },
       rows: { type: 'array', items: JSON.parse(JSON.stringify(rowSchema(node, learned))) },
       columns: { type: 'array', items: { $ref: '#/components/schemas/Column' } },
-      total: { type: 'integer', description: 'Rows of the result; `rows` holds at most 10,000 of them.' },
+      total: {
+        type: 'integer',
+        description:
+          'Rows of the result; `rows` holds at most 10,000 of them (ask for `application/x-ndjson` to receive them all).',
+      },
       truncated: { type: 'boolean' },
     },
   };
@@ -178,9 +183,28 @@ function operation(p: PublishedPackage, node: NodeDef, id: string, learned: Colu
     },
     responses: {
       '200': {
-        description: `The rows of "${node.id}".`,
-        headers: { 'x-request-id': { description: 'The request id', schema: { type: 'string' } } },
-        content: { 'application/json': { schema: responseSchema(node, learned) } },
+        description:
+          `The rows of "${node.id}": as one JSON object (at most 10,000 rows, \`total\` and \`truncated\` say how many ` +
+          'there are), or, with `Accept: application/x-ndjson`, every row of the result however many, streamed as ' +
+          'NDJSON: one JSON object per line, each as in `rows`. A streamed answer gives its columns in the ' +
+          `${COLUMNS_HEADER} header and its row count in the ${ROWS_TRAILER} trailer; an error before the first row ` +
+          'is an ordinary JSON error, one after it cuts the connection (the answer then lacks its trailer).',
+        headers: {
+          'x-request-id': { description: 'The request id', schema: { type: 'string' } },
+          [COLUMNS_HEADER]: {
+            description: 'NDJSON only: the columns, as JSON `[{"name": ..., "type": ...}]` (non-ASCII escaped).',
+            schema: { type: 'string' },
+          },
+        },
+        content: {
+          'application/json': { schema: responseSchema(node, learned) },
+          [NDJSON]: {
+            schema: {
+              ...(JSON.parse(JSON.stringify(rowSchema(node, learned))) as Schema),
+              description: 'Each line of the stream: one row, a JSON object followed by a line feed.',
+            },
+          },
+        },
       },
       '400': errorRef('Bad input: the message names the variable, or the input row and column.'),
       '401': errorRef('Not logged in: send HTTP Basic credentials or a bearer token from POST /api/auth/token.'),

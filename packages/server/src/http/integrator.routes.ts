@@ -8,6 +8,7 @@ import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
 import { IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
+import { answerBody, ndjsonAnswer, wantsNdjson } from './integrator-answer';
 import { INTEGRATOR_DOCS_CSP, INTEGRATOR_DOCS_HTML } from './integrator-docs-page';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
 import { cancelWhenCallerGone } from './caller-gone';
@@ -180,6 +181,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
       const requestId = randomUUID();
       void reply.header('x-request-id', requestId);
       const gone = cancelWhenCallerGone(reply);
+      const streamed = wantsNdjson(request.headers.accept) ? ndjsonAnswer(reply) : undefined;
       try {
         const { path, node } = splitTarget(request.params['*']);
         const body = parseBody(request.body);
@@ -201,16 +203,20 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
           inputs: body.inputs,
           cancellation: gone.cancellation,
           timeoutMs,
+          // The rows as the JSON text DuckDB wrote (no object per row), or all of them streamed.
+          answer: streamed ? 'stream' : 'json',
+          sink: streamed?.sink,
         });
-        return {
-          requestId,
-          node,
-          rows: result.rows ?? [],
-          columns: result.columns ?? [],
-          total: result.total ?? result.rows?.length ?? 0,
-          truncated: result.truncated ?? false,
-        };
+        if (!streamed) return reply.type('application/json; charset=utf-8').send(answerBody(requestId, node, result));
+        if (!streamed.started) streamed.sink.begin(result.columns ?? []);
+        streamed.end(result.total ?? 0);
+        return reply;
       } catch (err) {
+        if (streamed?.started) {
+          // The 200 and some rows are out: cutting the connection is the only way left to say so.
+          streamed.fail(err as Error);
+          return reply;
+        }
         // The request id travels with errors too, so a failed call can be found in the log.
         if (isDomainError(err)) throw new DomainError(err.code, err.message, { ...err.details, requestId });
         throw err;

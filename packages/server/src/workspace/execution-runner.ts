@@ -3,7 +3,7 @@ import type { SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
 import type { CancelSource, FlowportCore, InstanceInfo } from '../core';
 import { isDomainError } from '../shared/domain-error';
-import type { RunResult } from '../engine';
+import type { RowSink, RunResult } from '../engine';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
 import type { ExecutionHooks } from './memory-stops';
@@ -16,6 +16,9 @@ export interface RunRequestOptions {
   /** The caller's controller (a call's cancellation), to be the execution's own: one controller per call. */
   controller?: CancelSource;
   onEvent?: (event: SessionEvent) => void;
+  /** How the target's rows are answered (see RunOptions.answer), and where streamed ones go. */
+  answer?: 'objects' | 'json' | 'stream';
+  sink?: RowSink;
 }
 
 export interface StartedExecution {
@@ -59,6 +62,8 @@ export class ExecutionRunner {
         variables: o.variables,
         inputs: o.inputs,
         requireAccess: o.requireAccess,
+        answer: o.answer,
+        sink: o.sink,
         signal: exec.signal,
         onProgress: (p) => {
           exec.setProgress(p);

@@ -1,62 +1,19 @@
 // Integrator and batch calls: a core session per call, a pooled instance, one execution, and cleanup always.
-import type { Role, SessionEvent } from '@flowport/protocol';
-import type { Logger } from 'pino';
-import type { FlowportCore, InstanceInfo, SessionInfo } from '../core';
+import type { SessionEvent } from '@flowport/protocol';
+import type { SessionInfo } from '../core';
 import { DomainError } from '../shared/domain-error';
-import type { ColumnInfo, RunResult } from '../engine';
+import type { RunResult } from '../engine';
 import { isPackagePath } from '../storage';
 import { CallCancellation, shuttingDown, type InFlightCalls } from './call-cancellation';
-import type { EngineHandle } from './engine-handle';
 import type { CallLimiter, CallSlot } from './call-limiter';
-import type { ExecutionHooks } from './memory-stops';
-import { PreparedIntegrationCall } from './prepared-integration-call';
+import type { CallRequest, PreparedCall } from './integration-call';
+import { PreparedIntegrationCall, type CallExecutionDeps } from './prepared-integration-call';
 
-export type CallKind = 'integrator' | 'batch';
-
-export interface CallRequest {
-  kind: CallKind;
-  user: string;
-  roles: Role[];
-  /** Client IP. */
-  host: string;
-  /** Returned to the caller, shown in the Session Manager and written on every log line of the call. */
-  requestId: string;
-  /** Package path in the storage. */
-  path: string;
-  /** The published node to answer with; a batch run may leave it out to run the whole package. */
-  node?: string;
-  variables?: Record<string, unknown>;
-  inputs?: Record<string, unknown>;
-  /**
-   * The call's cancellation, made by the adapter as the request arrives so that it can report the
-   * caller gone (http/caller-gone.ts); made here when absent. Its controller is the execution's own.
-   */
-  cancellation?: CallCancellation;
-  /** Cancels the call (TIMEOUT) when it takes longer, loading included. */
-  timeoutMs?: number;
-}
-
-/** A call with its session open and its instance checked out, ready to execute once. */
-export interface PreparedCall {
-  readonly session: SessionInfo;
-  readonly instance: InstanceInfo<EngineHandle>;
-  /** Runs the node (or the package); errors are explained (TIMEOUT, EXECUTION_CANCELLED with the reason). */
-  execute(onEvent?: (event: SessionEvent) => void): Promise<RunResult>;
-  /** Gives the instance back and closes the session; safe to call more than once. */
-  end(): void;
-}
-
-export interface IntegrationServiceDeps {
-  core: FlowportCore<EngineHandle>;
-  log: Logger;
+export interface IntegrationServiceDeps extends CallExecutionDeps {
   /** Admission of calls (Integrator): at most so many run at once, the others wait their turn. */
   limiter?: CallLimiter;
-  /** The memory budget's hooks (workspace.executionHooks): refusals while the server recovers, its stops explained. */
-  hooks?: ExecutionHooks;
   /** Calls are cancelled with SERVER_STOPPING, and refused, once the server stops. */
   inFlight?: InFlightCalls;
-  /** Told the result columns of each successful node call (the OpenAPI document learns from them). */
-  onResultColumns?: (path: string, fileVersion: string | null, node: string, columns: ColumnInfo[]) => void;
 }
 
 export class IntegrationService {

@@ -1,14 +1,26 @@
 // One Integrator or batch call once admitted: its session, its pooled instance, its one execution, and the cleanup whatever happens.
 import type { SessionEvent } from '@flowport/protocol';
-import type { InstanceInfo, SessionInfo } from '../core';
+import type { Logger } from 'pino';
+import type { FlowportCore, InstanceInfo, SessionInfo } from '../core';
 import { DomainError, isDomainError } from '../shared/domain-error';
-import type { RunResult } from '../engine';
+import type { ColumnInfo, RunResult } from '../engine';
 import type { CallCancellation } from './call-cancellation';
 import type { CallSlot } from './call-limiter';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
 import { ExecutionRunner } from './execution-runner';
-import type { CallKind, CallRequest, IntegrationServiceDeps, PreparedCall } from './integration-service';
+import type { CallKind, CallRequest, PreparedCall } from './integration-call';
+import type { ExecutionHooks } from './memory-stops';
+
+/** What a prepared call needs of the server to execute and end. */
+export interface CallExecutionDeps {
+  core: FlowportCore<EngineHandle>;
+  log: Logger;
+  /** The memory budget's hooks (workspace.executionHooks): refusals while the server recovers, its stops explained. */
+  hooks?: ExecutionHooks;
+  /** Told the result columns of each successful node call (the OpenAPI document learns from them). */
+  onResultColumns?: (path: string, fileVersion: string | null, node: string, columns: ColumnInfo[]) => void;
+}
 
 export class PreparedIntegrationCall implements PreparedCall {
   private instanceOrUndefined: InstanceInfo<EngineHandle> | undefined;
@@ -17,7 +29,7 @@ export class PreparedIntegrationCall implements PreparedCall {
   private executed = false;
 
   constructor(
-    private readonly d: IntegrationServiceDeps,
+    private readonly d: CallExecutionDeps,
     private readonly req: CallRequest,
     private readonly cancel: CallCancellation,
     private readonly slot: CallSlot | undefined,
@@ -69,6 +81,8 @@ export class PreparedIntegrationCall implements PreparedCall {
       variables: req.variables,
       inputs: req.inputs,
       requireAccess: req.node ? 'published' : undefined,
+      answer: req.answer,
+      sink: req.sink,
       controller: cancel.controller,
       onEvent,
     });
