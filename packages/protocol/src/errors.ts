@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   PATH_OUTSIDE_STORAGE: 'The path leaves the file storage',
   PATH_INVALID: 'The path is not valid',
   FILE_NOT_FOUND: 'No such file in the storage',
+  SAVE_CONFLICT: 'The file changed since the package was opened; reload, overwrite or save as',
   FILE_TOO_LARGE: 'The file is too large',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   EXECUTION_FAILED: 'The execution failed',

@@ -73,4 +73,26 @@ export type ManagerLiveFrame =
       pool?: ManagerSnapshot['pool'];
     }
   | { type: 'audit'; entry: import('./auth').AuditEntry }
+  /** Sent every few seconds even when nothing changes: the page's "Updated" is the link's last contact. */
+  | { type: 'heartbeat'; serverTime: string }
   | { type: 'error'; error: { code: string; message: string } };
+
+/** One finished execution in the execution history (GET /api/manager/executions), newest first. */
+export interface ExecutionHistoryEntry {
+  id: string;
+  /** Whose session it ran in; null for an instance of no session. */
+  user: string | null;
+  /** The session's kind: studio, integrator, batch. */
+  kind: string | null;
+  package: string;
+  path: string | null;
+  /** The node asked for; null for the whole package. */
+  node: string | null;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'done' | 'failed' | 'stopped';
+  /** Why it failed. */
+  error: string | null;
+  /** Why it was stopped, e.g. "stopped by administrator admin:…", "user". */
+  stoppedBy: string | null;
+}

@@ -49,10 +49,28 @@ export interface PackageDto {
   readOnly: boolean;
   createdAt: string | null;
   savedAt: string | null;
+  /** The version of the file the package was loaded from or last saved to; sent back with a save. */
+  fileVersion: string | null;
   progress?: Progress;
   nodes: NodeDto[];
   variables: VariableDto[];
   issues: PackageIssue[];
+}
+
+/** Who changed a package file and when: a save through Flowport names its user; else the file's mtime. */
+export interface FileChange {
+  /** The user of the last save through Flowport, when that save made the file as it is now. */
+  savedBy: string | null;
+  /** ISO time of the change (the save, else the file's modification time); null when the file was removed. */
+  at: string | null;
+  removed: boolean;
+}
+
+/** POST .../save: `path` for Save as; `baseVersion` is the fileVersion the designer opened; `overwrite` skips the check. */
+export interface SaveRequest {
+  path?: string;
+  baseVersion?: string | null;
+  overwrite?: boolean;
 }
 
 export interface SessionCreated {
@@ -104,6 +122,38 @@ export type SessionEvent =
       code?: ErrorCode;
     }
   | { type: 'package-closed'; packageId: string; byAdministrator: boolean }
-  | { type: 'session-closed'; reason: 'administrator' | 'client' | 'timeout' | 'shutdown'; by?: string }
-  | { type: 'stopped-by-administrator'; packageId: string | null; by: string }
+  /** The file of an open package changed since it was opened or saved here (on disk or by another designer). */
+  | { type: 'file-changed'; packageId: string; path: string; fileVersion: string | null; change: FileChange }
+  | {
+      type: 'session-closed';
+      reason: 'administrator' | 'client' | 'timeout' | 'shutdown';
+      by?: string;
+      /** File names of the backups of its unsaved work (see GET /api/backups). */
+      backups?: string[];
+    }
+  | {
+      type: 'stopped-by-administrator';
+      packageId: string | null;
+      by: string;
+      /** What was stopped: each package's name and the node it was executing, when known. */
+      stopped: { packageId: string; name: string; node: string | null }[];
+    }
   | { type: 'ping' };
+
+/** A backup of unsaved work, written when a Studio session or package was closed with changes not saved. */
+export interface BackupDto {
+  /** Its path inside the backup folder, `<session folder>/<file>`: what open and discard name. */
+  id: string;
+  /** The file name, as the closed-session notice names it. */
+  file: string;
+  user: string;
+  session: string;
+  /** The package's name and the storage path it was opened from (null for a draft). */
+  name: string;
+  path: string | null;
+  /** Why the session or package was closed: administrator, timeout, shutdown or client. */
+  reason: string;
+  by: string | null;
+  at: string;
+  size: number;
+}

@@ -29,10 +29,19 @@ export interface ServerParameters {
   adminSessionLimit: number;
   sessionPackageLimit: number;
   adminSessionPackageLimit: number;
+  executionHistoryLimit: number;
 }
 export type ParameterKey = keyof ServerParameters;
 
 export const PARAMETER_DEFS: readonly ParameterDef[] = [
+  {
+    key: 'executionHistoryLimit',
+    type: 'integer',
+    default: 10000,
+    min: 0,
+    max: 1000000,
+    help: 'How many finished executions the execution history keeps (the oldest go first); 0 keeps none',
+  },
   {
     key: 'packagePoolSize',
     type: 'integer',

@@ -10,6 +10,7 @@ import { AuthService } from './auth/auth-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
 import { SqliteLoginStore } from './db/login-store';
+import { SqlitePackageFileStore } from './db/package-file-store';
 import { generatePassword } from './auth/password';
 import { UserStore } from './auth/user-store';
 import type { FlowportConfig } from './config/config';
@@ -45,6 +46,9 @@ import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
 import type { HostNames } from './manager/host-names';
 import { createWorkspace } from './workspace/workspace';
+import { backupRoutes } from './http/backups.routes';
+import { executionRoutes } from './http/executions.routes';
+import { recordExecutionHistory, SqliteExecutionHistory } from './db/execution-history';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -130,8 +134,15 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     hostNames: options.hostNames,
     audit: (entry) => audit.record(entry),
     onAudit: (listener) => audit.onRecord(listener),
+    packageFiles: new SqlitePackageFileStore(db),
   });
   observeCore(workspace.core, metrics);
+  const history = new SqliteExecutionHistory(db);
+  recordExecutionHistory(
+    (l) => workspace.core.onExecutionSettled(l),
+    history,
+    () => params.get().executionHistoryLimit,
+  );
   metrics.readMemory(() => workspace.memory.usage());
   // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
   // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
@@ -187,6 +198,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(adminRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(sessionRoutes, { studio: workspace.studio });
+  await app.register(backupRoutes, { folder: paths.backups });
+  await app.register(executionRoutes, { history });
   await app.register(managerRoutes, { manager: workspace.manager, audit });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });

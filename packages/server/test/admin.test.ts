@@ -33,6 +33,7 @@ describe('server parameters', () => {
       adminSessionLimit: 100,
       sessionPackageLimit: 20,
       adminSessionPackageLimit: 100,
+      executionHistoryLimit: 10000,
     });
   });
 

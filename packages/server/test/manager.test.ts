@@ -250,11 +250,13 @@ describe('connection check', () => {
       // The backup is written as the session closes; give the file system a moment.
       const folder = path.join(t.dataDir, 'backups', `dana_${s.sid}`);
       const backupUntil = Date.now() + 5000;
-      while (!existsSync(folder) || readdirSync(folder).length === 0) {
+      // Each backup has its catalog sidecar (.pkg.yaml.json) beside it.
+      const backups = () => readdirSync(folder).filter((f) => f.endsWith('.pkg.yaml'));
+      while (!existsSync(folder) || backups().length === 0) {
         if (Date.now() > backupUntil) throw new Error('no backup of the unsaved work');
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(readdirSync(folder)).toHaveLength(1);
+      expect(backups()).toHaveLength(1);
     } finally {
       await t.app.inject({
         method: 'PUT',

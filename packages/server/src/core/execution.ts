@@ -23,7 +23,8 @@ export interface Execution {
   readonly signal: AbortSignal;
   setProgress(p: ExecutionProgress): void;
   /** Ends the execution; later calls are ignored. */
-  end(outcome: ExecutionOutcome): void;
+  /** Ends the execution (`error`: why it failed); later calls are ignored. */
+  end(outcome: ExecutionOutcome, error?: string): void;
   /** Aborts this execution (client gone, timeout) through the same path as a stop. */
   abort(reason: string): void;
 }
@@ -43,6 +44,12 @@ export interface SettledExecution {
   /** When the first stop or abort reached it, and its reason; null for one that ran to its end. */
   stoppedAt: number | null;
   stopReason: string | null;
+  /** For the execution history: the node asked for (null: the whole package), whose session, which package, why it failed. */
+  node: string | null;
+  user: string | null;
+  packageName: string;
+  path: string | null;
+  error: string | null;
 }
 
 /** The core side of an execution: told about progress and the end, once each time. */
@@ -85,6 +92,11 @@ export class ExecutionRecord implements Execution {
   sessionKind: SessionKind | null = null;
   /** Set by the core when the first stop or abort arrives. */
   stoppedAt: number | null = null;
+  /** Set by the core when it begins, kept for when the session and instance are gone. */
+  user: string | null = null;
+  packageName = '';
+  path: string | null = null;
+  error: string | null = null;
 
   constructor(
     readonly id: string,
@@ -129,9 +141,10 @@ export class ExecutionRecord implements Execution {
     this.host.progressed(this);
   }
 
-  end(outcome: ExecutionOutcome): void {
+  end(outcome: ExecutionOutcome, error?: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.error = error ?? null;
     this.host.ended(this, outcome);
   }
 }

@@ -59,6 +59,11 @@ describe('settled executions', () => {
         outcome: 'done',
         stoppedAt: null,
         stopReason: null,
+        node: null,
+        user: expect.any(String),
+        packageName: a.name,
+        path: 'a.pkg.yaml',
+        error: null,
       },
     ]);
   });

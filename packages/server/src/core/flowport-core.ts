@@ -283,7 +283,11 @@ export class FlowportCore<H> {
     }
     const now = this.s.now();
     const exec = new ExecutionRecord(this.s.ids(), rec.id, o.node ?? null, now, this.host, o.controller);
-    exec.sessionKind = rec.sessionId === null ? null : (this.s.sessions.get(rec.sessionId)?.kind ?? null);
+    const session = rec.sessionId === null ? undefined : this.s.sessions.get(rec.sessionId);
+    exec.sessionKind = session?.kind ?? null;
+    exec.user = session?.user ?? null;
+    exec.packageName = rec.name;
+    exec.path = rec.path;
     rec.executions.add(exec);
     this.s.touch(rec, now);
     this.s.emit(

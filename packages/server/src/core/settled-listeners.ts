@@ -27,6 +27,11 @@ export class SettledListeners {
       // Every abort passes the core's stopping(), which notes the time; an execution never stopped has
       // never had its signal asked for by anyone but the engine, and making one costs microseconds.
       stopReason: exec.stoppedAt !== null ? String(exec.signal.reason) : null,
+      node: exec.node,
+      user: exec.user,
+      packageName: exec.packageName,
+      path: exec.path,
+      error: exec.error,
     };
     for (const l of [...this.listeners]) {
       try {

@@ -54,6 +54,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'package files: creation time and last save through Flowport',
+    // Keyed by storage path: an atomic save makes a new file (new inode and birth time) under the
+    // same path, so the file system alone cannot tell when the package file was first created.
+    sql: `
+      CREATE TABLE package_files (
+        path TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        saved_by TEXT,
+        saved_at INTEGER,
+        saved_version TEXT
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'execution history',
+    sql: `
+      CREATE TABLE executions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL,
+        user TEXT,
+        kind TEXT,
+        package TEXT NOT NULL,
+        path TEXT,
+        node TEXT,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        stop_reason TEXT
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

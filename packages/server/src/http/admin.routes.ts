@@ -22,8 +22,22 @@ const fields = (request: FastifyRequest): UserBody =>
   request.body && typeof request.body === 'object' ? (request.body as UserBody) : {};
 const nameParam = (request: FastifyRequest) => (request.params as { name: string }).name;
 
+/**
+ * What a parameter change changes, read before it is made: each sent parameter whose value differs
+ * from the current one, with the old and the new value (the audit row's target and old → new).
+ */
+function parameterChanges(current: object, request: FastifyRequest): Record<string, { from: unknown; to: unknown }> {
+  const body = request.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const now = current as Record<string, unknown>;
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, to] of Object.entries(body as Record<string, unknown>)) {
+    if (JSON.stringify(now[key]) !== JSON.stringify(to)) out[key] = { from: now[key] ?? null, to };
+  }
+  return out;
+}
+
 const AUDIT = {
-  parameters: { action: 'parameters.update', details: (r) => ({ values: r.body ?? null }) },
   create: {
     action: 'user.create',
     target: (r) => (typeof fields(r).name === 'string' ? (fields(r).name as string) : null),
@@ -44,10 +58,15 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   const { params, users, audit, auth } = services;
 
   const audited = auditor(audit);
+  const parametersAudit: AuditedAction = {
+    action: 'parameters.update',
+    target: (r) => Object.keys(parameterChanges(params.get(), r)).join(', ') || null,
+    details: (r) => ({ values: r.body ?? null, changes: parameterChanges(params.get(), r) }),
+  };
 
   app.get('/api/admin/parameters', { config: ADMIN }, async () => params.get());
 
-  app.put('/api/admin/parameters', { config: { ...ADMIN, audit: AUDIT.parameters } }, async (request) => {
+  app.put('/api/admin/parameters', { config: { ...ADMIN, audit: parametersAudit } }, async (request) => {
     const { next } = await audited.write(request, () => params.prepareUpdate(request.body));
     return next;
   });

@@ -30,6 +30,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PATH_OUTSIDE_STORAGE: 400,
   PATH_INVALID: 400,
   FILE_NOT_FOUND: 404,
+  // 409 Conflict, as a failed If-Match would be 412: the client chooses reload, overwrite or save as.
+  SAVE_CONFLICT: 409,
   FILE_TOO_LARGE: 413,
   PAYLOAD_TOO_LARGE: 413,
   EXECUTION_FAILED: 500,

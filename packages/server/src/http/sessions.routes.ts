@@ -1,5 +1,5 @@
 // The Studio session API (docs/http-api.md): sessions, their live WebSocket, storage listing and packages in a session.
-import type { RunRequest } from '@flowport/protocol';
+import type { RunRequest, SaveRequest } from '@flowport/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { StudioService } from '../workspace/studio-service';
 import { clientAddress, principalOf } from './route-guard';
@@ -93,10 +93,10 @@ export async function sessionRoutes(app: FastifyInstance, { studio }: { studio: 
       ),
   );
 
-  app.post<{ Params: PackageParams; Body: { path?: unknown } }>(
+  app.post<{ Params: PackageParams; Body: SaveRequest }>(
     '/api/sessions/:sid/packages/:pid/save',
     { config: STUDIO },
-    async (request) => studio.save(principalOf(request), request.params.sid, request.params.pid, request.body?.path),
+    async (request) => studio.save(principalOf(request), request.params.sid, request.params.pid, request.body ?? {}),
   );
 
   app.delete<{ Params: PackageParams }>(

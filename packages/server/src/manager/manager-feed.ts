@@ -26,6 +26,9 @@ interface Client {
 /** A client whose unsent data passes this is skipped and later resynchronised with a snapshot. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
+/** How often a quiet feed says it is alive; the page marks its rows out of date when this stops. */
+export const HEARTBEAT_MS = 5000;
+
 export class ManagerFeed {
   private readonly clients = new Set<Client>();
   private readonly dirtySessions = new Set<string>();
@@ -33,10 +36,12 @@ export class ManagerFeed {
   private poolDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly unfollow: () => void;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly source: FeedSource,
     private readonly intervalMs = 250,
+    private readonly heartbeatMs = HEARTBEAT_MS,
   ) {
     this.unfollow = source.on((e) => this.changed(e.affects));
   }
@@ -49,6 +54,13 @@ export class ManagerFeed {
     const client: Client = { socket, decorate, lagging: false, owner };
     this.clients.add(client);
     this.sendSnapshot(client);
+    if (!this.heartbeat) {
+      this.heartbeat = setInterval(() => {
+        if (this.clients.size === 0) return this.stopHeartbeat();
+        this.broadcast({ type: 'heartbeat', serverTime: new Date().toISOString() });
+      }, this.heartbeatMs);
+      this.heartbeat.unref();
+    }
     const drop = () => this.clients.delete(client);
     socket.on('close', drop);
     socket.on('error', drop);
@@ -95,9 +107,15 @@ export class ManagerFeed {
     return closed;
   }
 
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
   close(): void {
     this.unfollow();
     clearTimeout(this.timer);
+    this.stopHeartbeat();
     for (const c of this.clients) c.socket.close(1001, 'server stopping');
     this.clients.clear();
   }

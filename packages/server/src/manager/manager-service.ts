@@ -59,31 +59,39 @@ export class ManagerService {
   stopSession(id: string, by: string): { stopped: number } {
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
+    // Named before the stop, while each still knows the node it executes.
+    const running = this.d.core
+      .listInstances()
+      .filter((i) => i.sessionId === id && i.running)
+      .map((i) => ({ packageId: i.id, name: i.name, node: i.progress?.node ?? null }));
     const stopped = this.d.core.stopSession(id, `stopped by administrator ${by}`);
     if (stopped === 0) throw new DomainError('NOT_RUNNING', `Session ${s.name} is not executing anything`);
-    this.d.studio.send(id, { type: 'stopped-by-administrator', packageId: null, by });
+    this.d.studio.send(id, { type: 'stopped-by-administrator', packageId: null, by, stopped: running });
     return { stopped };
   }
 
   async closeSession(id: string, by: string): Promise<{ closed: number }> {
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
-    return { closed: await this.d.closer.close(id, 'administrator', by) };
+    const { closed } = await this.d.closer.close(id, 'administrator', by);
+    return { closed };
   }
 
   stopPackage(id: string, by: string): { stopped: boolean } {
     const i = this.d.core.getInstance(id);
     if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
     if (!i.running) throw new DomainError('NOT_RUNNING', `Package ${i.name} is not executing`);
+    const what = { packageId: id, name: i.name, node: i.progress?.node ?? null };
     this.d.core.stopPackage(id, `stopped by administrator ${by}`);
-    if (i.sessionId) this.d.studio.send(i.sessionId, { type: 'stopped-by-administrator', packageId: id, by });
+    if (i.sessionId)
+      this.d.studio.send(i.sessionId, { type: 'stopped-by-administrator', packageId: id, by, stopped: [what] });
     return { stopped: true };
   }
 
   async closePackage(id: string, by: string): Promise<{ closed: true }> {
     const sessionId = this.d.core.getInstance(id)?.sessionId;
     // The reason tells whoever counts stopped executions (metrics) that an administrator stopped it.
-    await this.d.closer.closePackage(id, `closed by administrator ${by}`);
+    await this.d.closer.closePackage(id, { reason: 'administrator', by, stopReason: `closed by administrator ${by}` });
     if (sessionId) this.d.studio.send(sessionId, { type: 'package-closed', packageId: id, byAdministrator: true });
     return { closed: true };
   }

@@ -1,31 +1,72 @@
 // Closes sessions and packages for every reason (their user, an administrator, a lost client, ended access, shutdown), unsaved work backed up first.
-import type { Logger } from 'pino';
 import type { FlowportCore, InstanceInfo, SessionCloseReason } from '../core';
 import { DomainError } from '../shared/domain-error';
-import { writeBackup } from '../storage';
 import type { EngineHandle } from '../workspace/engine-handle';
+
+/** Writes backups of unsaved work, each with whose and why; answers the backup files' names. */
+export type BackupWriter = (
+  sessionName: string,
+  instances: InstanceInfo<EngineHandle>[],
+  reason: string,
+  by?: string,
+) => Promise<string[]>;
+
+/** A session this closer closed, told once its unsaved work is backed up. */
+export interface SessionClosed {
+  sessionId: string;
+  reason: SessionCloseReason;
+  by?: string;
+  /** The backup files' names (see GET /api/backups); empty when nothing was unsaved. */
+  backups: string[];
+}
 
 export interface SessionCloserDeps {
   core: FlowportCore<EngineHandle>;
-  /** The folder unsaved work of closed sessions and packages is written to. */
-  backupsDir: string;
-  log: Logger;
+  /** Writes the unsaved work of closed sessions and packages to the backup folder. */
+  backup: BackupWriter;
 }
 
 export class SessionCloser {
+  /** Sessions being closed here, while the core announces their close. */
+  private readonly closing = new Set<string>();
+  private readonly listeners = new Set<(c: SessionClosed) => void>();
+
   constructor(private readonly d: SessionCloserDeps) {}
 
   /**
-   * Closes a session of any kind (Studio, Integrator, batch); resolves with how many packages it
-   * closed once their unsaved work is backed up. The core announces the close (session-closed),
-   * which ends the session's Studio socket and updates the Session Manager.
+   * True while the core announces (session-closed) the close of a session this closer is closing:
+   * whoever tells its client waits for `onClosed`, which names the backups.
    */
-  async close(sid: string, reason: SessionCloseReason, by?: string): Promise<number> {
+  isClosing(sid: string): boolean {
+    return this.closing.has(sid);
+  }
+
+  /** Listens to the sessions this closer closed, each once its backups are written. */
+  onClosed(listener: (c: SessionClosed) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Closes a session of any kind (Studio, Integrator, batch); resolves with how many packages it
+   * closed and the names of the backups of their unsaved work, once those are written. The core
+   * announces the close (the Session Manager updates at once); `onClosed` listeners (the Studio's
+   * socket) hear of it after the backups, with their names.
+   */
+  async close(sid: string, reason: SessionCloseReason, by?: string): Promise<{ closed: number; backups: string[] }> {
     const s = this.d.core.getSession(sid);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}"`);
-    const { closed, unsaved } = this.d.core.closeSession(sid, reason, by);
-    if (unsaved.length) await this.backup(s.name, unsaved);
-    return closed.length;
+    this.closing.add(sid);
+    let result;
+    try {
+      result = this.d.core.closeSession(sid, reason, by);
+    } finally {
+      this.closing.delete(sid);
+    }
+    const { closed, unsaved } = result;
+    const backups = unsaved.length ? await this.d.backup(s.name, unsaved, reason, by) : [];
+    for (const l of this.listeners) l({ sessionId: sid, reason, by, backups });
+    return { closed: closed.length, backups };
   }
 
   /** Closes every session (shutdown), one after the other; one failing does not keep the others open. */
@@ -34,27 +75,19 @@ export class SessionCloser {
   }
 
   /**
-   * Closes one package of a session; an edited one is backed up first. `reason` is the core's
-   * stop reason (it tells whoever counts stopped executions who stopped it).
+   * Closes one package of a session; an edited one is backed up first, with `reason` and `by`
+   * (whose and why) in its catalog entry. `stopReason` is the core's stop reason (it tells whoever
+   * counts stopped executions who stopped it). Resolves with the package and its backups' names.
    */
-  async closePackage(id: string, reason?: string): Promise<InstanceInfo<EngineHandle>> {
+  async closePackage(
+    id: string,
+    why: { reason: string; by?: string; stopReason?: string },
+  ): Promise<{ closed: InstanceInfo<EngineHandle>; backups: string[] }> {
     const i = this.d.core.getInstance(id);
     if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
     const session = i.sessionId ? this.d.core.getSession(i.sessionId) : undefined;
-    const closed = this.d.core.closePackage(id, reason);
-    if (session && closed.dirty) await this.backup(session.name, [closed]);
-    return closed;
-  }
-
-  private async backup(sessionName: string, instances: InstanceInfo<EngineHandle>[]): Promise<void> {
-    const log = this.d.log;
-    for (const inst of instances) {
-      try {
-        const file = await writeBackup(this.d.backupsDir, sessionName, inst.path ?? inst.name, inst.handle.text);
-        log.info({ session: sessionName, package: inst.name, file }, 'unsaved work backed up');
-      } catch (err) {
-        log.error({ session: sessionName, package: inst.name, err }, 'backup of unsaved work failed');
-      }
-    }
+    const closed = this.d.core.closePackage(id, why.stopReason);
+    const backups = session && closed.dirty ? await this.d.backup(session.name, [closed], why.reason, why.by) : [];
+    return { closed, backups };
   }
 }

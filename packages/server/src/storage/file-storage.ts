@@ -13,7 +13,7 @@ export interface FileStat {
   /** Canonical storage path. */
   path: string;
   size: number;
-  /** ISO time the file was created (birth time, else change time). */
+  /** ISO time the file was first created under this path (kept across atomic saves when a store is given). */
   createdAt: string;
   /** ISO time of the last save (modification time). */
   savedAt: string;
@@ -32,7 +32,15 @@ export class FileStorage {
   /** Storage paths as given → canonical and absolute lexical path (pure string work, asked per call). */
   private readonly lexical = new Map<string, { rel: string; abs: string }>();
 
-  constructor(root: string) {
+  /**
+   * `created` keeps the creation time of a path across saves: an atomic save renames a new file over
+   * the old one, so its birth time is the save's. Carrying the birth time through the rename is not
+   * possible (no system call sets it), so the first time seen under a path is remembered instead.
+   */
+  constructor(
+    root: string,
+    private readonly created?: (path: string, seenCreatedMs: number) => number,
+  ) {
     if (!path.isAbsolute(root))
       throw new DomainError('PATH_INVALID', `The storage root "${root}" must be an absolute path.`);
     mkdirSync(root, { recursive: true });
@@ -124,7 +132,7 @@ export class FileStorage {
   async stat(relPath: string): Promise<FileStat> {
     const rel = normalizeStoragePath(relPath);
     try {
-      return toFileStat(rel, await fs.stat(await this.resolve(rel)));
+      return this.toFileStat(rel, await fs.stat(await this.resolve(rel)));
     } catch (err) {
       throw mapFsError(err, rel);
     }
@@ -167,7 +175,7 @@ export class FileStorage {
         });
       }
       const text = await handle.readFile('utf8');
-      return { text, stat: toFileStat(rel, st) };
+      return { text, stat: this.toFileStat(rel, st) };
     } catch (err) {
       throw mapFsError(err, rel);
     } finally {
@@ -188,11 +196,31 @@ export class FileStorage {
           `"${rel}" is a folder; choose a file name such as ${rel}/package.pkg.yaml.`,
           { path: rel },
         );
+      // The replaced file's creation is noted before it goes, were the path never seen before.
+      if (st) this.createdOf(rel, st);
       await writeFileAtomic(abs, text);
-      return toFileStat(rel, await fs.stat(abs));
+      return this.toFileStat(rel, await fs.stat(abs));
     } catch (err) {
       throw mapFsError(err, rel);
     }
+  }
+
+  private createdOf(rel: string, st: Stats): number {
+    const born = st.birthtimeMs > 0 ? st.birthtimeMs : st.ctimeMs;
+    return this.created ? this.created(rel, born) : born;
+  }
+
+  private toFileStat(rel: string, st: Stats): FileStat {
+    const created = this.createdOf(rel, st);
+    return {
+      path: rel,
+      size: st.size,
+      createdAt: new Date(created).toISOString(),
+      savedAt: st.mtime.toISOString(),
+      createdAtMs: created,
+      savedAtMs: st.mtimeMs,
+      fileVersion: fileVersionOf(st),
+    };
   }
 
   /** Creates a folder (and its parents) inside the storage; returns its absolute path. */
@@ -209,19 +237,6 @@ export class FileStorage {
 
 function fileVersionOf(st: Stats): string {
   return `${Math.round(st.mtimeMs * 1000).toString(36)}-${st.size.toString(36)}-${st.ino.toString(36)}`;
-}
-
-function toFileStat(rel: string, st: Stats): FileStat {
-  const created = st.birthtimeMs > 0 ? st.birthtimeMs : st.ctimeMs;
-  return {
-    path: rel,
-    size: st.size,
-    createdAt: new Date(created).toISOString(),
-    savedAt: st.mtime.toISOString(),
-    createdAtMs: created,
-    savedAtMs: st.mtimeMs,
-    fileVersion: fileVersionOf(st),
-  };
 }
 
 function mapFsError(err: unknown, rel: string): unknown {

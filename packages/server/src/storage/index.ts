@@ -5,3 +5,4 @@ export { writeBackup, safeFileName } from './session-backup';
 export { writeFileAtomic } from './atomic-write';
 export { removeLeftoverTemps, type LeftoverCleanup } from './leftover-temps';
 export { pathSegments, normalizeStoragePath, isPackagePath } from './storage-path';
+export { writeCatalogued, listBackups, findBackup, readBackup, removeBackup, type BackupMeta } from './backup-catalog';

@@ -114,8 +114,8 @@ export class ExecutionRunner {
         (failure: unknown) => {
           const err = this.hooks ? this.hooks.explain(failure, exec.signal.reason, inst) : failure;
           const cancelled = exec.signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
-          exec.end(cancelled ? 'cancelled' : 'failed');
           const message = (err as Error).message;
+          exec.end(cancelled ? 'cancelled' : 'failed', cancelled ? undefined : message);
           log().info(
             {
               outcome: cancelled ? 'cancelled' : 'failed',

@@ -1,10 +1,18 @@
 // Studio sessions: the session API's use cases over the core bookkeeping, the engine and the storage.
-import type { PackageDto, RowsPage, SessionCreated, SessionEvent, StorageListing } from '@flowport/protocol';
+import type {
+  PackageDto,
+  RowsPage,
+  SaveRequest,
+  SessionCreated,
+  SessionEvent,
+  StorageListing,
+} from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../shared/clock';
 import { DomainError } from '../shared/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
+import type { PackageFileStore } from '../db/package-file-store';
 import type { SessionCloser } from '../manager/session-closer';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
@@ -19,6 +27,7 @@ import {
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime, type EngineLoader } from './engine-loader';
 import type { ExecutionRunner } from './execution-runner';
+import { checkSaveConflict, describeChange, statIfAny } from './save-conflict';
 import { SessionChannel } from './session-channel';
 
 export interface StudioServiceDeps {
@@ -29,6 +38,8 @@ export interface StudioServiceDeps {
   clock: Clock;
   /** Closes sessions for every reason, unsaved work backed up. */
   closer: SessionCloser;
+  /** Who saved which file through Flowport, for a conflict's who/when (absent: only the mtime is known). */
+  files?: PackageFileStore;
 }
 
 const ownerOf = (p: Principal): AccessOwner => ({ user: p.user, login: p.sessionName, roles: p.roles });
@@ -40,15 +51,24 @@ export class StudioService {
   /** Package id -> the number of its latest edit still being parsed: a later edit wins, however long each parses. */
   private readonly latestEdit = new Map<string, number>();
   private edits = 0;
+  /** Channels of sessions the closer is closing: their tab is told once the backups are written, naming them. */
+  private readonly awaitingBackups = new Map<string, SessionChannel>();
 
   constructor(private readonly d: StudioServiceDeps) {
     d.core.on((e) => {
-      if (e.type === 'session-closed') {
-        const ch = this.channels.get(e.sessionId);
-        this.channels.delete(e.sessionId);
-        this.owners.delete(e.sessionId);
-        ch?.close({ type: 'session-closed', reason: e.reason, by: e.by });
-      }
+      if (e.type !== 'session-closed') return;
+      const ch = this.channels.get(e.sessionId);
+      this.channels.delete(e.sessionId);
+      this.owners.delete(e.sessionId);
+      if (!ch) return;
+      if (d.closer.isClosing(e.sessionId)) this.awaitingBackups.set(e.sessionId, ch);
+      else ch.close({ type: 'session-closed', reason: e.reason, by: e.by });
+    });
+    // The socket closes after the backups are written, and the notice names them.
+    d.closer.onClosed(({ sessionId, reason, by, backups }) => {
+      const ch = this.awaitingBackups.get(sessionId);
+      this.awaitingBackups.delete(sessionId);
+      ch?.close({ type: 'session-closed', reason, by, ...(backups.length ? { backups } : {}) });
     });
   }
 
@@ -204,17 +224,25 @@ export class StudioService {
     return this.dto(p, this.instance(p, sid, pid));
   }
 
-  async save(p: Principal, sid: string, pid: string, target: unknown): Promise<PackageDto> {
+  async save(p: Principal, sid: string, pid: string, body: SaveRequest = {}): Promise<PackageDto> {
     const inst = this.instance(p, sid, pid);
     this.requireEditor(p);
+    const target: unknown = body.path;
     if (target !== undefined && typeof target !== 'string')
       throw new DomainError('BAD_REQUEST', 'path must be a string');
     const path = (target as string | undefined) ?? inst.path;
     if (!path) throw new DomainError('BAD_REQUEST', 'A draft has no path yet: send {"path": "folder/name.pkg.yaml"}');
     if (!isPackagePath(path)) throw new DomainError('PATH_INVALID', `"${path}" must end in .pkg.yaml`);
+    const canonical = normalizeStoragePath(path);
     // Before writing: a file that references its own path (through others, too) must never be stored.
-    this.d.core.checkSaveAs(pid, normalizeStoragePath(path));
+    this.d.core.checkSaveAs(pid, canonical);
+    // Saving over the file it was opened from: it must still be the version the designer opened.
+    if (canonical === inst.path && body.overwrite !== true) {
+      const base = typeof body.baseVersion === 'string' ? body.baseVersion : inst.fileVersion;
+      await checkSaveConflict(this.d.storage, this.d.files, canonical, base);
+    }
     const stat = await this.d.storage.writeText(path, inst.handle.text);
+    this.d.files?.saved(stat.path, { user: p.user, atMs: stat.savedAtMs, fileVersion: stat.fileVersion });
     // The saved text is the instance's own, so its engine (and the results it computed) stays.
     inst.handle.path = stat.path;
     await this.d.core.replaceLoaded(
@@ -233,7 +261,26 @@ export class StudioService {
     );
     // Other instances of this file (pool, shared) are now stale; the watcher would tell too, later.
     this.d.core.fileChanged(stat.path, stat.fileVersion);
+    await this.fileChanged(stat.path);
     return this.dto(p, this.d.core.getInstance(pid)!);
+  }
+
+  /**
+   * A package file changed (a save here or another program): every Studio package opened from
+   * another version of it is told at once, with who and when where known.
+   */
+  async fileChanged(path: string): Promise<void> {
+    const open = this.d.core
+      .listInstances()
+      .filter((i) => i.kind === 'session' && i.path === path && i.sessionId && this.channels.has(i.sessionId));
+    if (!open.length) return;
+    const stat = await statIfAny(this.d.storage, path);
+    const version = stat?.fileVersion ?? null;
+    const change = describeChange(this.d.files, stat, path);
+    for (const inst of open) {
+      if (inst.fileVersion === version) continue;
+      this.send(inst.sessionId!, { type: 'file-changed', packageId: inst.id, path, fileVersion: version, change });
+    }
   }
 
   async closePackage(p: Principal, sid: string, pid: string): Promise<void> {
@@ -290,6 +337,7 @@ export class StudioService {
       readOnly: !this.canEdit(p),
       createdAt: iso(inst.createdAt),
       savedAt: iso(inst.savedAt),
+      fileVersion: inst.fileVersion,
       nodes: h.runtime?.nodeStates() ?? [],
       variables: h.def ? variableDtos(h.def) : [],
       issues: h.issues,

@@ -7,9 +7,10 @@ import { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
 import type { AuditEntry } from '@flowport/protocol';
 import type { AuditInput } from '../db/audit-log';
+import type { PackageFileStore } from '../db/package-file-store';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
-import { FileStorage, removeLeftoverTemps, StorageWatcher } from '../storage';
+import { FileStorage, removeLeftoverTemps, StorageWatcher, writeCatalogued } from '../storage';
 import type { DataPaths } from '../data-dir';
 import { ACCESS_ENDED_CLOSE, revocationText, revokes, type AccessRevocation } from './access-revocation';
 import { ConnectionMonitor } from './connection-monitor';
@@ -19,7 +20,7 @@ import { ExecutionRunner } from './execution-runner';
 import { HostNames } from '../manager/host-names';
 import { ManagerFeed } from '../manager/manager-feed';
 import { ManagerService } from '../manager/manager-service';
-import { SessionCloser } from '../manager/session-closer';
+import { SessionCloser, type BackupWriter } from '../manager/session-closer';
 import { MemoryAccounting } from './memory-accounting';
 import { budgetBytes, duckdbSize, instanceMemory, machineMemory, mb } from './memory-budget';
 import { MemoryStops, type ExecutionHooks } from './memory-stops';
@@ -40,6 +41,8 @@ export interface WorkspaceOptions {
   audit?: (entry: AuditInput) => void;
   /** Subscribes to new audit entries (the Session Manager shows them live). */
   onAudit?: (listener: (entry: AuditEntry) => void) => void;
+  /** Keeps package files' creation times across saves and who saved them (absent: the file system's times only). */
+  packageFiles?: PackageFileStore;
 }
 
 export interface Workspace {
@@ -64,7 +67,8 @@ export interface Workspace {
 
 export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   const log = o.logger;
-  const storage = new FileStorage(o.paths.storage);
+  const files = o.packageFiles;
+  const storage = new FileStorage(o.paths.storage, files ? (p, seen) => files.createdAt(p, seen) : undefined);
   // Before anything is written: what a killed save left behind is garbage, the saved file being whole.
   for (const folder of [storage.root, o.paths.backups]) {
     const { removed, kept, failed } = await removeLeftoverTemps(folder);
@@ -164,7 +168,23 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     }
   });
 
-  const closer = new SessionCloser({ core, backupsDir: o.paths.backups, log });
+  const backup: BackupWriter = async (sessionName, instances, reason, by) => {
+    // Session names are `<user>:<id>` (core/session-registry.ts).
+    const user = sessionName.slice(0, Math.max(0, sessionName.lastIndexOf(':'))) || sessionName;
+    const files: string[] = [];
+    for (const inst of instances) {
+      try {
+        const meta = { user, session: sessionName, name: inst.name, path: inst.path, reason, by: by ?? null };
+        const id = await writeCatalogued(o.paths.backups, meta, inst.handle.text);
+        files.push(id.slice(id.indexOf('/') + 1));
+        log.info({ session: sessionName, package: inst.name, file: id }, 'unsaved work backed up');
+      } catch (err) {
+        log.error({ session: sessionName, package: inst.name, err }, 'backup of unsaved work failed');
+      }
+    }
+    return files;
+  };
+  const closer = new SessionCloser({ core, backup });
   const memory = new MemoryAccounting({ core, budget });
   // The watchdog decides whom to stop, the stops say why; each needs the other.
   // eslint-disable-next-line prefer-const
@@ -186,7 +206,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   watchdog.start();
   log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
   const runner = new ExecutionRunner(core, log, {}, stops);
-  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, closer });
+  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, closer, files });
   const hostNames = o.hostNames ?? new HostNames();
   const manager = new ManagerService({ core, feed, hostNames, studio, closer, onAudit: o.onAudit });
   const monitor = new ConnectionMonitor(studio, closer, () => o.params.get().connectionCheckPeriodSeconds, log);
@@ -207,13 +227,18 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
         (stat) => {
           log.info({ path: p, fileVersion: stat.fileVersion }, 'package file changed');
           core.fileChanged(p, stat.fileVersion);
+          void studio.fileChanged(p);
         },
-        () => core.fileChanged(p),
+        () => {
+          core.fileChanged(p);
+          void studio.fileChanged(p);
+        },
       );
     });
     watcher.on('unlink', (p) => {
       log.info({ path: p }, 'package file removed');
       core.fileChanged(p);
+      void studio.fileChanged(p);
     });
     watcher.on('error', (err) => log.warn({ err }, 'storage watcher error'));
     await watcher.start();

@@ -1,7 +1,7 @@
 // Issue 15, hostile: a 60,000-node, 4.3 MB draft opened through the real API while /api/health is timed beside it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_PACKAGE_NODES } from '../../src/engine';
-import { listen, snapshot } from '../helpers/integration-helpers';
+import { listen, setParameters, snapshot } from '../helpers/integration-helpers';
 import { StudioClient } from '../helpers/studio-client';
 import { createUser, login, makeTestApp, type LoggedIn, type TestApp } from '../helpers/test-app';
 
@@ -33,6 +33,9 @@ let bystanderPid: string;
 beforeAll(async () => {
   t = await makeTestApp();
   admin = await login(t.app);
+  // The sessions here have no WebSocket; on a busy machine the large open outlasts the default
+  // 60 s connection check, which would close the bystander for want of a live client.
+  await setParameters(t.app, admin, { connectionCheckPeriodSeconds: 3600 });
   await createUser(t.app, admin, 'dana', ['design']);
   await createUser(t.app, admin, 'olga', ['design']);
   designer = await login(t.app, 'dana', PASSWORD);

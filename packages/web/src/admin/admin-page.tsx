@@ -1,8 +1,9 @@
-// Administration (administrators only): server parameters and users.
+// Administration (administrators only): server parameters, users and backups of unsaved work.
 import { Space, Typography } from 'antd';
 import { hasAnyRole, PAGE_ROLES, useAuth } from '../components/auth';
 import { useT } from '../components/i18n';
 import { NoAccess } from '../components/no-access';
+import { BackupsCard } from './backups-card';
 import { ParametersCard } from './parameters-card';
 import { UsersCard } from './users-card';
 
@@ -21,6 +22,7 @@ export function AdminPage() {
       </Typography.Title>
       <ParametersCard />
       <UsersCard />
+      <BackupsCard />
     </Space>
   );
 }

@@ -71,6 +71,7 @@ const en: Messages = {
   'admin.params.loadFailed': 'The parameters cannot be loaded',
   'param.packagePoolSize.label': 'Package pool size',
   'param.connectionCheckPeriodSeconds.label': 'Connection check period',
+  'param.executionHistoryLimit.label': 'Execution history size',
   'param.serverStopTimeoutSeconds.label': 'Server stop timeout',
   'param.loginAttemptLimit.label': 'Login attempt limit',
   'param.loginLockoutSeconds.label': 'Login lockout time',
@@ -183,6 +184,7 @@ const ru: Messages = {
   'admin.params.loadFailed': 'Не удалось загрузить параметры',
   'param.packagePoolSize.label': 'Размер пула пакетов',
   'param.connectionCheckPeriodSeconds.label': 'Период проверки соединений',
+  'param.executionHistoryLimit.label': 'Размер истории выполнений',
   'param.serverStopTimeoutSeconds.label': 'Тайм-аут остановки сервера',
   'param.loginAttemptLimit.label': 'Число попыток входа',
   'param.loginLockoutSeconds.label': 'Время блокировки входа',
@@ -197,6 +199,8 @@ const ru: Messages = {
   'param.adminSessionPackageLimit.label': 'Пакетов в сеансе администратора',
   'param.packagePoolSize.help':
     'Сколько экземпляров пакетов держать загруженными в пуле для Integrator и BatchLauncher',
+  'param.executionHistoryLimit.help':
+    'Сколько завершённых выполнений хранит история выполнений (старые удаляются первыми); 0 — не хранить',
   'param.connectionCheckPeriodSeconds.help':
     'Как часто проверяются соединения клиентов; сессия отключившегося клиента закрывается',
   'param.serverStopTimeoutSeconds.help': 'Наибольшее время корректной остановки сервера',

@@ -22,7 +22,20 @@ export function AuditPanel({ audit }: { audit: AuditLogState }) {
     { key: 'at', title: t('mgr.audit.at'), width: 190, render: (_, e) => format.dateTime(e.at) },
     { key: 'actor', title: t('mgr.audit.actor'), width: 140, dataIndex: 'actor' },
     { key: 'action', title: t('mgr.audit.action'), width: 200, render: (_, e) => actionLabel(e.action) },
-    { key: 'target', title: t('mgr.audit.target'), ellipsis: true, render: (_, e) => e.target ?? '' },
+    {
+      key: 'target',
+      title: t('mgr.audit.target'),
+      ellipsis: true,
+      render: (_, e) => {
+        const changes = changesOf(e);
+        if (!changes.length) return e.target ?? '';
+        return (
+          <span data-testid="audit-changes">
+            {changes.map(([name, c]) => `${name}: ${shown(c.from)} → ${shown(c.to)}`).join('; ')}
+          </span>
+        );
+      },
+    },
     {
       key: 'outcome',
       title: t('mgr.audit.outcome'),
@@ -73,4 +86,15 @@ export function AuditPanel({ audit }: { audit: AuditLogState }) {
       ]}
     />
   );
+}
+
+/** A parameter change's old → new values (details.changes), in the order sent. */
+function changesOf(e: AuditEntry): [string, { from: unknown; to: unknown }][] {
+  const changes = e.details?.changes;
+  if (!changes || typeof changes !== 'object') return [];
+  return Object.entries(changes as Record<string, { from: unknown; to: unknown }>);
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
 }

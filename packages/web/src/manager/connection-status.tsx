@@ -1,5 +1,5 @@
-// The state of the live connection (live, connecting, polling every 5 s) and the time of the last update.
-import { Badge, Typography } from 'antd';
+// The state of the live connection (live, connecting, polling every 5 s), the time of the last contact, out of date.
+import { Badge, Tag, Typography } from 'antd';
 import { useT } from '../components/i18n';
 import type { ConnectionState } from './live-connection';
 import type { ManagerFormat } from './manager-format';
@@ -10,9 +10,12 @@ export function ConnectionStatus({
   state,
   updatedAt,
   format,
+  stale = false,
 }: {
   state: ConnectionState;
   updatedAt: number;
+  /** The server does not answer: what is shown may be out of date. */
+  stale?: boolean;
   format: ManagerFormat;
 }) {
   const t = useT();
@@ -29,6 +32,11 @@ export function ConnectionStatus({
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {t('mgr.conn.updated', { time: format.time(new Date(updatedAt).toISOString()) })}
         </Typography.Text>
+      )}
+      {stale && (
+        <Tag color="default" data-testid="stale-tag">
+          {t('mgr.staleTag')}
+        </Tag>
       )}
     </span>
   );

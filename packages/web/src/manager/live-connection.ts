@@ -13,8 +13,10 @@ export interface LiveHandlers {
   delta(delta: DeltaFrame): void;
   audit(entry: AuditEntry): void;
   state(state: ConnectionState): void;
-  /** A failure to report (null clears it). */
-  error(message: string | null): void;
+  /** A failure to report (null clears it); `code` NETWORK_ERROR when the server does not answer at all. */
+  error(message: string | null, code?: string): void;
+  /** The server answered (any frame, a heartbeat included, or a poll): the link's last contact. */
+  contact(at: number): void;
 }
 
 export const POLL_INTERVAL_MS = 5000;
@@ -61,6 +63,7 @@ export class LiveConnection {
   async refresh(): Promise<void> {
     const snapshot = await managerApi.snapshot(this.resolveNames);
     if (this.disposed) return;
+    this.on.contact(Date.now());
     this.on.snapshot(snapshot, this.state !== 'live');
     this.on.error(null);
   }
@@ -99,6 +102,7 @@ export class LiveConnection {
       }
       // Timings of each snapshot for the benchmark (bench/manager.ts): when it arrived and how long parsing took.
       if (frame?.type === 'snapshot') performance.measure('fp-manager:snapshot-parse', { start: received });
+      this.on.contact(Date.now());
       this.onFrame(frame);
     };
     socket.onclose = () => {
@@ -162,12 +166,13 @@ export class LiveConnection {
     try {
       const snapshot = await managerApi.snapshot(this.resolveNames, abort.signal);
       if (this.polling && !abort.signal.aborted) {
+        this.on.contact(Date.now());
         this.on.snapshot(snapshot, true);
         this.on.error(null);
       }
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') return;
-      if (this.polling) this.on.error(e instanceof ApiError ? e.message : String(e));
+      if (this.polling) this.on.error(e instanceof ApiError ? e.message : String(e), (e as ApiError)?.code);
     }
     if (this.polling && !this.disposed) this.pollTimer = setTimeout(() => void this.poll(), POLL_INTERVAL_MS);
   }

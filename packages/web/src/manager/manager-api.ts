@@ -1,5 +1,5 @@
 // Typed calls of the Session Manager API (docs/http-api.md): snapshot, actions, audit log and the live feed's address.
-import type { AuditEntry, ManagerSnapshot } from '@flowport/protocol';
+import type { AuditEntry, ExecutionHistoryEntry, ManagerSnapshot } from '@flowport/protocol';
 import { http } from '../api/http-client';
 
 const enc = encodeURIComponent;
@@ -18,6 +18,8 @@ export const managerApi = {
   stop: (kind: TargetKind, id: string) => http.post<unknown>(`/api/manager/${kind}s/${enc(id)}/stop`),
   close: (kind: TargetKind, id: string) => http.post<unknown>(`/api/manager/${kind}s/${enc(id)}/close`),
   clearPool: () => http.post<{ removed?: number }>('/api/manager/pool/clear'),
+  executions: (search: string, limit = 200) =>
+    http.get<{ executions: ExecutionHistoryEntry[] }>('/api/manager/executions', { query: { search, limit } }),
   audit: (limit: number, signal?: AbortSignal) =>
     http.get<{ entries: AuditEntry[] }>('/api/manager/audit', { query: { limit }, signal }),
 };

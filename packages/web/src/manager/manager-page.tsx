@@ -7,6 +7,7 @@ import { NoAccess } from '../components/no-access';
 import { ActionFailures } from './action-failures';
 import { AuditPanel } from './audit-panel';
 import { ConfirmDialog } from './confirm-dialog';
+import { ExecutionsPanel } from './executions-panel';
 import { buildColumns, columnWidths, visibleColumnKeys } from './manager-columns';
 import { useManagerFormat } from './manager-format';
 import './manager-messages';
@@ -67,7 +68,13 @@ function SessionManager() {
   const afterAction = useCallback(() => {
     if (connection !== 'live') void refresh();
   }, [connection, refresh]);
-  const actions = useManagerActions(selection.rows, model, afterAction);
+  // Actions apply to the selected rows the administrator can see: a row hidden by a search or under a
+  // collapsed parent stays selected (it shows again when the search is cleared) but is not acted on.
+  const shown = useMemo(() => new Set(shownOrder(data, expanded.set)), [data, expanded.set]);
+  const visibleSelection = useMemo(() => selection.rows.filter((r) => shown.has(r.key)), [selection.rows, shown]);
+  // With the server down the rows may be out of date: nothing is acted on until it answers again.
+  const actionable = useMemo(() => (live.serverDown ? [] : visibleSelection), [live.serverDown, visibleSelection]);
+  const actions = useManagerActions(actionable, model, afterAction);
 
   useManagerShortcuts({
     refresh: () => void refresh(),
@@ -131,7 +138,8 @@ function SessionManager() {
 
   return (
     <div
-      className="fp-manager"
+      className={live.serverDown ? 'fp-manager fp-stale' : 'fp-manager'}
+      data-stale={live.serverDown || undefined}
       style={{ display: 'flex', flexDirection: 'column', gap: 12, height: 'calc(100vh - 112px)', minHeight: 480 }}
     >
       <style>{TABLE_CSS}</style>
@@ -142,7 +150,7 @@ function SessionManager() {
         canStop={actions.canStop}
         canClose={actions.canClose}
         refreshing={refreshing}
-        selectionCount={selection.rows.length}
+        selectionCount={visibleSelection.length}
         onRefresh={() => void refresh()}
         onStop={actions.requestStop}
         onClose={actions.requestClose}
@@ -156,10 +164,25 @@ function SessionManager() {
         setShown={setShown}
         connection={connection}
         updatedAt={live.updatedAt}
+        stale={live.serverDown}
         format={format}
       />
-      {live.error && (!live.loaded || connection !== 'live') && (
-        <Alert type="warning" showIcon role="alert" title={t('mgr.loadFailed')} description={live.error} />
+      {live.serverDown ? (
+        <Alert
+          type="warning"
+          showIcon
+          role="alert"
+          data-testid="server-down"
+          title={t('mgr.loadFailed')}
+          description={t('mgr.serverDown', {
+            time: live.updatedAt ? format.time(new Date(live.updatedAt).toISOString()) : '—',
+          })}
+        />
+      ) : (
+        live.error &&
+        (!live.loaded || connection !== 'live') && (
+          <Alert type="warning" showIcon role="alert" title={t('mgr.loadFailed')} description={live.error} />
+        )
       )}
       <ActionFailures failures={actions.failures} onClose={actions.dismissFailures} />
       <RowContextMenu
@@ -185,6 +208,7 @@ function SessionManager() {
           />
         </div>
       </RowContextMenu>
+      <ExecutionsPanel />
       <AuditPanel audit={audit} />
       <ConfirmDialog
         pending={actions.pending}

@@ -31,6 +31,7 @@ export const TABLE_CSS = `
 .fp-manager .fp-row-selected:hover > .ant-table-cell { background: #bae0ff !important; }
 .fp-manager .fp-row-group > .ant-table-cell { background: #f5f5f5; }
 .fp-manager .fp-activity-running { color: #389e0d; }
+.fp-manager.fp-stale .ant-table-tbody .ant-table-row > .ant-table-cell { color: #8c8c8c; opacity: 0.5; }
 `;
 
 function useBoxSize() {

@@ -24,6 +24,8 @@ export interface ManagerToolbarProps extends ColumnChooserProps {
   onSearchClose: () => void;
   connection: ConnectionState;
   updatedAt: number;
+  /** The server does not answer: the rows may be out of date. */
+  stale?: boolean;
   format: ManagerFormat;
 }
 
@@ -92,7 +94,7 @@ export function ManagerToolbar(p: ManagerToolbarProps) {
           {t('mgr.selection', { count: p.selectionCount })}
         </Typography.Text>
       )}
-      <ConnectionStatus state={p.connection} updatedAt={p.updatedAt} format={p.format} />
+      <ConnectionStatus state={p.connection} updatedAt={p.updatedAt} format={p.format} stale={p.stale} />
     </div>
   );
 }

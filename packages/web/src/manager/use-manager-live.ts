@@ -9,9 +9,11 @@ export interface ManagerLive {
   model: RowModel;
   loaded: boolean;
   connection: ConnectionState;
-  /** Browser time (ms) of the last applied change, 0 before the first. */
+  /** Browser time (ms) of the link's last contact with the server (a heartbeat, a change, a poll), 0 before the first. */
   updatedAt: number;
   error: string | null;
+  /** The live feed is down and the server does not answer a poll either: the rows may be out of date. */
+  serverDown: boolean;
   /** Reloads the whole list now. */
   refresh: () => Promise<void>;
 }
@@ -21,7 +23,13 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
   const builder = useMemo(() => new RowBuilder(), []);
   const [revision, setRevision] = useState(store.revision);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setErrorText] = useState<string | null>(null);
+  const [errorCode, setErrorCode] = useState<string | undefined>(undefined);
+  const [contactAt, setContactAt] = useState(0);
+  const setError = useCallback((message: string | null, code?: string) => {
+    setErrorText(message);
+    setErrorCode(message === null ? undefined : code);
+  }, []);
   const connectionRef = useRef<LiveConnection | null>(null);
   const auditRef = useRef(onAudit);
   auditRef.current = onAudit;
@@ -35,6 +43,7 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
       audit: (entry) => auditRef.current(entry),
       state: setConnection,
       error: setError,
+      contact: setContactAt,
     });
     connectionRef.current = live;
     live.start();
@@ -42,7 +51,7 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
       live.dispose();
       if (connectionRef.current === live) connectionRef.current = null;
     };
-  }, [resolveNames, store]);
+  }, [resolveNames, store, setError]);
 
   const refresh = useCallback(async () => {
     const live = connectionRef.current;
@@ -50,10 +59,10 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
     try {
       await live.refresh();
     } catch (e) {
-      setError((e as Error).message);
+      setError((e as Error).message, (e as { code?: string }).code);
       throw e;
     }
-  }, []);
+  }, [setError]);
 
   // The rows follow the store's revision, which moves at most once per render interval.
   const model = useMemo(() => builder.build(store), [builder, store, revision]);
@@ -75,5 +84,6 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
     performance.mark('fp-manager:first-rows');
   }, [model]);
 
-  return { model, loaded: store.loaded, connection, updatedAt: store.updatedAt, error, refresh };
+  const serverDown = connection !== 'live' && errorCode === 'NETWORK_ERROR';
+  return { model, loaded: store.loaded, connection, updatedAt: contactAt, error, serverDown, refresh };
 }

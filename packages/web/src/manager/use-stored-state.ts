@@ -5,6 +5,7 @@ export const STORAGE_KEYS = {
   hiddenColumns: 'flowport.manager.hiddenColumns',
   resolveNames: 'flowport.manager.resolveNames',
   auditOpen: 'flowport.manager.auditOpen',
+  executionsOpen: 'flowport.manager.executionsOpen',
 } as const;
 
 function read<T>(key: string, fallback: T, valid: (value: unknown) => value is T): T {

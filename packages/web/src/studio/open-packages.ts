@@ -1,10 +1,15 @@
 // The packages open in the page (one tab each): a reducer over API answers and session events.
-import type { NodeDto, NodeState, PackageDto, SessionEvent } from '@flowport/protocol';
+import type { FileChange, NodeDto, NodeState, PackageDto, SessionEvent } from '@flowport/protocol';
 
 export interface OpenPackage {
   dto: PackageDto;
   /** Text typed in the editor that the server has not taken yet. */
   localEdits: boolean;
+  /**
+   * The file changed since this tab's version was opened or saved (told by the server at once); kept
+   * until the tab holds another version of the file (reloaded or saved over it).
+   */
+  fileChanged?: FileChange & { heldVersion: string | null };
 }
 
 export interface OpenPackagesState {
@@ -86,6 +91,12 @@ function removeTab(state: OpenPackagesState, id: string): OpenPackagesState {
   return { order, byId, active };
 }
 
+/** A new answer for a tab: a notice about its file stays only while the tab holds the version it was about. */
+function withDto(p: OpenPackage, dto: PackageDto): OpenPackage {
+  if (p.fileChanged && dto.fileVersion !== p.fileChanged.heldVersion) return { ...p, dto, fileChanged: undefined };
+  return { ...p, dto };
+}
+
 function update(state: OpenPackagesState, id: string, change: (p: OpenPackage) => OpenPackage): OpenPackagesState {
   const current = state.byId[id];
   if (!current) return state;
@@ -106,7 +117,7 @@ export function openPackagesReducer(state: OpenPackagesState, action: OpenPackag
         (d, e) => (e.type === 'package' ? (e.package.id === d.id ? e.package : d) : applyPackageEvent(d, e)),
         action.dto,
       );
-      return update(state, action.dto.id, (p) => ({ ...p, dto }));
+      return update(state, action.dto.id, (p) => withDto(p, dto));
     }
     case 'local-edits':
       return update(state, action.id, (p) =>
@@ -118,7 +129,13 @@ export function openPackagesReducer(state: OpenPackagesState, action: OpenPackag
       return removeTab(state, action.id);
     case 'event': {
       const event = action.event;
-      if (event.type === 'package') return update(state, event.package.id, (p) => ({ ...p, dto: event.package }));
+      if (event.type === 'package') return update(state, event.package.id, (p) => withDto(p, event.package));
+      if (event.type === 'file-changed')
+        return update(state, event.packageId, (p) =>
+          p.dto.fileVersion === event.fileVersion
+            ? p
+            : { ...p, fileChanged: { ...event.change, heldVersion: p.dto.fileVersion } },
+        );
       if (event.type === 'package-closed') return removeTab(state, event.packageId);
       if (!('packageId' in event) || event.packageId === null) return state;
       return update(state, event.packageId, (p) => {

@@ -53,8 +53,18 @@ export function PackageToolbar(props: PackageToolbarProps) {
           </Tag>
         )}
         {unsaved && !dto.readOnly && <Tag color="orange">{t('studio.package.unsaved')}</Tag>}
+        {dto.createdAt && (
+          <Typography.Text
+            type="secondary"
+            style={{ fontSize: 12 }}
+            title={dto.createdAt}
+            data-testid="package-created"
+          >
+            {t('studio.package.createdAt', { time: formatTime(dto.createdAt) })}
+          </Typography.Text>
+        )}
         {dto.savedAt && (
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} title={dto.savedAt} data-testid="package-saved">
             {t('studio.package.savedAt', { time: formatTime(dto.savedAt) })}
           </Typography.Text>
         )}

@@ -2,8 +2,10 @@
 // and the selected node's result.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Col, Collapse, Row, Spin } from 'antd';
-import type { PackageDto } from '@flowport/protocol';
+import type { FileChange, PackageDto } from '@flowport/protocol';
+import { ApiError } from '../api/http-client';
 import { useT } from '../components/i18n';
+import { FileChangedNotice, SaveConflictDialog } from './file-change';
 import { distinctIssues, IssuesList } from './issues-list';
 import { NodeList } from './node-list';
 import { NodeResult } from './node-result';
@@ -26,6 +28,10 @@ interface PackageViewProps {
   sid: string;
   dto: PackageDto;
   unsaved: boolean;
+  /** Told by the server: the file changed since this tab's version. */
+  fileChanged?: FileChange;
+  /** Replaces the tab's package with the file as it is now (its unsaved changes discarded). */
+  onReload: () => Promise<void>;
   folders: StorageFolders;
   onDto: (dto: PackageDto) => void;
   /** Fetches the package again (events arriving meanwhile are not lost). */
@@ -34,7 +40,18 @@ interface PackageViewProps {
   onClose: () => void;
 }
 
-export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPending, onClose }: PackageViewProps) {
+export function PackageView({
+  sid,
+  dto,
+  unsaved,
+  fileChanged,
+  onReload,
+  folders,
+  onDto,
+  onRefetch,
+  onPending,
+  onClose,
+}: PackageViewProps) {
   const t = useT();
   const { message, modal } = App.useApp();
   const pid = dto.id;
@@ -49,6 +66,7 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPe
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [saveAsOpen, setSaveAsOpen] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [conflict, setConflict] = useState<FileChange | null>(null);
   const [stopping, setStopping] = useState(false);
   const [varsOpen, setVarsOpen] = useState<string[]>(dto.variables.length > 0 ? ['vars'] : []);
 
@@ -102,8 +120,12 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPe
   };
 
   /** Saves (to `path` for Save as); the server must hold the editor's text first. */
-  const saveTo = async (path?: string) => {
-    const saved = await studioApi.save(sid, pid, path);
+  const saveTo = async (path?: string, overwrite = false) => {
+    const saved = await studioApi.save(sid, pid, {
+      path,
+      baseVersion: dtoRef.current.fileVersion,
+      overwrite: overwrite || undefined,
+    });
     onDto(saved);
     if (saved.path) void folders.reload(folderOf(saved.path));
     void message.success(t('studio.save.done', { path: saved.path ?? '' }));
@@ -139,7 +161,8 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPe
     try {
       if (await readyToSave()) await saveTo();
     } catch (e) {
-      fail(e);
+      if (e instanceof ApiError && e.code === 'SAVE_CONFLICT') setConflict(conflictOf(e));
+      else fail(e);
     } finally {
       setSaving(false);
     }
@@ -152,6 +175,27 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPe
       if (!(await readyToSave())) return;
       await saveTo(path);
       setSaveAsOpen(false);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const reload = async () => {
+    setConflict(null);
+    try {
+      await onReload();
+    } catch (e) {
+      void message.error(t('studio.conflict.reloadFailed', { error: (e as Error).message }));
+    }
+  };
+
+  const overwrite = async () => {
+    setSaving(true);
+    try {
+      await saveTo(undefined, true);
+      setConflict(null);
+    } catch (e) {
+      fail(e);
     } finally {
       setSaving(false);
     }
@@ -173,6 +217,7 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPe
         onSaveAs={() => setSaveAsOpen(true)}
         onClose={onClose}
       />
+      {fileChanged && <FileChangedNotice change={fileChanged} onReload={() => void reload()} />}
       {dto.readOnly && <Alert type="info" showIcon title={t('studio.readOnly.banner')} style={{ marginBottom: 12 }} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14} xxl={12}>
@@ -264,6 +309,17 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPe
           </Card>
         </Col>
       </Row>
+      <SaveConflictDialog
+        change={conflict}
+        busy={saving}
+        onCancel={() => setConflict(null)}
+        onReload={() => void reload()}
+        onOverwrite={() => void overwrite()}
+        onSaveAs={() => {
+          setConflict(null);
+          setSaveAsOpen(true);
+        }}
+      />
       <SaveAsDialog
         open={saveAsOpen}
         folders={folders}
@@ -274,4 +330,14 @@ export function PackageView({ sid, dto, unsaved, folders, onDto, onRefetch, onPe
       />
     </div>
   );
+}
+
+/** The who/when of a SAVE_CONFLICT answer's details. */
+function conflictOf(e: ApiError): FileChange {
+  const d = e.details ?? {};
+  return {
+    savedBy: typeof d.savedBy === 'string' ? d.savedBy : null,
+    at: typeof d.at === 'string' ? d.at : null,
+    removed: false,
+  };
 }

@@ -12,7 +12,7 @@ export type SessionPhase =
   | { phase: 'ready'; session: SessionCreated; connected: boolean }
   | { phase: 'no-access' }
   | { phase: 'failed'; message: string }
-  | { phase: 'ended'; reason: SessionEndReason; by?: string };
+  | { phase: 'ended'; reason: SessionEndReason; by?: string; backups?: string[] };
 
 export type SessionListener = (event: SessionEvent) => void;
 
@@ -102,7 +102,7 @@ export class SessionConnection {
         return;
       }
       if (!event || typeof event !== 'object' || typeof event.type !== 'string') return;
-      if (event.type === 'session-closed') this.end(event.reason, event.by);
+      if (event.type === 'session-closed') this.end(event.reason, event.by, event.backups);
       this.emit(event);
     };
     socket.onclose = (close: CloseEvent) => {
@@ -122,10 +122,10 @@ export class SessionConnection {
     };
   }
 
-  private end(reason: SessionEndReason, by?: string): void {
+  private end(reason: SessionEndReason, by?: string, backups?: string[]): void {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.retryTimer);
-    this.setPhase({ phase: 'ended', reason, by });
+    this.setPhase({ phase: 'ended', reason, by, backups });
   }
 }

@@ -4,6 +4,7 @@ import {
   type PackageDto,
   type RowsPage,
   type RunRequest,
+  type SaveRequest,
   type SessionCreated,
   type StorageListing,
 } from '@flowport/protocol';
@@ -51,7 +52,7 @@ export const studioApi = {
   stop: (sid: string, pid: string) => http.post<unknown>(`${packagePath(sid, pid)}/stop`),
   rows: (sid: string, pid: string, node: string, offset: number, limit: number, signal?: AbortSignal) =>
     http.get<RowsPage>(`${packagePath(sid, pid)}/nodes/${enc(node)}/rows`, { query: { offset, limit }, signal }),
-  save: (sid: string, pid: string, path?: string) =>
-    http.post<PackageDto>(`${packagePath(sid, pid)}/save`, path === undefined ? {} : { path }),
+  /** Saves; `baseVersion` is the file version the tab holds, so a file changed since answers SAVE_CONFLICT. */
+  save: (sid: string, pid: string, body: SaveRequest) => http.post<PackageDto>(`${packagePath(sid, pid)}/save`, body),
   closePackage: (sid: string, pid: string) => http.delete(packagePath(sid, pid)),
 };

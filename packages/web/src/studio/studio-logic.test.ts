@@ -21,6 +21,7 @@ function pkg(id: string, extra: Partial<PackageDto> = {}): PackageDto {
     readOnly: false,
     createdAt: null,
     savedAt: null,
+    fileVersion: null,
     nodes: [
       { id: 'a', kind: 'sql', access: 'private', state: 'idle' },
       { id: 'b', kind: 'sql', access: 'published', state: 'idle' },

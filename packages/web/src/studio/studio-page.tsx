@@ -5,7 +5,7 @@ import { Button, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import type { SessionCreated } from '@flowport/protocol';
 import { hasAnyRole, useAuth } from '../components/auth';
 import { useT } from '../components/i18n';
-import { SessionEndedDialog } from './session-ended-dialog';
+import { SessionEndedDialog, type AdministratorStop } from './session-ended-dialog';
 import './studio-messages';
 import { StudioWorkspace } from './studio-workspace';
 import { useStudioSession } from './use-studio-session';
@@ -16,11 +16,11 @@ export function StudioPage() {
   const t = useT();
   const { user } = useAuth();
   const { state, subscribe, restart } = useStudioSession();
-  const [stoppedBy, setStoppedBy] = useState<string | null>(null);
+  const [stoppedBy, setStoppedBy] = useState<AdministratorStop | null>(null);
   const lastSession = useRef<SessionCreated | null>(null);
   const canEdit = hasAnyRole(user, EDIT_ROLES);
 
-  const onStoppedByAdministrator = useCallback((by: string) => setStoppedBy(by), []);
+  const onStoppedByAdministrator = useCallback((stop: AdministratorStop) => setStoppedBy(stop), []);
   const startNew = useCallback(() => {
     setStoppedBy(null);
     lastSession.current = null;
@@ -89,11 +89,14 @@ export function StudioPage() {
         {!canEdit && state.phase !== 'no-access' && <Tag color="blue">{t('studio.readOnly.tag')}</Tag>}
       </Space>
       {body}
-      {state.phase === 'ended' && <SessionEndedDialog reason={state.reason} by={state.by} onRestart={startNew} />}
+      {state.phase === 'ended' && (
+        <SessionEndedDialog reason={state.reason} by={state.by} backups={state.backups} onRestart={startNew} />
+      )}
       {state.phase === 'ready' && stoppedBy !== null && (
         <SessionEndedDialog
           reason="stopped"
-          by={stoppedBy}
+          by={stoppedBy.by}
+          stop={stoppedBy}
           onRestart={startNew}
           onContinue={() => setStoppedBy(null)}
         />

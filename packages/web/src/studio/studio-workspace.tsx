@@ -1,10 +1,11 @@
 // The Studio of one live session: the storage tree beside the open packages as tabs; opening, new drafts,
 // closing (asking first when there are unsaved changes), and the session's events applied to the tabs.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { App, Button, Card, Empty, Space, Tabs, Tooltip } from 'antd';
-import { FileAddOutlined, ReloadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Empty, Modal, Space, Tabs, Tooltip } from 'antd';
+import { FileAddOutlined, HistoryOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { PackageDto, SessionCreated, SessionEvent } from '@flowport/protocol';
 import { ApiError } from '../api/http-client';
+import { BackupsTable } from '../components/backups-table';
 import { useT } from '../components/i18n';
 import {
   EMPTY_OPEN_PACKAGES,
@@ -14,6 +15,7 @@ import {
   type OpenPackage,
 } from './open-packages';
 import { PackageView } from './package-view';
+import type { AdministratorStop } from './session-ended-dialog';
 import type { SessionListener } from './session-connection';
 import { StorageTree } from './storage-tree';
 import { studioApi } from './studio-api';
@@ -45,7 +47,7 @@ interface StudioWorkspaceProps {
   subscribe: (listener: SessionListener) => () => void;
   /** Workflow designers and administrators may create drafts; report viewers may not. */
   canEdit: boolean;
-  onStoppedByAdministrator: (by: string) => void;
+  onStoppedByAdministrator: (stop: AdministratorStop) => void;
 }
 
 export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdministrator }: StudioWorkspaceProps) {
@@ -55,6 +57,7 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
   const folders = useStorageFolders();
   const [state, dispatch] = useReducer(openPackagesReducer, EMPTY_OPEN_PACKAGES);
   const [opening, setOpening] = useState<string | null>(null);
+  const [backupsOpen, setBackupsOpen] = useState(false);
   const drafts = useRef(0);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -115,9 +118,17 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
             }
             break;
           }
-          case 'stopped-by-administrator':
-            onStoppedByAdministrator(event.by);
+          case 'stopped-by-administrator': {
+            // The designer's other packages that still execute: the session goes on for them.
+            const current = stateRef.current;
+            const stoppedIds = new Set(event.stopped.map((x) => x.packageId));
+            const stillRunning = current.order
+              .map((id) => current.byId[id]?.dto)
+              .filter((d): d is PackageDto => !!d && d.running && !stoppedIds.has(d.id))
+              .map((d) => d.name);
+            onStoppedByAdministrator({ by: event.by, stopped: event.stopped, stillRunning });
             break;
+          }
         }
       }),
     [subscribe, refetch, notification, onStoppedByAdministrator, t],
@@ -160,6 +171,12 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
     }
   };
 
+  /** A backup opened as a draft: its text in a new tab, to save wherever the designer chooses. */
+  const openBackup = async (yaml: string) => {
+    dispatch({ type: 'opened', dto: await studioApi.openDraft(sid, yaml) });
+    setBackupsOpen(false);
+  };
+
   const close = async (pid: string) => {
     try {
       await studioApi.closePackage(sid, pid);
@@ -170,6 +187,16 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
       }
     }
     dispatch({ type: 'closed', id: pid });
+  };
+
+  /** Reload from the file: the file opened anew, then the tab's old package closed (its unsaved changes dropped). */
+  const reload = async (pid: string) => {
+    const path = stateRef.current.byId[pid]?.dto.path;
+    if (!path) return;
+    const fresh = await studioApi.openPackage(sid, path);
+    await studioApi.closePackage(sid, pid).catch(() => undefined);
+    dispatch({ type: 'closed', id: pid });
+    dispatch({ type: 'opened', dto: fresh });
   };
 
   const requestClose = (pid: string) => {
@@ -245,6 +272,9 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
                 {t('studio.draft.new')}
               </Button>
             </Tooltip>
+            <Button block icon={<HistoryOutlined />} disabled={!canEdit} onClick={() => setBackupsOpen(true)}>
+              {t('backups.button')}
+            </Button>
             <StorageTree
               folders={folders}
               mode="files"
@@ -256,6 +286,16 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
           </Space>
         </Card>
       </aside>
+      <Modal
+        open={backupsOpen}
+        title={t('backups.title')}
+        footer={null}
+        width={900}
+        destroyOnHidden
+        onCancel={() => setBackupsOpen(false)}
+      >
+        <BackupsTable onOpen={(_, yaml) => openBackup(yaml)} />
+      </Modal>
       <section aria-label={t('studio.tabs.title')} aria-busy={opening !== null} style={{ flex: 1, minWidth: 0 }}>
         {state.order.length === 0 ? (
           <Card>
@@ -281,6 +321,8 @@ export function StudioWorkspace({ session, subscribe, canEdit, onStoppedByAdmini
                     sid={sid}
                     dto={p.dto}
                     unsaved={hasUnsavedChanges(p)}
+                    fileChanged={p.fileChanged}
+                    onReload={() => reload(id)}
                     folders={folders}
                     onDto={onDto}
                     onRefetch={() => fetchPackage(id)}

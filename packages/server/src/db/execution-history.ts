@@ -1,0 +1,103 @@
+// The execution history in SQLite: the last finished executions of every kind, kept up to a number of rows.
+import type { ExecutionHistoryEntry } from '@flowport/protocol';
+import type { SettledExecution } from '../core/execution';
+import type { Db } from './database';
+
+/** The narrow interface the server uses; a PostgreSQL store implements the same. */
+export interface ExecutionHistoryStore {
+  add(e: SettledExecution): void;
+  /** Newest first; `search` matches user, package, path, node, outcome, error or who stopped it. */
+  recent(o: { search?: string; limit: number }): ExecutionHistoryEntry[];
+  /** Keeps the newest `keep` rows. */
+  prune(keep: number): void;
+}
+
+interface Row {
+  id: string;
+  user: string | null;
+  kind: string | null;
+  package: string;
+  path: string | null;
+  node: string | null;
+  started_at: number;
+  ended_at: number;
+  outcome: string;
+  error: string | null;
+  stop_reason: string | null;
+}
+
+export class SqliteExecutionHistory implements ExecutionHistoryStore {
+  private readonly insert;
+  private readonly trim;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO executions (id, user, kind, package, path, node, started_at, ended_at, outcome, error, stop_reason)
+       VALUES (@id, @user, @kind, @package, @path, @node, @startedAt, @endedAt, @outcome, @error, @stopReason)`,
+    );
+    this.trim = db.prepare('DELETE FROM executions WHERE seq <= (SELECT MAX(seq) FROM executions) - ?');
+  }
+
+  add(e: SettledExecution): void {
+    this.insert.run({
+      id: e.id,
+      user: e.user,
+      kind: e.sessionKind,
+      package: e.packageName,
+      path: e.path,
+      node: e.node,
+      startedAt: Math.round(e.startedAt),
+      endedAt: Math.round(e.endedAt),
+      // A cancelled execution was stopped by someone (its reason says whom) or by its caller going away.
+      outcome: e.outcome === 'cancelled' ? 'stopped' : e.outcome,
+      error: e.error,
+      stopReason: e.stopReason,
+    });
+  }
+
+  recent({ search, limit }: { search?: string; limit: number }): ExecutionHistoryEntry[] {
+    const where = search
+      ? `WHERE (coalesce(user,'') || ' ' || package || ' ' || coalesce(path,'') || ' ' || coalesce(node,'') || ' ' ||
+           outcome || ' ' || coalesce(kind,'') || ' ' || coalesce(error,'') || ' ' || coalesce(stop_reason,'')) LIKE @like ESCAPE '\\'`
+      : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM executions ${where} ORDER BY seq DESC LIMIT @limit`)
+      .all({ like: `%${(search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit }) as Row[];
+    return rows.map((r) => ({
+      id: r.id,
+      user: r.user,
+      kind: r.kind,
+      package: r.package,
+      path: r.path,
+      node: r.node,
+      startedAt: new Date(r.started_at).toISOString(),
+      durationMs: Math.max(0, r.ended_at - r.started_at),
+      outcome: r.outcome as ExecutionHistoryEntry['outcome'],
+      error: r.error,
+      stoppedBy: r.stop_reason,
+    }));
+  }
+
+  prune(keep: number): void {
+    this.trim.run(keep);
+  }
+}
+
+/** How many additions pass between trims to the limit (trimming per call would cost an Integrator call a query). */
+const PRUNE_EVERY = 100;
+
+/** Records every settled execution while the limit is above 0, keeping at most `limit()` rows. */
+export function recordExecutionHistory(
+  onSettled: (listener: (e: SettledExecution) => void) => () => void,
+  store: ExecutionHistoryStore,
+  limit: () => number,
+): () => void {
+  let added = 0;
+  store.prune(limit());
+  return onSettled((e) => {
+    const keep = limit();
+    if (keep <= 0) return;
+    store.add(e);
+    if (++added % PRUNE_EVERY === 0) store.prune(keep);
+  });
+}
