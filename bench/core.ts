@@ -1,7 +1,7 @@
 // Core bookkeeping benchmark: session and pool operation rates with 10,000 live sessions, snapshot time, heap per session.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { FakePackageLoader } from '../packages/server/src/core/fake-package-loader';
+import { FakePackageLoader } from '../packages/server/test/support/fake-package-loader';
 import { FlowportCore } from '../packages/server/src/core/flowport-core';
 
 const LIVE = 10_000;

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
+  BatchEvent,
   ManagerLiveFrame,
   ManagerSnapshot,
   PackageDto,
@@ -17,7 +18,6 @@ import type {
 } from '@flowport/protocol';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
-import type { BatchEvent } from '../packages/server/src/http/batch.routes';
 import { greetingBody, printTable, processCpuUs, scoringBody } from './integrator-harness';
 import type { SoakProbeAnswer } from './soak-probe';
 

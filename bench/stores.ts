@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AuthService } from '../packages/server/src/auth/auth-service';
 import { LoginLimiter } from '../packages/server/src/auth/login-limiter';
 import { LoginSessions } from '../packages/server/src/auth/login-sessions';
-import { systemClock } from '../packages/server/src/core/clock';
+import { systemClock } from '../packages/server/src/shared/clock';
 import { openPostgresState } from '../packages/server/src/db/postgres/postgres-state';
 import type { SharedState } from '../packages/server/src/db/shared-state';
 import { openSqliteState } from '../packages/server/src/db/sqlite-state';

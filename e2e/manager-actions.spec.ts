@@ -1,5 +1,5 @@
 // The Session Manager's actions through a real browser against a real server: stop, close, multi-select,
-// the context menu, host names, clearing the pool and what cannot be closed (SPEC 4).
+// the context menu, host names, clearing the pool and what cannot be closed.
 import { expect, test } from './fixtures';
 import {
   cell,

@@ -1,5 +1,5 @@
 // The Session Manager page through a real browser against a real server, with Studio sessions of other
-// users created through the real API: groups, columns, activity, refresh, search, language, access (SPEC 4).
+// users created through the real API: groups, columns, activity, refresh, search, language, access.
 import { expect, test } from './fixtures';
 import {
   cell,

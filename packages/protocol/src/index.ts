@@ -6,5 +6,7 @@ export * from './auth';
 export * from './packages';
 export * from './manager';
 export * from './health';
+export * from './batch';
+export * from './integrator';
 
 export const FLOWPORT_VERSION = '0.1.0';

@@ -1,4 +1,4 @@
-// Session Manager snapshot and live-event wire types (SPEC 4 and 9).
+// Session Manager snapshot and live-event wire types (docs/http-api.md).
 import type { Role } from './roles';
 import type { Progress } from './packages';
 

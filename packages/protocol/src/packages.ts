@@ -1,4 +1,4 @@
-// Package, node and Studio-session DTOs of the session API (SPEC 9).
+// Package, node and Studio-session DTOs of the session API (docs/http-api.md).
 import type { ErrorCode } from './errors';
 
 export type NodeState = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -14,7 +14,7 @@ import { SqlitePackageFileStore } from './db/package-file-store';
 import { openDatabase } from './db/database';
 import { generatePassword } from './auth/password';
 import type { FlowportConfig } from './config/config';
-import { systemClock, type Clock } from './core/clock';
+import { systemClock, type Clock } from './shared/clock';
 import { dataPaths, prepareDataDir } from './data-dir';
 import { Readiness } from './health/readiness';
 import { storageCheck } from './health/storage-check';
@@ -43,7 +43,7 @@ import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
 import { nodeName } from './metrics/node-name';
 import type { AppServices } from './services';
-import type { HostNames } from './workspace/host-names';
+import type { HostNames } from './manager/host-names';
 import { createWorkspace } from './workspace/workspace';
 import { backupRoutes } from './http/backups.routes';
 import { executionRoutes } from './http/executions.routes';
@@ -148,6 +148,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     audit: (entry) => {
       audit.record(entry).catch((err: unknown) => logger.error({ err }, 'recording a stop in the audit log failed'));
     },
+    onAudit: (listener) => audit.onRecord(listener),
     packageFiles: new SqlitePackageFileStore(local),
   });
   observeCore(workspace.core, metrics);
@@ -229,7 +230,6 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(batchRoutes, { services });
   await app.register(openApiRoutes);
   await app.register(docsPages);
-  audit.onRecord((entry) => workspace.feed.broadcast({ type: 'audit', entry }));
 
   const webDir = config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;
   // Wildcard: files rebuilt while the server runs are served too.

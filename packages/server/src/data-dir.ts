@@ -1,7 +1,16 @@
 // Lays out the data directory and seeds an empty file storage with the examples.
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DataPaths } from './services';
+
+/** Where everything of a data directory lives. */
+export interface DataPaths {
+  root: string;
+  storage: string;
+  database: string;
+  logs: string;
+  backups: string;
+  scratch: string;
+}
 
 export function dataPaths(root: string): DataPaths {
   return {

@@ -4,21 +4,13 @@ import type { AuthService } from './auth/auth-service';
 import type { UserStore } from './auth/user-store';
 import type { FlowportConfig } from './config/config';
 import type { AuditLog } from './db/audit-log';
+import type { DataPaths } from './data-dir';
 import type { Db } from './db/database';
 import type { ParameterStore } from './db/parameter-store';
 import type { SharedState } from './db/shared-state';
 import type { FlowportMetrics } from './metrics/flowport-metrics';
-import type { InFlightCalls } from './workspace/integration-service';
+import type { InFlightCalls } from './workspace/call-cancellation';
 import type { Workspace } from './workspace/workspace';
-
-export interface DataPaths {
-  root: string;
-  storage: string;
-  database: string;
-  logs: string;
-  backups: string;
-  scratch: string;
-}
 
 export interface AppServices {
   config: FlowportConfig;

@@ -16,7 +16,7 @@ const put = (url: string, payload: unknown) =>
   t.app.inject({ method: 'PUT', url, headers: admin.headers, payload: payload as object });
 
 describe('server parameters', () => {
-  it('reads the defaults of SPEC 3, the engine threads, the memory budget (0: automatic) and the per-user limits', async () => {
+  it('reads the defaults the README lists, the engine threads, the memory budget (0: automatic) and the per-user limits', async () => {
     const res = await t.app.inject({ url: '/api/admin/parameters', headers: admin.headers });
     expect(res.json()).toEqual({
       packagePoolSize: 10,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli/args';
 import { batchCommand, type BatchIo } from '../src/cli/batch.command';
 import { runCli } from '../src/cli/cli';
-import type { BatchEvent } from '../src/http/batch.routes';
+import type { BatchEvent } from '@flowport/protocol';
 import { basicAuth, listen, poolIntact, snapshot, waitFor } from './helpers/integration-helpers';
 import { createUser, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
 

@@ -1,7 +1,7 @@
 // Logging in by password (form, HTTP Basic) and resolving the caller of a request.
 import { createHash } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { LoginLimiter } from './login-limiter';
 import type { AccessEndReason, LoginSession, LoginSessions } from './login-sessions';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password';

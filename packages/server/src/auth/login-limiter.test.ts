@@ -1,8 +1,8 @@
 // The login limits: places reserved before the password is judged, per account and per client, under any interleaving.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../core/core-test-support';
-import { isDomainError } from '../core/domain-error';
+import { ManualClock } from '../../test/support/core-kit';
+import { isDomainError } from '../shared/domain-error';
 import { LoginLimiter, type LoginAttempt } from './login-limiter';
 
 const LOCKOUT_S = 300;

@@ -1,6 +1,6 @@
 // Failed-login limits per account and per client: a place is reserved before the password is checked, so parallel guesses cannot pass the limit.
-import type { Clock } from '../core/clock';
-import { DomainError } from '../core/domain-error';
+import type { Clock } from '../shared/clock';
+import { DomainError } from '../shared/domain-error';
 
 /** One login attempt holding a place on its account and its client until it is settled (once; later calls do nothing). */
 export interface LoginAttempt {

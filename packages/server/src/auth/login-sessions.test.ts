@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../core/core-test-support';
+import { ManualClock } from '../../test/support/core-kit';
 import { openDatabase, type Db } from '../db/database';
 import { SqliteLoginStore } from '../db/login-store';
 import { LoginSessions, type AccessEnded } from './login-sessions';

@@ -1,7 +1,7 @@
 // Logins (browser cookies and bearer tokens): random tokens with their CSRF token, kept in memory and in a store; the one place logins end, which it announces.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@flowport/protocol';
-import { randomId, type Clock } from '../core/clock';
+import { randomId, type Clock } from '../shared/clock';
 
 export interface LoginSession {
   token: string;

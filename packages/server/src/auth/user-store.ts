@@ -1,6 +1,6 @@
 // Users and their roles: the store port the auth code uses (implemented in db/ for SQLite and db/postgres/), and the checks both apply.
 import { isRole, sortRoles, type Role, type UserDto } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { PreparedChange } from '../core/prepared-change';
 import { hashPassword } from './password';
 

@@ -1,5 +1,5 @@
 // Shows a batch run's events: a live progress bar with the current node on a terminal, one plain line per event otherwise.
-import type { BatchEvent } from '../http/batch.routes';
+import type { BatchEvent } from '@flowport/protocol';
 
 export interface TextOut {
   write(text: string): unknown;

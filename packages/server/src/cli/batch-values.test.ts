@@ -1,4 +1,4 @@
-// The SPEC 7 value rules of `flowport batch --var`: explicit forms, then boolean, integer, number, date, string.
+// The value rules (BATCH_HELP) of `flowport batch --var`: explicit forms, then boolean, integer, number, date, string.
 import { describe, expect, it } from 'vitest';
 import { BatchValueError, parseBatchValue, parseVariableAssignments } from './batch-values';
 

@@ -1,4 +1,4 @@
-// The value rules of `flowport batch --var NAME=VALUE` (SPEC 7): explicit forms first, then boolean, integer, number, date, string.
+// The value rules of `flowport batch --var NAME=VALUE` (as BATCH_HELP tells the user): explicit forms first, then boolean, integer, number, date, string.
 
 export type BatchValueType = 'null' | 'boolean' | 'integer' | 'number' | 'date' | 'string';
 

@@ -1,6 +1,6 @@
 // `flowport batch`: runs a package (or one published node) on a running server through POST /api/batch/runs.
 import { parseArgs } from 'node:util';
-import type { BatchEvent } from '../http/batch.routes';
+import type { BatchEvent } from '@flowport/protocol';
 import { UsageError } from './args';
 import { BatchProgress, type ProgressMode, type TextOut } from './batch-progress';
 import { BatchValueError, parseVariableAssignments } from './batch-values';

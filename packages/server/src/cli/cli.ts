@@ -1,6 +1,6 @@
 // Dispatches `flowport <command>` and maps errors to messages and exit codes (2: usage, 1: failure).
 import { ConfigError } from '../config/config';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import { DatabaseError } from '../db/database';
 import { UsageError } from './args';
 import { paramsCommand } from './params.command';

@@ -1,7 +1,7 @@
 // The core's state and the synchronous rules over it: holding, unloading and invalidating instances.
-import type { Clock, IdGenerator } from './clock';
+import type { Clock, IdGenerator } from '../shared/clock';
 import { CoreEventBus, type Affects, type CoreEventBody, type PackageCloseReason } from './core-events';
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 import { FileChanges } from './file-changes';
 import { InstanceRecord } from './package-instance';
 import type { PackageLoader } from './package-loader';

@@ -1,6 +1,6 @@
 // What the core tells its metrics: counts of its state, and every execution's end with its stop.
 import { describe, expect, it } from 'vitest';
-import { makeKit } from './core-test-support';
+import { makeKit } from '../../test/support/core-kit';
 import { CancelSource, type SettledExecution } from './execution';
 
 const FILES = { 'a.pkg.yaml': ['lib.pkg.yaml'], 'lib.pkg.yaml': [], 'p.pkg.yaml': [] };

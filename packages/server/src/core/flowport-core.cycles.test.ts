@@ -1,8 +1,8 @@
 // Reference cycles are refused wherever the core resolves references: open, draft, edit, save, pool checkout.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeKit } from './core-test-support';
-import { isDomainError } from './domain-error';
+import { makeKit } from '../../test/support/core-kit';
+import { isDomainError } from '../shared/domain-error';
 
 const A = 'out/a.pkg.yaml';
 const B = 'out/b.pkg.yaml';

@@ -1,7 +1,7 @@
 // Change events, the version, snapshots and deltas for the Session Manager's live view.
 import { describe, expect, it } from 'vitest';
 import { mergeAffects, type CoreEvent } from './core-events';
-import { makeKit } from './core-test-support';
+import { makeKit } from '../../test/support/core-kit';
 
 describe('change events and views', () => {
   it('bumps the version once per event and stamps each event with it', async () => {
@@ -64,7 +64,7 @@ describe('change events and views', () => {
     expect(got).toHaveLength(1);
   });
 
-  it('builds a snapshot in the shape of SPEC 9', async () => {
+  it('builds a snapshot in the shape of ManagerSnapshot', async () => {
     const { core, clock, loader } = makeKit();
     loader.write('a.pkg.yaml', { name: 'A', version: '2.0.0', references: ['lib.pkg.yaml'] }, Date.UTC(2024, 5, 1));
     loader.write('lib.pkg.yaml', { name: 'Lib' }, Date.UTC(2024, 4, 1));

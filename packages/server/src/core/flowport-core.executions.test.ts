@@ -1,6 +1,6 @@
 // Executions: running state, progress, and stopping through each execution's AbortController.
 import { describe, expect, it } from 'vitest';
-import { makeKit } from './core-test-support';
+import { makeKit } from '../../test/support/core-kit';
 import { CancelSource } from './execution';
 
 async function opened(files: Record<string, string[]> = { 'a.pkg.yaml': [], 'b.pkg.yaml': [] }) {

@@ -1,7 +1,7 @@
 // Packages in a session: open from a path or as a draft, edit, save, dirty state, close.
 import { describe, expect, it } from 'vitest';
-import { deferred } from './fake-package-loader';
-import { makeKit } from './core-test-support';
+import { deferred } from '../../test/support/fake-package-loader';
+import { makeKit } from '../../test/support/core-kit';
 
 describe('packages of a session', () => {
   it('opens a package file with its metadata and shows it under the session', async () => {

@@ -1,6 +1,6 @@
 // The package pool: hits and misses, LRU eviction, resizing, invalidation on file changes, clear.
 import { describe, expect, it } from 'vitest';
-import { makeKit } from './core-test-support';
+import { makeKit } from '../../test/support/core-kit';
 
 const idleIds = (k: ReturnType<typeof makeKit>) =>
   k.core

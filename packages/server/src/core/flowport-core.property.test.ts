@@ -1,12 +1,12 @@
 // Property test: random sequences of session, package, pool, file and stop operations keep every invariant.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sequentialIds } from './clock';
+import { sequentialIds } from '../../test/support/sequential-ids';
 import type { CoreEvent } from './core-events';
-import { ManualClock } from './core-test-support';
-import { isDomainError } from './domain-error';
+import { ManualClock } from '../../test/support/core-kit';
+import { isDomainError } from '../shared/domain-error';
 import type { Execution } from './execution';
-import { FakePackageLoader, type FakeHandle } from './fake-package-loader';
+import { FakePackageLoader, type FakeHandle } from '../../test/support/fake-package-loader';
 import { FlowportCore } from './flowport-core';
 import type { InstanceInfo } from './package-instance';
 

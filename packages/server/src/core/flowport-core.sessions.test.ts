@@ -1,8 +1,8 @@
 // Sessions: naming, roles, activity, derived running state, close and shutdown.
 import { describe, expect, it } from 'vitest';
-import { FakePackageLoader } from './fake-package-loader';
+import { FakePackageLoader } from '../../test/support/fake-package-loader';
 import { FlowportCore } from './flowport-core';
-import { makeKit } from './core-test-support';
+import { makeKit } from '../../test/support/core-kit';
 
 describe('sessions', () => {
   it('names a session <user>:<id> and shows the most privileged role', () => {

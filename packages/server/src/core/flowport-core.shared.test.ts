@@ -1,7 +1,7 @@
 // References and shared packages: resolution, holders, reference counts, staleness, closing.
 import { describe, expect, it } from 'vitest';
-import { deferred } from './fake-package-loader';
-import { makeKit, sharedOf } from './core-test-support';
+import { deferred } from '../../test/support/fake-package-loader';
+import { makeKit, sharedOf } from '../../test/support/core-kit';
 
 describe('shared packages', () => {
   it('resolves references transitively to shared instances owned by no session', async () => {

@@ -1,10 +1,10 @@
 // The core facade: sessions, their packages, shared packages, the pool and executions, as the adapters see them.
 import type { ManagerSession, ManagerSharedPackage, ManagerSnapshot } from '@flowport/protocol';
-import { randomId, systemClock, type Clock, type IdGenerator } from './clock';
+import { randomId, systemClock, type Clock, type IdGenerator } from '../shared/clock';
 import { coreCounts, type CoreCounts } from './core-counts';
 import type { Affects, CoreListener, SessionCloseReason } from './core-events';
 import { CoreState } from './core-state';
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 import { ExecutionRecord, type CancelSource, type Execution, type ExecutionHost } from './execution';
 import * as view from './manager-view';
 import { PackageOpening } from './package-opening';
@@ -374,7 +374,7 @@ export class FlowportCore<H> {
 
   // ---- views ----
 
-  /** The whole Session Manager state (SPEC 9); hostName is left for the adapter to fill. */
+  /** The whole Session Manager state (protocol's ManagerSnapshot); hostName is left for the adapter to fill. */
   snapshot(): ManagerSnapshot {
     return view.snapshot(this.s);
   }

@@ -20,5 +20,3 @@ export {
 } from './core-events';
 export type { ManagerDelta } from './manager-view';
 export { POOL_HOLDER_NAME } from './shared-packages';
-export { DomainError, isDomainError } from './domain-error';
-export { randomId, sequentialIds, systemClock, type Clock, type IdGenerator } from './clock';

@@ -1,4 +1,4 @@
-// Builds the Session Manager's rows (SPEC 9 snapshot shape) from the core's records.
+// Builds the Session Manager's rows (protocol's ManagerSnapshot and delta frames, docs/http-api.md) from the core's records.
 import type {
   ManagerLiveFrame,
   ManagerPackage,

@@ -1,7 +1,7 @@
 // Opening packages: load, resolve references, attach; and swapping in a package after an edit or save.
 import type { CoreState } from './core-state';
 import { packageNotFound } from './core-state';
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 import { InstanceRecord, type InstanceInfo, type InstanceKind } from './package-instance';
 import type { LoadedPackage } from './package-loader';
 

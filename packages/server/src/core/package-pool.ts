@@ -3,7 +3,7 @@ import type { InstanceRecord } from './package-instance';
 
 /**
  * The maximum bounds the IDLE instances, the warm cache the pool keeps. Checked-out instances are
- * on loan to running calls and are not limited here (one per concurrent call, SPEC 2); on release
+ * on loan to running calls and are not limited here (one per concurrent call); on release
  * an instance rejoins the idle set only if that keeps it within the maximum, evicting the least
  * recently used first.
  */

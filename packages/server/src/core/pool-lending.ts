@@ -1,7 +1,7 @@
 // Lending pooled instances to Integrator and batch calls: checkout, release, resize and clear.
 import type { Affects } from './core-events';
 import type { CoreState } from './core-state';
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { InstanceInfo, InstanceRecord } from './package-instance';
 import { keptChanging, MAX_ATTEMPTS, type PackageOpening } from './package-opening';
 

@@ -1,5 +1,5 @@
 // Finds a cycle in the references between packages: a package that reaches itself would call itself forever.
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 
 /** Where a package declares one of its references, so an error can point at the line to change. */
 export interface ReferenceSite {

@@ -1,5 +1,5 @@
 // Resolves a package's references, transitively, to shared instances: loads what is missing, pins what exists.
-import type { IdGenerator } from './clock';
+import type { IdGenerator } from '../shared/clock';
 import type { FileChanges } from './file-changes';
 import { InstanceRecord } from './package-instance';
 import type { PackageLoader } from './package-loader';

@@ -65,7 +65,7 @@ export class SharedPackages<H> {
     return { sessionIds: [...sessions], pool };
   }
 
-  /** Sessions referencing it, plus one for the server when the pool does (SPEC 2). */
+  /** Sessions referencing it, plus one for the server when the pool does. */
   refCount(rec: InstanceRecord<H>): number {
     const h = this.holders(rec);
     return h.sessionIds.length + (h.pool ? 1 : 0);

@@ -1,8 +1,8 @@
 // Per-user limits in the core: Studio sessions per user, packages per session, administrators apart.
 import { describe, expect, it } from 'vitest';
-import { deferred } from './fake-package-loader';
-import { makeKit } from './core-test-support';
-import { DomainError } from './domain-error';
+import { deferred } from '../../test/support/fake-package-loader';
+import { makeKit } from '../../test/support/core-kit';
+import { DomainError } from '../shared/domain-error';
 import type { UserLimits } from './user-limits';
 
 const LIMITS: UserLimits = {

@@ -1,6 +1,6 @@
 // Per-user limits: how many Studio sessions a user, and how many packages one session, may have open.
 import { topRole, type Role, type ServerParameters } from '@flowport/protocol';
-import { DomainError } from './domain-error';
+import { DomainError } from '../shared/domain-error';
 
 /** The limits, by the keys of the server parameters that set them (named so in the errors). */
 export type UserLimits = Pick<

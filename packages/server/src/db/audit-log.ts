@@ -1,6 +1,6 @@
 // The stored audit log of administrator actions (the port and what its stores share); a change and its entry are written in one transaction.
 import type { AuditEntry } from '@flowport/protocol';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import type { PreparedChange } from '../core/prepared-change';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: string };

@@ -1,6 +1,6 @@
 // Server parameters over their declared defaults: the cache and listeners both stores share (SQLite here, PostgreSQL in db/postgres/).
 import { DEFAULT_PARAMETERS, validateParameters, type ServerParameters } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { PreparedChange, Tx } from '../core/prepared-change';
 
 export type ParameterUpdate = { next: ServerParameters; changed: Partial<ServerParameters> };

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DuckDbDatabase } from './duckdb-runtime';
 import { columnAliases, isSequence, rowWriter } from './answer-writer';
 import { materializedPage } from './json-values';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(() => {

@@ -1,9 +1,9 @@
 // The engine's own guard against runaway calls: a depth limit, a cancellable plan, and an event loop that keeps turning.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import { MAX_CALL_DEPTH } from './call-chain';
 import type { PackageRuntime } from './package-runtime';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 // The chain of calls into other packages a run is in: bounded in depth, cancellable, and yielding to the event loop.
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { cancelledError } from './duckdb-runtime';
 
 /**

@@ -1,7 +1,7 @@
 // What DuckDB's memory_limit bounds and what it does not, on a real instance: why the server needs a watchdog.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { DomainError } from '../shared/domain-error';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(() => {

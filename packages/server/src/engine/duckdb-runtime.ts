@@ -6,7 +6,7 @@ import {
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
 import path from 'node:path';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { bindParameters, type BoundValue } from './sql-parameters';
 
 export interface DuckDbOptions {

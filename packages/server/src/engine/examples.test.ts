@@ -6,7 +6,7 @@ import { ensureExampleData, installExamples } from './example-data';
 import { checkReferences } from './package-graph';
 import { describePackage, loadPackage } from './package-loader';
 import type { PackageRuntime } from './package-runtime';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../examples/storage', import.meta.url));
 let fx: EngineFixture;

@@ -1,9 +1,9 @@
 // Checks the rows a request provides against an input node's declared columns, naming the first bad value; fills a table from them.
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { ColumnInfo } from './json-values';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
-import type { JsonRows } from './json-rows';
 import type { ValueType } from './package-types';
+import type { RowsRelation } from './sql-literals';
 import type { BoundValue } from './sql-parameters';
 import { checkValue, DUCKDB_TYPES, type CheckedValue } from './typed-values';
 
@@ -64,7 +64,7 @@ export function declaredColumns(columns: Record<string, ValueType>): ColumnInfo[
 export async function createInputTable(
   conn: LockedConnection,
   table: string,
-  rows: JsonRows,
+  rows: RowsRelation,
   opts: QueryOptions,
 ): Promise<void> {
   const params: Record<string, BoundValue> = {};

@@ -1,5 +1,5 @@
 // DuckDB refusing memory past its limit, reported as the server's MEMORY_LIMIT rather than as a failed node.
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 
 /** DuckDB's buffer manager could not get memory within the instance's memory_limit. */
 export function isOutOfMemory(message: string): boolean {

@@ -1,6 +1,6 @@
 // Which nodes a caller may activate: a node that exists and is at least as open as the call needs.
 import type { NodeAccess } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { PackageDef } from './package-types';
 
 const ACCESS_RANK: Record<NodeAccess, number> = { private: 0, public: 1, published: 2 };

@@ -1,71 +1,17 @@
 // Executes one node of each kind on the package's DuckDB database: its result is a table, or literal rows when small.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DomainError } from '../core/domain-error';
-import type { FileStorage } from '../storage/file-storage';
+import { DomainError } from '../shared/domain-error';
 import { tempNameFor } from '../storage/atomic-write';
-import type { CallChain } from './call-chain';
-import { sqlIdent, sqlString, type DuckDbDatabase } from './duckdb-runtime';
+import { sqlIdent, sqlString } from './duckdb-runtime';
 import { createInputTable, declaredColumns } from './input-rows';
-import { jsonRowsOf, type JsonRows } from './json-rows';
-import type { NodeResult } from './node-job';
+import { jsonRowsOf } from './json-rows';
 import type { CallNodeDef, ExportNodeDef, FileFormat, ImportNodeDef, InputNodeDef, NodeDef } from './package-types';
-import type { BoundValue } from './sql-parameters';
 import { createdRows, createReplacing, describeTable, HEAD_ROWS, keptHead, type Described } from './result-tables';
-import { runSql, type SqlMemory } from './sql-node';
+import type { ExecContext, InputSource } from './exec-context';
+import { runSql } from './sql-node';
 import { relationOf } from './sql-literals';
-import {
-  isRows,
-  receiveTable,
-  sendTable,
-  type Received,
-  type RowsTable,
-  type TableSink,
-  type WantedColumns,
-} from './table-transfer';
-
-/** Rows handed in by a request, or a table a calling package streams in on demand. */
-export type InputSource =
-  | { kind: 'rows'; rows: JsonRows }
-  | {
-      kind: 'table';
-      fingerprint: string;
-      /** Sends the rows, with the columns the receiving input node declares. */
-      send(sink: TableSink, signal: AbortSignal, want: WantedColumns): Promise<void>;
-    };
-
-export interface CallTarget {
-  /** Computes a public node with these inputs and streams its result into `sink`. */
-  callNode(
-    node: string,
-    inputs: Record<string, InputSource>,
-    signal: AbortSignal,
-    onFraction: ((f: number) => void) | undefined,
-    sink: TableSink,
-    /** The chain inside this call (depth, trail, the run's signal); a fresh one when absent. */
-    chain?: CallChain,
-  ): Promise<void>;
-}
-
-export interface ExecContext {
-  db: DuckDbDatabase;
-  storage: FileStorage;
-  table: string;
-  signal: AbortSignal;
-  progress(fraction: number): void;
-  upstream(id: string): NodeResult;
-  /** The key a called package caches our node `id` under; the planner uses the same one. */
-  sourceKey(id: string): string;
-  variables: Record<string, BoundValue>;
-  /** What this instance learnt about its SQL texts (shared by all its runs). */
-  sqlMemory: SqlMemory;
-  inputSource?: InputSource;
-  resolveCallee?(alias: string): Promise<CallTarget>;
-  /** A call node's: the chain inside its call, planned with the run. */
-  callChain?: CallChain;
-  /** Set when the node is its run's answered target: its answer, at most `limit` rows, may need no table. */
-  answer?: { limit: number };
-}
+import { isRows, receiveTable, sendTable, type Received, type RowsTable } from './table-transfer';
 
 /**
  * Up to this much JSON text, a request's rows are kept as that text (DuckDB reads it where they are

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { DomainError } from '../shared/domain-error';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(() => {

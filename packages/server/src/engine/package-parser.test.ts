@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { checkReferences } from './package-graph';
 import { MAX_PACKAGE_BYTES, parsePackage } from './package-parser';
 import { packageSchema } from './package-schema';

@@ -3,7 +3,7 @@ import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import semver from 'semver';
 import { isSeq, LineCounter } from 'yaml';
 import type { PackageIssue } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { checkGraph } from './package-graph';
 import { collectPositions, fieldPath, pointerSegments, positionOf } from './package-positions';
 import { packageSchema } from './package-schema';

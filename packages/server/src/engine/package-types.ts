@@ -1,4 +1,4 @@
-// The in-memory shape of a parsed *.pkg.yaml package (SPEC 2); field names are the file's own.
+// The in-memory shape of a parsed *.pkg.yaml package (docs/package-format.md); field names are the file's own.
 import type { NodeAccess, NodeKind } from '@flowport/protocol';
 
 export type ValueType = 'string' | 'number' | 'integer' | 'boolean' | 'date';

@@ -1,6 +1,6 @@
 // Parsing in worker threads: the same result as on the calling thread, errors as DomainErrors, the event loop free.
 import { afterAll, describe, expect, it } from 'vitest';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import { executionOrder, findCycle } from './package-graph';
 import { MAX_ISSUES, MAX_PACKAGE_NODES, parsePackage } from './package-parser';
 import { INLINE_PARSE_CHARS, ParsePool } from './parse-pool';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isErrorCode } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { MAX_PACKAGE_BYTES, parsePackage, type ParseResult } from './package-parser';
 import { unpackParse, type PackedParse, type ParseReply, type ParseRequest } from './parse-transfer';
 

@@ -1,6 +1,6 @@
 // Entry of a parse worker (started by parse-pool.ts): parses package texts away from the server's event loop.
 import { parentPort } from 'node:worker_threads';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import { parsePackage } from './package-parser';
 import { packParse, type ParseReply, type ParseRequest } from './parse-transfer';
 

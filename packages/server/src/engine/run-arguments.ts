@@ -1,6 +1,6 @@
 // Checks a run's variables and input rows against the package before anything executes.
-import { DomainError } from '../core/domain-error';
-import type { InputSource } from './node-executor';
+import { DomainError } from '../shared/domain-error';
+import type { InputSource } from './exec-context';
 import type { PackageDef } from './package-types';
 import { jsonRowsOf } from './json-rows';
 import type { BoundValue } from './sql-parameters';

@@ -1,5 +1,5 @@
 // What a run tells its listeners about its nodes (started, finished, reused, failed, cancelled) and its progress.
-import { DomainError, isDomainError } from '../core/domain-error';
+import { DomainError, isDomainError } from '../shared/domain-error';
 import { cancelledError } from './duckdb-runtime';
 import { isOutOfMemory, outOfMemoryError } from './memory-errors';
 import { errorText } from './run-plan';

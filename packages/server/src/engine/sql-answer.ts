@@ -4,20 +4,10 @@ import type { LockedConnection, QueryOptions } from './duckdb-runtime';
 import type { DuckDBBlobValue } from '@duckdb/node-api';
 import { bytesWithOurEscapes, columnAliases, isSequence, rowWriter, type ResultShape } from './answer-writer';
 import { materializedPage } from './json-values';
-import type { ExecContext } from './node-executor';
+import type { AnswerMemory, ExecContext } from './exec-context';
 import type { SqlNodeDef } from './package-types';
 import { HEAD_ROWS, inlinePage, keptHead, type Described } from './result-tables';
 import { bindParameters, type BoundValue } from './sql-parameters';
-
-/** What an instance learnt about answering its SQL texts. */
-export interface AnswerMemory {
-  /** The columns each text's result had: DuckDB writes the next answer's JSON itself. */
-  shapes: Map<string, ResultShape>;
-  /** Its last result had more rows than an answer holds: made into a table at once. */
-  large: Set<string>;
-  /** Its rows reached the writer's aggregate out of order once (a parallel reading): joined by their numbers. */
-  ordered: Set<string>;
-}
 
 export function answerMemory(): AnswerMemory {
   return { shapes: new Map(), large: new Set(), ordered: new Set() };

@@ -1,9 +1,9 @@
 import { promises as fs, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { DuckDbDatabase } from './duckdb-runtime';
-import { engineFixture, type EngineFixture } from './test-fixtures';
+import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
 
 let fx: EngineFixture;
 beforeEach(async () => {

@@ -2,7 +2,7 @@
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sqlIdent, type LockedConnection, type QueryOptions } from './duckdb-runtime';
 import { materializedPage } from './json-values';
-import type { ExecContext } from './node-executor';
+import type { ExecContext, SqlMemory } from './exec-context';
 import type { SqlNodeDef } from './package-types';
 import type { RowSink } from './run-types';
 import {
@@ -14,23 +14,12 @@ import {
   inlinePage,
   type Described,
 } from './result-tables';
-import { answerMemory, answerSql, wrappingFailed, type AnswerMemory, type BoundQuery } from './sql-answer';
+import { answerMemory, answerSql, wrappingFailed, type BoundQuery } from './sql-answer';
 import { streamQuery, type Streamed } from './result-stream';
 import { relationOf } from './sql-literals';
 import { bindParameters, type BoundValue } from './sql-parameters';
 
-/** What an instance has learnt about its SQL texts, so later runs take fewer round trips. */
-export interface SqlMemory {
-  /** Prepared once as one statement without parameters: shares round trips with the engine's SQL. */
-  proven: Set<string>;
-  /** Its last result was small and kept as literal rows: run as a plain query (no table) first. */
-  small: Set<string>;
-  /** Cannot be read as a subquery (a trailing semicolon, say): always made into a table. */
-  unwrappable: Set<string>;
-  /** How the texts answered as a run's target are answered without a table. */
-  answers: AnswerMemory;
-}
-
+/** A fresh memory of what an instance learns about its SQL texts, so later runs take fewer round trips. */
 export function sqlMemory(): SqlMemory {
   return { proven: new Set(), small: new Set(), unwrappable: new Set(), answers: answerMemory() };
 }

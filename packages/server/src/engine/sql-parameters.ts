@@ -1,6 +1,6 @@
 // Binds package variables to DuckDB named parameters ($name) with their declared types: values are never pasted into SQL.
 import { DuckDBDateValue, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { ValueType } from './package-types';
 import { parseIsoDate, type CheckedValue } from './typed-values';
 

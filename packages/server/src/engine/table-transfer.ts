@@ -1,6 +1,6 @@
 // Moves a table between two package instances: small plain ones as literal rows from memory, others as DuckDB data chunks.
 import { DuckDBMaterializedResult, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { cancelledError, sqlIdent, type DuckDbDatabase, type LockedConnection } from './duckdb-runtime';
 import { materializedPage, type ColumnInfo } from './json-values';
 import type { ValueType } from './package-types';

@@ -3,7 +3,7 @@ import type { BackupDto } from '@flowport/protocol';
 import { BackupListSchema, BackupQuerySchema, BackupSourceSchema } from '@flowport/protocol/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/auth-service';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { findBackup, listBackups, readBackup, removeBackup } from '../storage';
 import { GUARDED, NO_CONTENT, responses } from './responses';
 import { principalOf } from './route-guard';

@@ -1,45 +1,19 @@
-// BatchLauncher runs (SPEC 7, 9): POST /api/batch/runs streams newline-delimited JSON events until the run ends.
+// BatchLauncher runs (docs/http-api.md): POST /api/batch/runs streams newline-delimited JSON events until the run ends.
 import { randomUUID } from 'node:crypto';
-import type { SessionEvent } from '@flowport/protocol';
+import type { BatchEvent, SessionEvent } from '@flowport/protocol';
 import { BatchRunRequestSchema, type BatchRunRequest } from '@flowport/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
 import { IntegrationService } from '../workspace/integration-service';
+import { isCancellationCode } from '../workspace/call-cancellation';
+import { cancelWhenCallerGone } from './caller-gone';
 import { toHttpError } from './error-mapping';
 import { GUARDED, responses } from './responses';
 import { clientAddress, principalOf } from './route-guard';
 
 const CALLERS = { access: ['admin', 'batch'] as const };
-
-/** The events of the stream, one JSON object a line. */
-export type BatchEvent =
-  | {
-      type: 'started';
-      requestId: string;
-      session: string;
-      package: string;
-      name: string;
-      version: string;
-      node: string | null;
-      at: string;
-    }
-  | { type: 'node-started'; node: string; at: string }
-  | { type: 'progress'; percent: number; node: string; nodeStartedAt: string }
-  | { type: 'node-finished'; node: string; rows: number; durationMs: number }
-  | { type: 'node-failed'; node: string; error: string }
-  | {
-      type: 'finished';
-      outcome: 'done' | 'failed' | 'cancelled';
-      node?: string;
-      /** Rows of the target node. */
-      rows?: number;
-      executed?: string[];
-      reused?: string[];
-      durationMs: number;
-      error?: { code: string; message: string };
-    };
 
 function toBatchEvent(e: SessionEvent): BatchEvent | undefined {
   switch (e.type) {
@@ -90,11 +64,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
     const body = request.body;
     const p = principalOf(request);
     const requestId = randomUUID();
-    const gone = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) gone.abort('the BatchLauncher disconnected');
-    };
-    reply.raw.once('close', onClose);
+    const gone = cancelWhenCallerGone(reply);
     const started = Date.now();
     // Unknown package or node, a package with errors: a plain JSON error before anything streams.
     let prepared;
@@ -108,10 +78,10 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
         path: body.package,
         node: body.node,
         variables: body.variables,
-        signal: gone.signal,
+        cancellation: gone.cancellation,
       });
     } catch (err) {
-      reply.raw.off('close', onClose);
+      gone.dispose();
       if (err instanceof DomainError) throw new DomainError(err.code, err.message, { ...err.details, requestId });
       throw err;
     }
@@ -154,7 +124,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
       const { body: errBody, unexpected } = toHttpError(err);
       if (unexpected) request.log.error({ err, requestId }, 'batch run failed unexpectedly');
       // Stopped short (a stop, the timeout, the server shutting down) rather than failed by the package.
-      const cancelled = ['EXECUTION_CANCELLED', 'TIMEOUT', 'SHUTTING_DOWN'].includes(errBody.error.code);
+      const cancelled = isCancellationCode(errBody.error.code);
       write({
         type: 'finished',
         outcome: cancelled ? 'cancelled' : 'failed',
@@ -164,7 +134,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
       });
     } finally {
       prepared.end();
-      res.off('close', onClose);
+      gone.dispose();
       res.end();
     }
   });

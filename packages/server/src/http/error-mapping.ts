@@ -1,7 +1,7 @@
 // Maps domain error codes to HTTP statuses and renders every error as {error: {code, message}}.
 import type { ErrorBody, ErrorCode } from '@flowport/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,

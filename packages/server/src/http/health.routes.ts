@@ -3,7 +3,7 @@ import type { ReadinessResponse } from '@flowport/protocol';
 import { ReadinessResponseSchema } from '@flowport/protocol/schemas';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { Readiness } from '../health/readiness';
 import { responses } from './responses';
 

@@ -15,7 +15,7 @@ export function wantsNdjson(accept: string | undefined): boolean {
 }
 
 /**
- * The JSON answer, written around the rows' UTF-8 JSON (DuckDB's bytes, or one JSON.stringify of
+ * The JSON answer (protocol's IntegratorAnswer), written around the rows' UTF-8 JSON (DuckDB's bytes, or one JSON.stringify of
  * the rows): exactly the bytes the route answered when it returned the object, without taking the
  * rows apart, nor decoding them into a string only to encode it again for the socket.
  */

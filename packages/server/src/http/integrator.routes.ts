@@ -1,4 +1,4 @@
-// The Integrator REST API (SPEC 6): one POST per published node, its OpenAPI document and the documentation page.
+// The Integrator REST API (docs/http-api.md): one POST per published node, its OpenAPI document and the documentation page.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';
@@ -9,16 +9,16 @@ import {
   type IntegratorCall,
 } from '@flowport/protocol/schemas';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CancelSource } from '../core';
-import { DomainError, isDomainError } from '../core/domain-error';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError, isDomainError } from '../shared/domain-error';
 import type { AppServices } from '../services';
 import { CallLimiter } from '../workspace/call-limiter';
-import { CALLER_GONE, IntegrationService } from '../workspace/integration-service';
+import { IntegrationService } from '../workspace/integration-service';
 import { PublishedCatalog } from '../workspace/published-catalog';
 import { answerBody, NDJSON, ndjsonAnswer, wantsNdjson } from './integrator-answer';
 import { buildOpenApiDocument, INTEGRATOR_PREFIX, TIMEOUT_HEADER } from './integrator-openapi';
 import { GUARDED, responses } from './responses';
+import { cancelWhenCallerGone } from './caller-gone';
 import { clientAddress, principalOf } from './route-guard';
 
 const CALLERS = { access: ['admin', 'batch'] as const };
@@ -94,17 +94,6 @@ export function effectiveTimeoutMs(serverSeconds: number, header: unknown, query
     seconds = Math.min(seconds, n);
   }
   return Math.round(seconds * 1000);
-}
-
-/** The call's controller, aborted when the client goes away before the answer is sent. */
-function callerGone(reply: FastifyReply): { controller: CancelSource; dispose(): void } {
-  const controller = new CancelSource();
-  const onClose = () => {
-    if (!reply.raw.writableFinished) controller.abort(CALLER_GONE);
-  };
-  reply.raw.once('close', onClose);
-  if (reply.raw.destroyed) onClose();
-  return { controller, dispose: () => reply.raw.off('close', onClose) };
 }
 
 export async function integratorRoutes(app: FastifyInstance, { services }: { services: AppServices }) {
@@ -201,7 +190,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     async (request, reply) => {
       const requestId = randomUUID();
       void reply.header('x-request-id', requestId);
-      const gone = callerGone(reply);
+      const gone = cancelWhenCallerGone(reply);
       const streamed = wantsNdjson(request.headers.accept) ? ndjsonAnswer(reply) : undefined;
       try {
         const { path, node } = splitTarget(request.params['*']);
@@ -222,7 +211,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
           node,
           variables: body.variables,
           inputs: body.inputs,
-          controller: gone.controller,
+          cancellation: gone.cancellation,
           timeoutMs,
           // The rows as the JSON text DuckDB wrote (no object per row), or all of them streamed.
           answer: streamed ? 'stream' : 'json',

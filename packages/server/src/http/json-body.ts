@@ -1,7 +1,7 @@
 // The JSON request body parser: Fastify's own rules, a nesting limit, and errors that say where the body is wrong.
 import type { FastifyInstance } from 'fastify';
 import secureJsonParse from 'secure-json-parse';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 
 /** As Fastify parses by default: a `__proto__` or `constructor.prototype` key is refused. */
 const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;

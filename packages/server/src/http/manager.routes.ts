@@ -1,4 +1,4 @@
-// The Session Manager API (SPEC 9), administrators only: snapshot, live feed, stop, close, clear pool.
+// The Session Manager API (docs/http-api.md), administrators only: snapshot, live feed, stop, close, clear pool.
 import type { Static } from '@sinclair/typebox';
 import {
   ManagerIdParamsSchema,
@@ -13,7 +13,7 @@ import {
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
-import type { ManagerService } from '../workspace/manager-service';
+import type { ManagerService } from '../manager/manager-service';
 import { auditor, type AuditedAction } from './audited';
 import { GUARDED, responses } from './responses';
 import { principalOf } from './route-guard';

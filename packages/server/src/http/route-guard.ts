@@ -4,7 +4,7 @@ import type { Role } from '@flowport/protocol';
 import { CSRF_HEADER, SESSION_COOKIE } from '@flowport/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService, Principal } from '../auth/auth-service';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { answerUnread, SMALL_BODY_LIMIT } from './refused-body';
 
 /**

@@ -2,7 +2,7 @@
 import type { ErrorCode } from '@flowport/protocol';
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 
 /** What a refused body is called out with when its fields are wrong; a body that is no object at all is always BAD_REQUEST. */
 declare module 'fastify' {

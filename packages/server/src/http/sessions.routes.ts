@@ -1,4 +1,4 @@
-// The Studio session API (SPEC 9): sessions, their live WebSocket, storage listing and packages in a session.
+// The Studio session API (docs/http-api.md): sessions, their live WebSocket, storage listing and packages in a session.
 import type { SaveRequest } from '@flowport/protocol';
 import type { Static } from '@sinclair/typebox';
 import {

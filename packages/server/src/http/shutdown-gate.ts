@@ -1,7 +1,7 @@
 // Graceful stop of the HTTP side: new requests get a JSON 503, Integrator and batch calls in flight are cancelled and answered.
 import type { FastifyInstance } from 'fastify';
 import type { CancelSource } from '../core';
-import { SERVER_STOPPING, shuttingDown, type InFlightCalls } from '../workspace/integration-service';
+import { SERVER_STOPPING, shuttingDown, type InFlightCalls } from '../workspace/call-cancellation';
 
 export class ShutdownGate implements InFlightCalls {
   closing = false;

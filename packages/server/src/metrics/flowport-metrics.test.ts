@@ -1,6 +1,6 @@
 // The flowport_ metrics over a real core (fake package loader): each moves with what it counts, the text parses.
 import { describe, expect, it } from 'vitest';
-import { makeKit } from '../core/core-test-support';
+import { makeKit } from '../../test/support/core-kit';
 import { CancelSource } from '../core/execution';
 import { observeCore } from './core-metrics';
 import { parseExposition } from '../../test/support/exposition';

@@ -1,6 +1,6 @@
 // Who stopped an execution, for every stop reason the server writes.
 import { describe, expect, it } from 'vitest';
-import { CALLER_GONE } from '../workspace/integration-service';
+import { CALLER_GONE } from '../workspace/call-cancellation';
 import { stopCause } from './stop-cause';
 
 describe('stopCause', () => {

@@ -1,5 +1,5 @@
 // Who stopped an execution, told from the stop reason the core records: an administrator, the client or the server.
-import { CALLER_GONE } from '../workspace/integration-service';
+import { CALLER_GONE } from '../workspace/call-cancellation';
 
 export type StopCause = 'administrator' | 'client' | 'server';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, promises as fs, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { FileStorage } from './file-storage';
 
 let dir: string;

@@ -2,7 +2,7 @@
 import { mkdirSync, promises as fs, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { StorageEntry, StorageListing } from '@flowport/protocol';
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { writeFileAtomic } from './atomic-write';
 import { isPackagePath, normalizeStoragePath, pathSegments } from './storage-path';
 

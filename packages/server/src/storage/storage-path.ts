@@ -1,5 +1,5 @@
 // Syntax checks of storage-relative paths, before any file system access.
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 
 export const MAX_PATH_LENGTH = 1024;
 /** File systems refuse a longer name (NAME_MAX on Linux and macOS; NTFS counts 255 UTF-16 units). */

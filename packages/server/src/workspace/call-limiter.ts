@@ -1,5 +1,5 @@
 // Admission of Integrator calls: at most N run at once, the rest wait in arrival order (abortable).
-import { DomainError } from '../core/domain-error';
+import { DomainError } from '../shared/domain-error';
 
 export interface CallSlot {
   /** Frees the slot for the next waiting call; later calls do nothing. */

@@ -1,5 +1,6 @@
 // Every connection check period, pings Studio clients and closes the sessions whose client is gone.
 import type { Logger } from 'pino';
+import type { SessionCloser } from '../manager/session-closer';
 import type { StudioService } from './studio-service';
 
 export class ConnectionMonitor {
@@ -8,6 +9,7 @@ export class ConnectionMonitor {
 
   constructor(
     private readonly studio: StudioService,
+    private readonly closer: SessionCloser,
     private readonly periodSeconds: () => number,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -41,7 +43,7 @@ export class ConnectionMonitor {
       channel.check();
       if (channel.lonelyFor(now) >= periodMs) {
         try {
-          await this.studio.close(sid, 'timeout');
+          await this.closer.close(sid, 'timeout');
           closed++;
           this.log.info({ sessionId: sid }, 'session closed: client gone');
         } catch {

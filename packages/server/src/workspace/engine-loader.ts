@@ -1,8 +1,8 @@
 // The core's package loader over the file storage and the DuckDB engine.
 import path from 'node:path';
 import type { PackageIssue } from '@flowport/protocol';
-import type { LoadedPackage, ReferenceSite } from '../core';
-import { DomainError } from '../core/domain-error';
+import type { LoadedPackage, PackageLoader, ReferenceSite } from '../core';
+import { DomainError } from '../shared/domain-error';
 import {
   describePackage,
   loadPackage,
@@ -29,7 +29,7 @@ export interface EngineLoaderOptions {
   resolveReference: (from: EngineHandle, ref: ReferenceDef) => PackageRuntime;
 }
 
-export class EngineLoader {
+export class EngineLoader implements PackageLoader<EngineHandle> {
   constructor(private readonly opts: EngineLoaderOptions) {}
 
   currentVersion(relPath: string): string {

@@ -2,7 +2,7 @@
 import type { SessionEvent } from '@flowport/protocol';
 import type { Logger } from 'pino';
 import type { CancelSource, FlowportCore, InstanceInfo } from '../core';
-import { isDomainError } from '../core/domain-error';
+import { isDomainError } from '../shared/domain-error';
 import type { RowSink, RunResult } from '../engine';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
@@ -13,9 +13,7 @@ export interface RunRequestOptions {
   variables?: Record<string, unknown>;
   inputs?: Record<string, unknown>;
   requireAccess?: 'public' | 'published';
-  /** Extra reason to abort (client gone, timeout): it goes through the execution's own controller. */
-  signal?: AbortSignal;
-  /** The caller's controller, to be the execution's own (instead of `signal`): one controller per call. */
+  /** The caller's controller (a call's cancellation), to be the execution's own: one controller per call. */
   controller?: CancelSource;
   onEvent?: (event: SessionEvent) => void;
   /** How the target's rows are answered (see RunOptions.answer), and where streamed ones go. */
@@ -54,10 +52,6 @@ export class ExecutionRunner {
         execution: exec.id,
       }));
     const debug = this.log.isLevelEnabled('debug');
-    if (o.signal) {
-      if (o.signal.aborted) exec.abort(String(o.signal.reason ?? 'aborted'));
-      else o.signal.addEventListener('abort', () => exec.abort(String(o.signal!.reason ?? 'aborted')), { once: true });
-    }
     // Events are built only for a listener (the Studio's page, a batch run): an Integrator call has none.
     const emit = o.onEvent;
     if (debug) log().debug({ node: o.node ?? '(all)' }, 'execution started');

@@ -1,6 +1,7 @@
 // The memory accounting over a real core with fake engine handles and a fake process reading.
 import { describe, expect, it } from 'vitest';
-import { FlowportCore, sequentialIds, type LoadedPackage, type PackageLoader } from '../core';
+import { FlowportCore, type LoadedPackage, type PackageLoader } from '../core';
+import { sequentialIds } from '../../test/support/sequential-ids';
 import type { PackageRuntime } from '../engine';
 import type { EngineHandle } from './engine-handle';
 import { MemoryAccounting, type ProcessMemory } from './memory-accounting';

@@ -1,8 +1,9 @@
 // Stops for memory: the reason the execution is aborted with, the caller's error, the audit row, refusals.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { FlowportCore, sequentialIds, type InstanceInfo, type LoadedPackage, type PackageLoader } from '../core';
-import { DomainError } from '../core/domain-error';
+import { FlowportCore, type InstanceInfo, type LoadedPackage, type PackageLoader } from '../core';
+import { sequentialIds } from '../../test/support/sequential-ids';
+import { DomainError } from '../shared/domain-error';
 import type { AuditInput } from '../db/audit-log';
 import type { EngineHandle } from './engine-handle';
 import type { MemorySample, MemoryUsage } from './memory-accounting';

@@ -1,7 +1,7 @@
 // Stops by the server for memory: the abort reason, the caller's error, the audit row, and refusing new work.
 import type { Logger } from 'pino';
 import type { FlowportCore, InstanceInfo } from '../core';
-import { DomainError, isDomainError } from '../core/domain-error';
+import { DomainError, isDomainError } from '../shared/domain-error';
 import type { AuditInput } from '../db/audit-log';
 import type { EngineHandle } from './engine-handle';
 import type { MemorySample, MemoryUsage } from './memory-accounting';

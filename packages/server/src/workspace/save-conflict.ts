@@ -1,6 +1,6 @@
 // A Studio save never silently overwrites: the file must still be the version the designer opened.
 import type { FileChange } from '@flowport/protocol';
-import { DomainError, isDomainError } from '../core/domain-error';
+import { DomainError, isDomainError } from '../shared/domain-error';
 import type { PackageFileStore } from '../db/package-file-store';
 import type { FileStat, FileStorage } from '../storage';
 

@@ -11,10 +11,11 @@ import type {
 import type { OpenPackageRequest } from '@flowport/protocol/schemas';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/auth-service';
-import type { Clock } from '../core/clock';
-import { DomainError } from '../core/domain-error';
+import type { Clock } from '../shared/clock';
+import { DomainError } from '../shared/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
 import type { PackageFileStore } from '../db/package-file-store';
+import type { SessionCloser } from '../manager/session-closer';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
 import { isPackagePath, normalizeStoragePath } from '../storage';
@@ -37,19 +38,11 @@ export interface StudioServiceDeps {
   storage: FileStorage;
   runner: ExecutionRunner;
   clock: Clock;
-  /** Writes unsaved work of a closing session to the backup folder. */
-  backup: BackupWriter;
+  /** Closes sessions for every reason, unsaved work backed up. */
+  closer: SessionCloser;
   /** Who saved which file through Flowport, for a conflict's who/when (absent: only the mtime is known). */
   files?: PackageFileStore;
 }
-
-/** Writes backups of unsaved work, each with whose and why; answers the backup files' names. */
-export type BackupWriter = (
-  sessionName: string,
-  instances: InstanceInfo<EngineHandle>[],
-  reason: string,
-  by?: string,
-) => Promise<string[]>;
 
 const ownerOf = (p: Principal): AccessOwner => ({ user: p.user, login: p.sessionName, roles: p.roles });
 
@@ -60,17 +53,24 @@ export class StudioService {
   /** Package id -> the number of its latest edit still being parsed: a later edit wins, however long each parses. */
   private readonly latestEdit = new Map<string, number>();
   private edits = 0;
-  /** Sessions being closed here: their tab is told once the backups are written, naming them. */
-  private readonly closing = new Set<string>();
+  /** Channels of sessions the closer is closing: their tab is told once the backups are written, naming them. */
+  private readonly awaitingBackups = new Map<string, SessionChannel>();
 
   constructor(private readonly d: StudioServiceDeps) {
     d.core.on((e) => {
-      if (e.type === 'session-closed' && !this.closing.has(e.sessionId)) {
-        const ch = this.channels.get(e.sessionId);
-        this.channels.delete(e.sessionId);
-        this.owners.delete(e.sessionId);
-        ch?.close({ type: 'session-closed', reason: e.reason, by: e.by });
-      }
+      if (e.type !== 'session-closed') return;
+      const ch = this.channels.get(e.sessionId);
+      this.channels.delete(e.sessionId);
+      this.owners.delete(e.sessionId);
+      if (!ch) return;
+      if (d.closer.isClosing(e.sessionId)) this.awaitingBackups.set(e.sessionId, ch);
+      else ch.close({ type: 'session-closed', reason: e.reason, by: e.by });
+    });
+    // The socket closes after the backups are written, and the notice names them.
+    d.closer.onClosed(({ sessionId, reason, by, backups }) => {
+      const ch = this.awaitingBackups.get(sessionId);
+      this.awaitingBackups.delete(sessionId);
+      ch?.close({ type: 'session-closed', reason, by, ...(backups.length ? { backups } : {}) });
     });
   }
 
@@ -121,27 +121,7 @@ export class StudioService {
 
   async endSession(p: Principal, sid: string): Promise<void> {
     this.session(p, sid);
-    await this.close(sid, 'client');
-  }
-
-  /** Closes a session for any reason, backing up unsaved work first. */
-  async close(sid: string, reason: 'administrator' | 'client' | 'timeout' | 'shutdown', by?: string): Promise<number> {
-    const s = this.d.core.getSession(sid);
-    if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${sid}"`);
-    this.closing.add(sid);
-    let result;
-    try {
-      result = this.d.core.closeSession(sid, reason, by);
-    } finally {
-      this.closing.delete(sid);
-    }
-    const { closed, unsaved } = result;
-    const ch = this.channels.get(sid);
-    this.channels.delete(sid);
-    this.owners.delete(sid);
-    const backups = unsaved.length ? await this.d.backup(s.name, unsaved, reason, by) : [];
-    ch?.close({ type: 'session-closed', reason, by, ...(backups.length ? { backups } : {}) });
-    return closed.length;
+    await this.d.closer.close(sid, 'client');
   }
 
   /**
@@ -154,7 +134,7 @@ export class StudioService {
     const reason = r.reason === 'logout' ? 'client' : r.reason === 'idle' ? 'timeout' : 'administrator';
     const by = reason === 'administrator' ? `the server (${text})` : undefined;
     // Each close is made at once (its backup is what is awaited), so every session ends now.
-    const closing = sids.map((sid) => this.close(sid, reason, by).catch(() => 0));
+    const closing = sids.map((sid) => this.d.closer.close(sid, reason, by).catch(() => 0));
     let sockets = 0;
     for (const ch of this.channels.values())
       sockets += ch.closeWhere((owner) => revokes(r, owner), ACCESS_ENDED_CLOSE, text);

@@ -2,27 +2,30 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Clock } from '../core/clock';
-import { DomainError, FlowportCore } from '../core';
+import type { Clock } from '../shared/clock';
+import { FlowportCore } from '../core';
+import { DomainError } from '../shared/domain-error';
+import type { AuditEntry } from '@flowport/protocol';
 import type { AuditInput } from '../db/audit-log';
 import type { PackageFileStore } from '../db/package-file-store';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
 import { FileStorage, removeLeftoverTemps, StorageWatcher, writeCatalogued } from '../storage';
-import type { DataPaths } from '../services';
+import type { DataPaths } from '../data-dir';
 import { ACCESS_ENDED_CLOSE, revocationText, revokes, type AccessRevocation } from './access-revocation';
 import { ConnectionMonitor } from './connection-monitor';
 import type { EngineHandle } from './engine-handle';
 import { EngineLoader } from './engine-loader';
 import { ExecutionRunner } from './execution-runner';
-import { HostNames } from './host-names';
-import { ManagerFeed } from './manager-feed';
-import { ManagerService } from './manager-service';
+import { HostNames } from '../manager/host-names';
+import { ManagerFeed } from '../manager/manager-feed';
+import { ManagerService } from '../manager/manager-service';
+import { SessionCloser, type BackupWriter } from '../manager/session-closer';
 import { MemoryAccounting } from './memory-accounting';
 import { budgetBytes, duckdbSize, instanceMemory, machineMemory, mb } from './memory-budget';
 import { MemoryStops, type ExecutionHooks } from './memory-stops';
 import { MemoryWatchdog } from './memory-watchdog';
-import { StudioService, type BackupWriter } from './studio-service';
+import { StudioService } from './studio-service';
 
 export interface WorkspaceOptions {
   paths: DataPaths;
@@ -38,6 +41,8 @@ export interface WorkspaceOptions {
   hostNames?: HostNames;
   /** Where stops by the server (memory) are audited. */
   audit?: (entry: AuditInput) => void;
+  /** Subscribes to new audit entries (the Session Manager shows them live). */
+  onAudit?: (listener: (entry: AuditEntry) => void) => void;
   /** Keeps package files' creation times across saves and who saved them (absent: the file system's times only). */
   packageFiles?: PackageFileStore;
 }
@@ -48,6 +53,7 @@ export interface Workspace {
   loader: EngineLoader;
   runner: ExecutionRunner;
   studio: StudioService;
+  closer: SessionCloser;
   manager: ManagerService;
   feed: ManagerFeed;
   monitor: ConnectionMonitor;
@@ -108,17 +114,9 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     limits: () => o.params.get(),
   });
 
-  const feed = new ManagerFeed({
-    snapshot: () => core.snapshot(),
-    sessionRow: (id) => core.sessionView(id),
-    sharedRow: (id) => core.sharedView(id),
-    pool: () => core.poolView(),
-    get version() {
-      return core.version;
-    },
-  });
+  const feed = new ManagerFeed(core);
   // Names (and an Integrator call's request id) outlive their sessions by one event, so the close is
-  // logged with them. SPEC 3: session and package open/close at info, every line naming its session.
+  // logged with them: session and package opens and closes are info lines, each naming its session.
   const sessionNames = new Map<string, { session: string; requestId?: string }>();
   core.on((e) => {
     switch (e.type) {
@@ -157,9 +155,6 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
         break;
       }
     }
-    for (const id of e.affects.sessions) feed.sessionChanged(id);
-    for (const id of e.affects.shared) feed.sharedChanged(id);
-    if (e.affects.pool) feed.poolChanged();
   });
   o.params.onChange((next, prev) => {
     if (next.packagePoolSize !== prev.packagePoolSize) core.setPoolSize(next.packagePoolSize);
@@ -191,6 +186,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     }
     return files;
   };
+  const closer = new SessionCloser({ core, backup });
   const memory = new MemoryAccounting({ core, budget });
   // The watchdog decides whom to stop, the stops say why; each needs the other.
   // eslint-disable-next-line prefer-const
@@ -212,10 +208,10 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   watchdog.start();
   log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
   const runner = new ExecutionRunner(core, log, {}, stops);
-  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, backup, files });
+  const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, closer, files });
   const hostNames = o.hostNames ?? new HostNames();
-  const manager = new ManagerService({ core, feed, hostNames, studio, backup });
-  const monitor = new ConnectionMonitor(studio, () => o.params.get().connectionCheckPeriodSeconds, log);
+  const manager = new ManagerService({ core, feed, hostNames, studio, closer, onAudit: o.onAudit });
+  const monitor = new ConnectionMonitor(studio, closer, () => o.params.get().connectionCheckPeriodSeconds, log);
   monitor.start();
   o.params.onChange((next, prev) => {
     if (next.connectionCheckPeriodSeconds !== prev.connectionCheckPeriodSeconds) {
@@ -256,6 +252,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     loader,
     runner,
     studio,
+    closer,
     manager,
     feed,
     monitor,
@@ -276,9 +273,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       monitor.stop();
       feed.close();
       await watcher?.close();
-      for (const s of core.snapshot().sessions) {
-        await studio.close(s.id, 'shutdown').catch(() => undefined);
-      }
+      await closer.closeAll('shutdown');
       core.clearPool();
       await core.shutdown?.();
     },

@@ -44,7 +44,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A refusal as SPEC 9 has it: the status, {error: {code, message}}, and the server answering after. */
+/** A refusal as docs/http-api.md has it: the status, {error: {code, message}}, and the server answering after. */
 async function expectRefused(
   answer: { status: number; body: { error?: { code: string; message: string } }; text: string },
   status: number,

@@ -1,4 +1,4 @@
-// The eight columns of the Session Manager (SPEC 4), their widths and which of them can be hidden.
+// The eight columns of the Session Manager, their widths and which of them can be hidden.
 
 export const COLUMN_KEYS = ['name', 'activity', 'host', 'role', 'version', 'created', 'saved', 'path'] as const;
 export type ColumnKey = (typeof COLUMN_KEYS)[number];

@@ -1,4 +1,4 @@
-// Typed calls of the Session Manager API (SPEC 9): snapshot, actions, audit log and the live feed's address.
+// Typed calls of the Session Manager API (docs/http-api.md): snapshot, actions, audit log and the live feed's address.
 import type { AuditEntry, ExecutionHistoryEntry, ManagerSnapshot } from '@flowport/protocol';
 import { http } from '../api/http-client';
 

@@ -1,4 +1,4 @@
-// The eight columns of the tree table (SPEC 4): their cells, header menus with a column search, and widths.
+// The eight columns of the tree table: their cells, header menus with a column search, and widths.
 import type { TableColumnsType } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import type { Translate } from '../components/i18n';

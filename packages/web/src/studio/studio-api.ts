@@ -1,4 +1,4 @@
-// Typed calls of the Studio session API (SPEC 9): sessions, the storage listing and packages in a session.
+// Typed calls of the Studio session API (docs/http-api.md): sessions, the storage listing and packages in a session.
 import {
   CSRF_HEADER,
   type PackageDto,

@@ -1,20 +1,24 @@
 // Session Manager use cases: snapshots with host names, the live feed, and the administrator's actions.
-import type { ManagerSession, ManagerSnapshot } from '@flowport/protocol';
+import type { AuditEntry, ManagerSession, ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { FlowportCore } from '../core';
-import { DomainError } from '../core/domain-error';
-import type { AccessOwner } from './access-revocation';
-import type { EngineHandle } from './engine-handle';
+import { DomainError } from '../shared/domain-error';
+import type { AccessOwner } from '../workspace/access-revocation';
+import type { EngineHandle } from '../workspace/engine-handle';
 import type { HostNames } from './host-names';
 import type { ManagerFeed } from './manager-feed';
-import type { BackupWriter, StudioService } from './studio-service';
+import type { SessionCloser } from './session-closer';
+import type { StudioService } from '../workspace/studio-service';
 
 export interface ManagerServiceDeps {
   core: FlowportCore<EngineHandle>;
   feed: ManagerFeed;
   hostNames: HostNames;
+  /** Tells Studio pages what an administrator did to their session. */
   studio: StudioService;
-  backup: BackupWriter;
+  closer: SessionCloser;
+  /** Subscribes to the audit log's new entries; each is broadcast to every live client. */
+  onAudit?: (listener: (entry: AuditEntry) => void) => void;
 }
 
 export class ManagerService {
@@ -25,6 +29,7 @@ export class ManagerService {
   };
 
   constructor(private readonly d: ManagerServiceDeps) {
+    d.onAudit?.((entry) => d.feed.broadcast({ type: 'audit', entry }));
     // A name that becomes known updates the rows of the sessions from that host.
     d.hostNames.onResolved((ip) => {
       for (const s of d.core.snapshot().sessions) if (s.host === ip) d.feed.sessionChanged(s.id);
@@ -68,7 +73,8 @@ export class ManagerService {
   async closeSession(id: string, by: string): Promise<{ closed: number }> {
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
-    return { closed: await this.d.studio.close(id, 'administrator', by) };
+    const { closed } = await this.d.closer.close(id, 'administrator', by);
+    return { closed };
   }
 
   stopPackage(id: string, by: string): { stopped: boolean } {
@@ -83,13 +89,10 @@ export class ManagerService {
   }
 
   async closePackage(id: string, by: string): Promise<{ closed: true }> {
-    const i = this.d.core.getInstance(id);
-    if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
-    const session = i.sessionId ? this.d.core.getSession(i.sessionId) : undefined;
+    const sessionId = this.d.core.getInstance(id)?.sessionId;
     // The reason tells whoever counts stopped executions (metrics) that an administrator stopped it.
-    const closed = this.d.core.closePackage(id, `closed by administrator ${by}`);
-    if (session && closed.dirty) await this.d.backup(session.name, [closed], 'administrator', by);
-    if (session) this.d.studio.send(session.id, { type: 'package-closed', packageId: id, byAdministrator: true });
+    await this.d.closer.closePackage(id, { reason: 'administrator', by, stopReason: `closed by administrator ${by}` });
+    if (sessionId) this.d.studio.send(sessionId, { type: 'package-closed', packageId: id, byAdministrator: true });
     return { closed: true };
   }
 

@@ -2,10 +2,10 @@
 import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileStorage } from '../storage/file-storage';
-import { parsePackage } from './package-parser';
-import { PackageRuntime, type PackageRuntimeOptions } from './package-runtime';
-import type { PackageDef } from './package-types';
+import { FileStorage } from '../../src/storage/file-storage';
+import { parsePackage } from '../../src/engine/package-parser';
+import { PackageRuntime, type PackageRuntimeOptions } from '../../src/engine/package-runtime';
+import type { PackageDef } from '../../src/engine/package-types';
 
 export interface EngineFixture {
   dir: string;

@@ -1,4 +1,4 @@
-// Injected time and id sources, so the core is tested without waiting or randomness.
+// Injected time and id sources, so the core and its users are tested without waiting or randomness.
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -28,9 +28,3 @@ export const randomId: IdGenerator = () => {
   randomOffset += 8;
   return s;
 };
-
-/** Deterministic ids for tests: prefix-1, prefix-2, ... */
-export function sequentialIds(prefix = 'id'): IdGenerator {
-  let n = 0;
-  return () => `${prefix}${++n}`;
-}

@@ -1,10 +1,11 @@
 // Shared set-up for the core's tests: a core over the fake loader, a hand-driven clock, recorded events.
 import type { Role } from '@flowport/protocol';
-import { sequentialIds, type Clock } from './clock';
-import type { CoreEvent } from './core-events';
+import type { Clock } from '../../src/shared/clock';
+import { sequentialIds } from './sequential-ids';
+import type { CoreEvent } from '../../src/core/core-events';
 import { FakePackageLoader, type FakeHandle } from './fake-package-loader';
-import { FlowportCore } from './flowport-core';
-import type { UserLimits } from './user-limits';
+import { FlowportCore } from '../../src/core/flowport-core';
+import type { UserLimits } from '../../src/core/user-limits';
 
 export class ManualClock implements Clock {
   constructor(public t = Date.UTC(2025, 0, 1)) {}

@@ -1,4 +1,4 @@
-// The coded domain error thrown by the core, engine and storage; adapters map its code once.
+// The coded domain error thrown by the core, engine, storage and services; adapters map its code once.
 import { ERROR_CODES, type ErrorCode } from '@flowport/protocol';
 
 export class DomainError extends Error {

@@ -1,15 +1,17 @@
-// The Session Manager's live feed: coalesces core changes into deltas a few times a second, per client.
-import type { ManagerLiveFrame, ManagerSession, ManagerSharedPackage, ManagerSnapshot } from '@flowport/protocol';
+// The Session Manager's live feed: follows the core's changes and sends them as deltas a few times a second, per client.
+import type { ManagerLiveFrame, ManagerSession, ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
-import { endSocket, type AccessOwner } from './access-revocation';
+import type { Affects, CoreListener, ManagerDelta } from '../core';
+import { endSocket, type AccessOwner } from '../workspace/access-revocation';
 
-/** What the feed needs from the bookkeeping: whole snapshots and single rows. */
+/**
+ * What the feed needs from the bookkeeping (FlowportCore is one): whole snapshots, the delta of the
+ * rows some changes touched (the core's one delta builder), and those changes as they happen.
+ */
 export interface FeedSource {
   snapshot(): ManagerSnapshot;
-  sessionRow(id: string): ManagerSession | undefined;
-  sharedRow(id: string): ManagerSharedPackage | undefined;
-  pool(): ManagerSnapshot['pool'];
-  readonly version: number;
+  delta(affects: Affects): ManagerDelta;
+  on(listener: CoreListener): () => void;
 }
 
 interface Client {
@@ -33,13 +35,16 @@ export class ManagerFeed {
   private readonly dirtyShared = new Set<string>();
   private poolDirty = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly unfollow: () => void;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly source: FeedSource,
     private readonly intervalMs = 250,
     private readonly heartbeatMs = HEARTBEAT_MS,
-  ) {}
+  ) {
+    this.unfollow = source.on((e) => this.changed(e.affects));
+  }
 
   get clientCount(): number {
     return this.clients.size;
@@ -66,21 +71,18 @@ export class ManagerFeed {
   }
 
   // Nobody watching: nothing to remember (a new client starts from a snapshot anyway).
+  private changed(affects: Affects): void {
+    if (this.clients.size === 0) return;
+    for (const id of affects.sessions) this.dirtySessions.add(id);
+    for (const id of affects.shared) this.dirtyShared.add(id);
+    this.poolDirty ||= affects.pool;
+    this.schedule();
+  }
+
+  /** A session's row changed outside the core (its host's name became known). */
   sessionChanged(id: string): void {
     if (this.clients.size === 0) return;
     this.dirtySessions.add(id);
-    this.schedule();
-  }
-
-  sharedChanged(id: string): void {
-    if (this.clients.size === 0) return;
-    this.dirtyShared.add(id);
-    this.schedule();
-  }
-
-  poolChanged(): void {
-    if (this.clients.size === 0) return;
-    this.poolDirty = true;
     this.schedule();
   }
 
@@ -111,6 +113,7 @@ export class ManagerFeed {
   }
 
   close(): void {
+    this.unfollow();
     clearTimeout(this.timer);
     this.stopHeartbeat();
     for (const c of this.clients) c.socket.close(1001, 'server stopping');
@@ -131,34 +134,15 @@ export class ManagerFeed {
     this.poolDirty = false;
   }
 
-  /** Builds each changed row once and sends the same delta to every client that keeps up. */
+  /** Builds each changed row once (in the core) and sends the same delta to every client that keeps up. */
   flush(): void {
     if (this.clients.size === 0) return this.clearDirty();
-    const upsertSessions: ManagerSession[] = [];
-    const removeSessions: string[] = [];
-    for (const id of this.dirtySessions) {
-      const row = this.source.sessionRow(id);
-      if (row) upsertSessions.push(row);
-      else removeSessions.push(id);
-    }
-    const upsertShared: ManagerSharedPackage[] = [];
-    const removeShared: string[] = [];
-    for (const id of this.dirtyShared) {
-      const row = this.source.sharedRow(id);
-      if (row) upsertShared.push(row);
-      else removeShared.push(id);
-    }
-    const pool = this.poolDirty ? this.source.pool() : undefined;
+    const { upsertSessions, ...base } = this.source.delta({
+      sessions: [...this.dirtySessions],
+      shared: [...this.dirtyShared],
+      pool: this.poolDirty,
+    });
     this.clearDirty();
-    const base = {
-      type: 'delta' as const,
-      version: this.source.version,
-      serverTime: new Date().toISOString(),
-      removeSessions,
-      upsertShared,
-      removeShared,
-      ...(pool ? { pool } : {}),
-    };
     const texts = new Map<Client['decorate'], string>();
     for (const c of this.clients) {
       if (c.lagging) {

@@ -1,6 +1,6 @@
 // An in-memory package loader for the core's tests and benchmark: files, versions, and what is loaded.
-import { DomainError } from './domain-error';
-import type { LoadedPackage, PackageLoader } from './package-loader';
+import { DomainError } from '../../src/shared/domain-error';
+import type { LoadedPackage, PackageLoader } from '../../src/core/package-loader';
 
 export interface FakeHandle {
   serial: number;
