@@ -35,14 +35,6 @@ export type ParameterKey = keyof ServerParameters;
 
 export const PARAMETER_DEFS: readonly ParameterDef[] = [
   {
-    key: 'executionHistoryLimit',
-    type: 'integer',
-    default: 10000,
-    min: 0,
-    max: 1000000,
-    help: 'How many finished executions the execution history keeps (the oldest go first); 0 keeps none',
-  },
-  {
     key: 'packagePoolSize',
     type: 'integer',
     default: 10,
@@ -157,6 +149,14 @@ export const PARAMETER_DEFS: readonly ParameterDef[] = [
     min: 1,
     max: 10000,
     help: 'Most packages open at once in one Studio session of an administrator',
+  },
+  {
+    key: 'executionHistoryLimit',
+    type: 'integer',
+    default: 10000,
+    min: 0,
+    max: 1000000,
+    help: 'How many finished executions the execution history keeps (the oldest go first); 0 keeps none',
   },
 ];
 

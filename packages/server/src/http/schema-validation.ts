@@ -97,7 +97,11 @@ function issuesOf(part: string, e: ErrorObject): Issue[] {
       const known = Object.keys(schema.properties ?? {});
       const unknown = Object.keys((e.data ?? {}) as object).filter((k) => !known.includes(k));
       const knownText = known.length ? `known: ${known.join(', ')}` : 'it takes no fields';
-      return unknown.map((k) => ({ field: where(field, `/${k}`), message: `is not a known field; ${knownText}` }));
+      // The known fields once, after the first unknown one: the joined message stays readable.
+      return unknown.map((k, i) => ({
+        field: where(field, `/${k}`),
+        message: i === 0 ? `is not a known field; ${knownText}` : 'is not a known field',
+      }));
     }
     case 'type': {
       const types = String(p.type).split(',');
