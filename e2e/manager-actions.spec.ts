@@ -1,6 +1,7 @@
 // The Session Manager's actions through a real browser against a real server: stop, close, multi-select,
 // the context menu, host names, clearing the pool and what cannot be closed.
 import { expect, test } from './fixtures';
+import type { Locator } from '@playwright/test';
 import {
   cell,
   chooseFromMenu,
@@ -21,6 +22,17 @@ import {
 import { LONG, SCORING, HELLO, designer, pkgOf, dialog, waitUntilRunning, trackedSessions } from './manager-support';
 
 const session = trackedSessions();
+
+/**
+ * Confirms the Close dialog until it has gone: a live update (the feed's heartbeat, a delta) may
+ * redraw the dialog's button under the click on a busy machine, and the click then misses.
+ */
+async function confirmClose(confirm: Locator): Promise<void> {
+  await expect(async () => {
+    if (await confirm.isVisible()) await confirm.getByRole('button', { name: 'Close' }).click({ timeout: 2000 });
+    await expect(confirm).toBeHidden({ timeout: 2000 });
+  }).toPass({ timeout: 15_000 });
+}
 
 test.describe('Session Manager actions', () => {
   // Long runs, several users and page loads per test: more than the default minute on a busy machine.
@@ -98,7 +110,7 @@ test.describe('Session Manager actions', () => {
     await expect(confirm.getByTestId('confirm-list')).toContainText(first.name);
     await expect(confirm.getByTestId('confirm-list')).toContainText('Credit scoring, Hello');
     await screenshot(page, 'close-confirm', test.info());
-    await confirm.getByRole('button', { name: 'Close' }).click();
+    await confirmClose(confirm);
     await expect(sessionRow(page, first.id)).toHaveCount(0);
     for (const p of first.packages) await expect(packageRow(page, p.id)).toHaveCount(0);
     const snap = await snapshot(await api.admin());
@@ -111,7 +123,7 @@ test.describe('Session Manager actions', () => {
     await page.keyboard.press('Delete');
     confirm = dialog(page, 'Close?');
     await expect(confirm.getByTestId('confirm-list')).toContainText(second.name);
-    await confirm.getByRole('button', { name: 'Close' }).click();
+    await confirmClose(confirm);
     await expect(sessionRow(page, second.id)).toHaveCount(0);
     expect((await snapshot(await api.admin())).sessions.some((x) => x.id === second.id)).toBe(false);
     await screenshot(page, 'closed', test.info());
