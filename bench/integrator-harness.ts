@@ -1,6 +1,6 @@
 // Bench helpers: the server child, autocannon runs with per-request bodies, manager-snapshot sampling and tables.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
@@ -47,6 +47,8 @@ async function bundleBenchServer(): Promise<string> {
     logLevel: 'warning',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // The documentation pages' own files are read beside the bundle, as beside dist/main.js.
+  cpSync(`${root}packages/server/src/http/docs`, `${root}packages/server/dist/bench/docs`, { recursive: true });
   return outfile;
 }
 

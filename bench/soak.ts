@@ -3,7 +3,7 @@
 // sessions, Integrator calls, batch runs (routes and the CLI), Session Manager live clients. Prints the server's
 // RSS, heap and the operations and errors of each minute, and verdicts on RSS growth and unexpected errors.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -165,6 +165,8 @@ async function bundle(): Promise<{ cli: string; probe: string }> {
     logLevel: 'warning',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // The documentation pages' own files are read beside the bundle, as beside dist/main.js.
+  cpSync(`${ROOT}packages/server/src/http/docs`, `${outdir}/docs`, { recursive: true });
   return { cli: `${outdir}/soak-flowport.mjs`, probe: `${outdir}/soak-probe.mjs` };
 }
 
