@@ -30,15 +30,26 @@ export interface BenchServer {
  * tsx's on-the-fly compilation, whose helpers (`__name` around every function made) cost ~10 %.
  */
 async function bundleBenchServer(): Promise<string> {
+  const outdir = await bundleLikeTheServer({ 'integrator-server': 'bench/integrator-server.ts' });
+  return `${outdir}/integrator-server.mjs`;
+}
+
+/**
+ * Bundles entry points (name: path from the repository root) into packages/server/dist/bench as
+ * `npm run build` bundles the server, with the documentation pages' files beside them (read beside
+ * the bundle, as beside dist/main.js); answers the folder.
+ */
+export async function bundleLikeTheServer(entries: Record<string, string>): Promise<string> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const serverPkg = JSON.parse(readFileSync(`${root}packages/server/package.json`, 'utf8')) as {
     dependencies: Record<string, string>;
   };
   // Inside packages/server, so the bundle resolves the server's own dependencies as main.js does.
-  const outfile = `${root}packages/server/dist/bench/integrator-server.mjs`;
+  const outdir = `${root}packages/server/dist/bench`;
   await build({
-    entryPoints: [`${root}bench/integrator-server.ts`],
-    outfile,
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, `${root}${file}`])),
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -47,9 +58,8 @@ async function bundleBenchServer(): Promise<string> {
     logLevel: 'warning',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
-  // The documentation pages' own files are read beside the bundle, as beside dist/main.js.
-  cpSync(`${root}packages/server/src/http/docs`, `${root}packages/server/dist/bench/docs`, { recursive: true });
-  return outfile;
+  cpSync(`${root}packages/server/src/http/docs`, `${outdir}/docs`, { recursive: true });
+  return outdir;
 }
 
 export async function startBenchServer(): Promise<BenchServer> {

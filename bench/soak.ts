@@ -3,7 +3,7 @@
 // sessions, Integrator calls, batch runs (routes and the CLI), Session Manager live clients. Prints the server's
 // RSS, heap and the operations and errors of each minute, and verdicts on RSS growth and unexpected errors.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,9 +16,8 @@ import type {
   SessionCreated,
   SessionEvent,
 } from '@flowport/protocol';
-import { build } from 'esbuild';
 import WebSocket from 'ws';
-import { greetingBody, printTable, processCpuUs, scoringBody } from './integrator-harness';
+import { bundleLikeTheServer, greetingBody, printTable, processCpuUs, scoringBody } from './integrator-harness';
 import type { SoakProbeAnswer } from './soak-probe';
 
 // ---------------------------------------------------------------------------------------------- options
@@ -148,25 +147,10 @@ interface Server {
 
 /** Bundles `flowport` (packages/server/src/main.ts) as `npm run build` does, and the memory probe. */
 async function bundle(): Promise<{ cli: string; probe: string }> {
-  const serverPkg = JSON.parse(readFileSync(`${ROOT}packages/server/package.json`, 'utf8')) as {
-    dependencies: Record<string, string>;
-  };
-  // Inside packages/server, so the bundle resolves the server's own dependencies as dist/main.js does.
-  const outdir = `${ROOT}packages/server/dist/bench`;
-  await build({
-    entryPoints: { 'soak-flowport': `${ROOT}packages/server/src/main.ts`, 'soak-probe': `${ROOT}bench/soak-probe.ts` },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: Object.keys(serverPkg.dependencies).filter((d) => !d.startsWith('@flowport/')),
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  const outdir = await bundleLikeTheServer({
+    'soak-flowport': 'packages/server/src/main.ts',
+    'soak-probe': 'bench/soak-probe.ts',
   });
-  // The documentation pages' own files are read beside the bundle, as beside dist/main.js.
-  cpSync(`${ROOT}packages/server/src/http/docs`, `${outdir}/docs`, { recursive: true });
   return { cli: `${outdir}/soak-flowport.mjs`, probe: `${outdir}/soak-probe.mjs` };
 }
 
