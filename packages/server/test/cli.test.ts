@@ -28,7 +28,8 @@ describe('flowport command', () => {
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/Usage: flowport/);
     }
-  });
+    // Four commands started from source (tsx) one after another: slow on a loaded 2-core machine.
+  }, 120_000);
 
   it('exits 2 with a clear message on an unknown command or flag', () => {
     const unknown = flowport('frobnicate');

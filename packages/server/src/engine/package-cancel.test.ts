@@ -23,6 +23,12 @@ nodes:
   - { id: quick, kind: sql, sql: "SELECT 42 AS answer" }
 `;
 
+/**
+ * A stop is answered within this (typically a few ms; 392 ms was seen on a loaded 2-core machine): far
+ * below the minutes the query would run, so it still tells a stop from a run to the end.
+ */
+const STOPPED_WITHIN_MS = 1000;
+
 async function cancelAfter(ms: number, run: (signal: AbortSignal) => Promise<unknown>) {
   const ctl = new AbortController();
   const p = run(ctl.signal).catch((e: unknown) => e);
@@ -41,14 +47,14 @@ it('interrupts a long query at once, reports it cancelled and stays usable', asy
   );
   expect(err).toBeInstanceOf(DomainError);
   expect((err as DomainError).code).toBe('EXECUTION_CANCELLED');
-  expect(latency).toBeLessThan(250); // typically a few ms; generous for a loaded CI machine
+  expect(latency).toBeLessThan(STOPPED_WITHIN_MS);
   expect(percent).toBeGreaterThanOrEqual(50); // base done, heavy under way
   expect(rt.nodeStates().find((n) => n.id === 'heavy')?.state).toBe('cancelled');
   expect((await rt.run({ node: 'quick' })).rows).toEqual([{ answer: 42 }]);
   // And again: the same node can be started and stopped a second time.
   const second = await cancelAfter(300, (signal) => rt.run({ node: 'heavy', signal }));
   expect((second.err as DomainError).code).toBe('EXECUTION_CANCELLED');
-  expect(second.latency).toBeLessThan(250);
+  expect(second.latency).toBeLessThan(STOPPED_WITHIN_MS);
 });
 
 it('is cancelled before it starts when the signal is already aborted', async () => {
@@ -77,7 +83,7 @@ it('stops a called package when the caller is stopped', async () => {
   );
   const { err, latency } = await cancelAfter(1200, (signal) => app.run({ node: 'c', signal }));
   expect((err as DomainError).code).toBe('EXECUTION_CANCELLED');
-  expect(latency).toBeLessThan(250);
+  expect(latency).toBeLessThan(STOPPED_WITHIN_MS);
   expect(lib.nodeStates().find((n) => n.id === 'heavy')?.state).toBe('cancelled');
   expect((await lib.run({ node: 'quick' })).rows).toEqual([{ answer: 42 }]);
 });

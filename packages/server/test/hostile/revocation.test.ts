@@ -52,7 +52,12 @@ async function watchingAdmin(name: string, roles = ['admin'], by: 'cookie' | 'ba
  * checks that `feed` closed within a second and got nothing from the moment of the change (the
  * time `change` says, if any, else its answer), while root's feed got the delta.
  */
-async function expectCutOff(feed: LiveSocket, change: () => Promise<unknown>, withinMs = 1000) {
+async function expectCutOff(
+  feed: LiveSocket,
+  change: () => Promise<unknown>,
+  withinMs = 1000,
+  { byAnotherProcess = false } = {},
+) {
   const dana = await login(t.app, 'dana', PASSWORD);
   const s = await StudioClient.open(t.app, dana);
   const made = await change();
@@ -64,7 +69,11 @@ async function expectCutOff(feed: LiveSocket, change: () => Promise<unknown>, wi
   console.log(`live feed closed ${tookMs} ms after the change (code ${closed.code}: ${closed.reason})`);
   expect(closed.code).toBe(ACCESS_ENDED);
   expect(tookMs).toBeLessThan(withinMs);
-  const late = feed.frames.filter((f) => f.at >= changedAt).map((f) => f.data.type);
+  // A change made by another process is seen at the server's next look at the database: until
+  // then the feed's heartbeat may still tick (it carries nothing but the time).
+  const late = feed.frames
+    .filter((f) => f.at >= changedAt && !(byAnotherProcess && f.data.type === 'heartbeat'))
+    .map((f) => f.data.type);
   expect(late).toEqual([]);
   // The delta was due, and went to the feed that still has access.
   await control.waitFor((f) => f.type === 'delta' && JSON.stringify(f).includes(s.sid));
@@ -135,7 +144,7 @@ describe('an administrator watching the live feed', () => {
           (err) => (err ? reject(err) : resolve(Date.now())),
         ),
       );
-    await expectCutOff(feed, blockByCommand, 1500);
+    await expectCutOff(feed, blockByCommand, 1500, { byAnotherProcess: true });
   });
 });
 
