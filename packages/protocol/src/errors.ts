@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   PACKAGE_REFERENCED: 'The shared package is still referenced',
   PACKAGE_READ_ONLY: 'The package is read-only for this user',
   NOT_RUNNING: 'Nothing is executing',
+  NODE_UNREACHABLE: 'A cluster node did not answer',
   ALREADY_RUNNING: 'The package is already executing',
   PATH_OUTSIDE_STORAGE: 'The path leaves the file storage',
   PATH_INVALID: 'The path is not valid',

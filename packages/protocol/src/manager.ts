@@ -15,6 +15,8 @@ export interface ManagerPackage {
   running: boolean;
   dirty?: boolean;
   progress?: Progress;
+  /** The cluster node that holds it (with --redis-url; absent on a single server). */
+  node?: string;
 }
 
 export interface ManagerSession {
@@ -31,6 +33,8 @@ export interface ManagerSession {
   running: boolean;
   requestId?: string;
   packages: ManagerPackage[];
+  /** The cluster node the session lives on (with --redis-url; absent on a single server). */
+  node?: string;
 }
 
 export interface SharedHolder {
@@ -51,12 +55,32 @@ export interface ManagerPoolItem extends ManagerPackage {
   lastUsedAt: string;
 }
 
+/** A node of a cluster as the Session Manager shows it. */
+export interface ClusterNode {
+  name: string;
+  /** live: its heartbeat is fresh; lost: it stopped (its rows have left the table). */
+  state: 'live' | 'lost';
+  lastSeenAt: string;
+  /** Its package pool, `size / max`. */
+  pool: { size: number; max: number };
+  sessions: number;
+  /** The node answering this snapshot. */
+  self?: boolean;
+}
+
 export interface ManagerSnapshot {
   version: number;
   serverTime: string;
   sessions: ManagerSession[];
   shared: ManagerSharedPackage[];
+  /** In a cluster, `items` are every node's (each with its node); max, hits and misses are this node's. */
   pool: { max: number; items: ManagerPoolItem[]; hits: number; misses: number };
+  /** The node answering (with --redis-url). */
+  node?: string;
+  /** Every node of the cluster, this one included (with --redis-url). */
+  nodes?: ClusterNode[];
+  /** True while Redis cannot be reached: the rows are this node's alone, live; the other nodes' are unknown. */
+  degraded?: boolean;
 }
 
 /** Frames of the manager's live WebSocket: a snapshot first, then deltas, or a fresh snapshot. */
@@ -71,6 +95,13 @@ export type ManagerLiveFrame =
       upsertShared: ManagerSharedPackage[];
       removeShared: string[];
       pool?: ManagerSnapshot['pool'];
+      /** The node whose rows these are (with --redis-url); ids are unique across the cluster. */
+      node?: string;
+      /** The nodes, when one appeared, was lost or its pool changed. */
+      nodes?: ClusterNode[];
+      degraded?: boolean;
+      /** A node's whole pool (its items, each with its node), replacing the ones of that node. */
+      nodePool?: ManagerPoolItem[];
     }
   | { type: 'audit'; entry: import('./auth').AuditEntry }
   /** Sent every few seconds even when nothing changes: the page's "Updated" is the link's last contact. */

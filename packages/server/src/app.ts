@@ -41,7 +41,10 @@ import { installShutdownGate, ShutdownGate } from './http/shutdown-gate';
 import { createLogger } from './logger';
 import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
-import { nodeName } from './metrics/node-name';
+import { nodeName, setNodeName } from './metrics/node-name';
+import { ClusterView } from './cluster/cluster-view';
+import { PoolInvalidation } from './cluster/pool-invalidation';
+import { RedisLink } from './cluster/redis-link';
 import type { AppServices } from './services';
 import type { HostNames } from './manager/host-names';
 import { createWorkspace } from './workspace/workspace';
@@ -70,6 +73,7 @@ export interface BuildOptions {
 
 export async function build(config: FlowportConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
+  if (config.nodeName) setNodeName(config.nodeName);
   // A cluster's nodes each have a data directory (logs, backups) and share one storage mount.
   const paths = { ...dataPaths(config.dataDir), ...(config.storageDir ? { storage: config.storageDir } : {}) };
   prepareDataDir(paths, config.seedExamples ? config.examplesDir : null);
@@ -151,6 +155,27 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     onAudit: (listener) => audit.onRecord(listener),
     packageFiles: new SqlitePackageFileStore(local),
   });
+  // With Redis: one Session Manager for every node (cluster/); without it nothing of it is made.
+  let cluster: ClusterView | undefined;
+  if (config.redisUrl) {
+    const link = new RedisLink(config.redisUrl, logger);
+    cluster = new ClusterView({
+      link,
+      node: nodeName(),
+      source: workspace.core,
+      execute: (c) => workspace.manager.execute(c),
+      broadcast: (f) => workspace.feed.broadcast(f),
+      resync: () => workspace.feed.resync(),
+      log: logger,
+    });
+    workspace.manager.joinCluster(cluster);
+    const invalidation = new PoolInvalidation(link, nodeName(), (p, v) => workspace.core.fileChanged(p, v));
+    workspace.onPackageFileChanged((p, v) => invalidation.publish(p, v));
+    await cluster.start();
+    // Not awaited: a Redis away at start leaves the node serving, degraded, and subscribed once Redis is back.
+    invalidation.start().catch((err: unknown) => logger.warn({ err }, 'subscribing to pool invalidations failed'));
+    logger.info({ node: nodeName() }, `cluster node ${nodeName()}: Session Manager shared through Redis`);
+  }
   observeCore(workspace.core, metrics);
   const history = new SqliteExecutionHistory(local);
   recordExecutionHistory(
@@ -257,6 +282,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {
+    await cluster?.close();
     if (local !== state.db) local.close();
     await state.close();
     log.flush();

@@ -18,6 +18,7 @@ const packageFields = {
   running: Type.Boolean(),
   dirty: Type.Optional(Type.Boolean()),
   progress: Type.Optional(ProgressSchema),
+  node: Type.Optional(Type.String({ description: 'The cluster node that holds it (with --redis-url)' })),
 };
 
 export const ManagerPackageSchema = Type.Object(packageFields, { additionalProperties: false });
@@ -37,6 +38,7 @@ export const ManagerSessionSchema = Type.Object(
     running: Type.Boolean(),
     requestId: Type.Optional(Type.String()),
     packages: Type.Array(ManagerPackageSchema),
+    node: Type.Optional(Type.String({ description: 'The cluster node the session lives on (with --redis-url)' })),
   },
   { additionalProperties: false },
 );
@@ -64,6 +66,18 @@ export const ManagerPoolItemSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const ClusterNodeSchema = Type.Object(
+  {
+    name: Type.String(),
+    state: OneOf(['live', 'lost'] as const),
+    lastSeenAt: ISO(),
+    pool: Type.Object({ size: Type.Integer(), max: Type.Integer() }, { additionalProperties: false }),
+    sessions: Type.Integer(),
+    self: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
 export const ManagerSnapshotSchema = Type.Object(
   {
     version: Type.Integer(),
@@ -74,6 +88,9 @@ export const ManagerSnapshotSchema = Type.Object(
       { max: Type.Integer(), items: Type.Array(ManagerPoolItemSchema), hits: Type.Integer(), misses: Type.Integer() },
       { additionalProperties: false },
     ),
+    node: Type.Optional(Type.String({ description: 'The node answering (with --redis-url)' })),
+    nodes: Type.Optional(Type.Array(ClusterNodeSchema, { description: 'Every node of the cluster' })),
+    degraded: Type.Optional(Type.Boolean({ description: 'Redis cannot be reached: the rows are this node’s alone' })),
   },
   { additionalProperties: false },
 );
@@ -98,6 +115,19 @@ export const SessionClosedSchema = Type.Object(
 export const PackageStoppedSchema = Type.Object({ stopped: Type.Literal(true) }, { additionalProperties: false });
 export const PackageClosedSchema = Type.Object({ closed: Type.Literal(true) }, { additionalProperties: false });
 export const PoolClearedSchema = Type.Object(
-  { removed: Type.Integer({ description: 'Instances removed from the pool' }) },
+  {
+    removed: Type.Integer({ description: 'Instances removed from the pool' }),
+    nodes: Type.Optional(
+      Type.Array(Type.Object({ node: Type.String(), removed: Type.Integer() }, { additionalProperties: false }), {
+        description: 'Per node, in a cluster',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
+
+export const PoolClearQuerySchema = Type.Object({
+  node: Type.Optional(
+    Type.String({ description: 'In a cluster: the node whose pool to empty; absent: every node', minLength: 1 }),
+  ),
+});

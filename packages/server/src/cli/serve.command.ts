@@ -24,6 +24,11 @@ const OPTIONS: Options = {
   'seed-examples': { type: 'string' },
   'metrics-token': { type: 'string' },
   'trust-proxy': { type: 'string' },
+  'database-url': { type: 'string' },
+  'storage-dir': { type: 'string' },
+  'watch-polling': { type: 'string' },
+  'redis-url': { type: 'string' },
+  'node-name': { type: 'string' },
 };
 
 export async function serveCommand(argv: string[]): Promise<number | undefined> {

@@ -42,3 +42,26 @@ describe('databaseUrl', () => {
     );
   });
 });
+
+describe('redisUrl and nodeName', () => {
+  it('are absent by default (this node alone, the host name), taken from the flags or the environment, documented', () => {
+    expect(loadConfig({}, {})).toMatchObject({ redisUrl: null, nodeName: null });
+    expect(loadConfig({ 'redis-url': 'redis://r:6379', 'node-name': 'node-a' }, {})).toMatchObject({
+      redisUrl: 'redis://r:6379',
+      nodeName: 'node-a',
+    });
+    expect(loadConfig({}, { FLOWPORT_REDIS_URL: 'rediss://r', FLOWPORT_NODE_NAME: 'b.1' })).toMatchObject({
+      redisUrl: 'rediss://r',
+      nodeName: 'b.1',
+    });
+    expect(configHelp()).toMatch(/--redis-url\s+FLOWPORT_REDIS_URL/);
+    expect(configHelp()).toMatch(/--node-name\s+FLOWPORT_NODE_NAME/);
+  });
+
+  it('refuses another URL and a name outside the safe alphabet, naming the source', () => {
+    expect(() => loadConfig({}, { FLOWPORT_REDIS_URL: 'http://r' })).toThrow(
+      /environment variable FLOWPORT_REDIS_URL: redisUrl must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+    expect(() => loadConfig({ 'node-name': 'a b' }, {})).toThrow(/flag --node-name: nodeName must be 1-64 letters/);
+  });
+});

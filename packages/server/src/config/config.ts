@@ -27,13 +27,17 @@ export interface FlowportConfig {
   storageDir: string | null;
   /** Whether the storage watcher polls (a network file system whose changes by other machines are not notified). */
   watchPolling: boolean;
+  /** A Redis URL: the nodes of a cluster announce themselves and share one Session Manager there; null: this node alone. */
+  redisUrl: string | null;
+  /** This node's name in the cluster (Session Manager rows, audit rows, metrics); null: the host name. */
+  nodeName: string | null;
 }
 
 interface OptionDef {
   key: keyof FlowportConfig;
   flag: string;
   env: string;
-  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path' | 'trustProxy' | 'databaseUrl';
+  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path' | 'trustProxy' | 'databaseUrl' | 'redisUrl' | 'nodeName';
   help: string;
   secret?: boolean;
 }
@@ -122,6 +126,21 @@ export const CONFIG_OPTIONS: readonly OptionDef[] = [
     type: 'boolean',
     help: 'Poll the storage for changes (a network mount whose changes by other machines are not notified)',
   },
+  {
+    key: 'redisUrl',
+    flag: 'redis-url',
+    env: 'FLOWPORT_REDIS_URL',
+    type: 'redisUrl',
+    secret: true,
+    help: 'Redis URL (redis://host:6379) where the nodes of a cluster share one Session Manager; absent: this node alone',
+  },
+  {
+    key: 'nodeName',
+    flag: 'node-name',
+    env: 'FLOWPORT_NODE_NAME',
+    type: 'nodeName',
+    help: "This node's name in the cluster (letters, digits, . _ -; at most 64); default: the host name",
+  },
 ];
 
 /** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
@@ -166,6 +185,8 @@ export function defaultConfig(): FlowportConfig {
     databaseUrl: null,
     storageDir: null,
     watchPolling: false,
+    redisUrl: null,
+    nodeName: null,
   };
 }
 
@@ -211,6 +232,19 @@ function convert(def: OptionDef, raw: unknown, source: string): unknown {
     case 'databaseUrl': {
       if (typeof raw !== 'string' || !/^postgres(ql)?:\/\/./.test(raw))
         throw new ConfigError(`${where}: ${def.key} must be a postgres:// or postgresql:// URL`);
+      return raw;
+    }
+    case 'redisUrl': {
+      if (typeof raw !== 'string' || !/^rediss?:\/\/./.test(raw))
+        throw new ConfigError(`${where}: ${def.key} must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379`);
+      return raw;
+    }
+    case 'nodeName': {
+      // It goes into Redis keys, channel names and ids: kept to a safe alphabet.
+      if (typeof raw !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(raw))
+        throw new ConfigError(
+          `${where}: ${def.key} must be 1-64 letters, digits, dots, underscores or dashes, got ${JSON.stringify(raw)}`,
+        );
       return raw;
     }
     case 'logLevel': {

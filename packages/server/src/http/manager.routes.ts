@@ -5,6 +5,7 @@ import {
   ManagerSnapshotSchema,
   PackageClosedSchema,
   PackageStoppedSchema,
+  PoolClearQuerySchema,
   PoolClearedSchema,
   SessionClosedSchema,
   SessionsStoppedSchema,
@@ -26,7 +27,7 @@ const actionSchema = (summary: string, ok: TSchema) => ({
   summary,
   tags,
   params: ManagerIdParamsSchema,
-  response: responses({ 200: ok }, [...GUARDED, 404, 409]),
+  response: responses({ 200: ok }, [...GUARDED, 404, 409, 504]),
 });
 type Query = Static<typeof SnapshotQuerySchema>;
 
@@ -75,8 +76,13 @@ export async function managerRoutes(
   ): { access: typeof ADMIN.access; audit: AuditedAction } => ({
     ...ADMIN,
     audit: label
-      ? { action: name, target: (r) => label(idOf(r)), details: (r) => ({ id: idOf(r) }) }
-      : { action: name },
+      ? {
+          action: name,
+          target: (r) => label(idOf(r)),
+          // In a cluster: the administrator's node and the node that owns the row.
+          details: (r) => ({ id: idOf(r), ...manager.auditNodes(idOf(r)) }),
+        }
+      : { action: name, details: (r) => ({ ...(r.query as object), ...manager.auditNodes(null) }) },
   });
   const by = (r: FastifyRequest) => principalOf(r).sessionName;
 
@@ -116,12 +122,17 @@ export async function managerRoutes(
     async (request) => audited.run(request, () => manager.closePackage(request.params.id, by(request))),
   );
 
-  app.post(
+  app.post<{ Querystring: Static<typeof PoolClearQuerySchema> }>(
     '/api/manager/pool/clear',
     {
       config: action('pool.clear'),
-      schema: { summary: 'Empty the package pool', tags, response: responses({ 200: PoolClearedSchema }, GUARDED) },
+      schema: {
+        summary: 'Empty the package pool (in a cluster: one node’s with ?node=NAME, else every node’s)',
+        tags,
+        querystring: PoolClearQuerySchema,
+        response: responses({ 200: PoolClearedSchema }, [400, ...GUARDED, 404, 504]),
+      },
     },
-    async (request) => audited.run(request, () => manager.clearPool()),
+    async (request) => audited.run(request, () => manager.clearPool(request.query.node)),
   );
 }

@@ -13,7 +13,7 @@ const ERRORS: Record<number, string> = {
   422: 'The package has errors',
   429: 'Too many requests, or a per-user limit is reached',
   503: 'The server is shutting down, or a part it needs does not answer',
-  504: 'The execution took longer than its timeout',
+  504: 'A timeout: the execution took longer than its timeout, or a cluster node did not answer',
   507: "The execution needs more memory than the server's budget allows",
 };
 

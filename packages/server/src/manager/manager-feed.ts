@@ -14,6 +14,14 @@ export interface FeedSource {
   on(listener: CoreListener): () => void;
 }
 
+/** How a cluster shows its rows: this node's stamped, the other nodes' added (cluster/cluster-view.ts). */
+export interface FeedView {
+  /** This node's snapshot with every other node's rows, the nodes and the degraded flag. */
+  merge(local: ManagerSnapshot): ManagerSnapshot;
+  /** This node's delta with its rows stamped with the node. */
+  stamp(delta: ManagerDelta): ManagerDelta;
+}
+
 interface Client {
   socket: WebSocket;
   /** The administrator watching; undefined in tests that need none. */
@@ -37,6 +45,7 @@ export class ManagerFeed {
   private timer: NodeJS.Timeout | undefined;
   private readonly unfollow: () => void;
   private heartbeat: NodeJS.Timeout | undefined;
+  private view: FeedView | undefined;
 
   constructor(
     private readonly source: FeedSource,
@@ -44,6 +53,11 @@ export class ManagerFeed {
     private readonly heartbeatMs = HEARTBEAT_MS,
   ) {
     this.unfollow = source.on((e) => this.changed(e.affects));
+  }
+
+  /** In a cluster: snapshots and deltas go through the cluster's view. */
+  setView(view: FeedView): void {
+    this.view = view;
   }
 
   get clientCount(): number {
@@ -84,6 +98,11 @@ export class ManagerFeed {
     if (this.clients.size === 0) return;
     this.dirtySessions.add(id);
     this.schedule();
+  }
+
+  /** Sends every client a fresh snapshot (another node's rows arrived). */
+  resync(): void {
+    for (const c of this.clients) this.sendSnapshot(c);
   }
 
   /** Sends a frame to every client at once (audit entries, resolved host names trigger a session change instead). */
@@ -137,11 +156,12 @@ export class ManagerFeed {
   /** Builds each changed row once (in the core) and sends the same delta to every client that keeps up. */
   flush(): void {
     if (this.clients.size === 0) return this.clearDirty();
-    const { upsertSessions, ...base } = this.source.delta({
+    const local = this.source.delta({
       sessions: [...this.dirtySessions],
       shared: [...this.dirtyShared],
       pool: this.poolDirty,
     });
+    const { upsertSessions, ...base } = this.view ? this.view.stamp(local) : local;
     this.clearDirty();
     const texts = new Map<Client['decorate'], string>();
     for (const c of this.clients) {
@@ -159,7 +179,8 @@ export class ManagerFeed {
   }
 
   private sendSnapshot(c: Client): void {
-    const snap = this.source.snapshot();
+    const local = this.source.snapshot();
+    const snap = this.view ? this.view.merge(local) : local;
     c.lagging = false;
     this.write(
       c,

@@ -5,6 +5,7 @@ import type { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
 import type { AccessOwner } from '../workspace/access-revocation';
 import type { EngineHandle } from '../workspace/engine-handle';
+import type { ClusterPort, NodeCommand } from './cluster-port';
 import type { HostNames } from './host-names';
 import type { ManagerFeed } from './manager-feed';
 import type { SessionCloser } from './session-closer';
@@ -28,6 +29,8 @@ export class ManagerService {
     return hostName ? { ...s, hostName } : s;
   };
 
+  private cluster: ClusterPort | undefined;
+
   constructor(private readonly d: ManagerServiceDeps) {
     d.onAudit?.((entry) => d.feed.broadcast({ type: 'audit', entry }));
     // A name that becomes known updates the rows of the sessions from that host.
@@ -36,8 +39,38 @@ export class ManagerService {
     });
   }
 
+  /** With --redis-url: the snapshot shows every node, and actions on another node's rows go to that node. */
+  joinCluster(cluster: ClusterPort): void {
+    this.cluster = cluster;
+    this.d.feed.setView(cluster);
+  }
+
+  /** Runs a command another node sent to this one (its owner): the same actions, answered with this node's outcome. */
+  async execute(c: NodeCommand): Promise<unknown> {
+    switch (c.op) {
+      case 'session.stop':
+        return this.stopSession(c.id, c.by, true);
+      case 'session.close':
+        return this.closeSession(c.id, c.by, true);
+      case 'package.stop':
+        return this.stopPackage(c.id, c.by, true);
+      case 'package.close':
+        return this.closePackage(c.id, c.by, true);
+      case 'pool.clear':
+        return { removed: this.d.core.clearPool() };
+    }
+  }
+
+  /** Who did it where, for the audit row: the administrator's node and the row's owner (in a cluster). */
+  auditNodes(id: string | null): { node: string; owner: string } | Record<string, never> {
+    if (!this.cluster) return {};
+    const owner = id ? (this.cluster.ownerOfSession(id) ?? this.cluster.ownerOfPackage(id)) : null;
+    return { node: this.cluster.node, owner: owner ?? this.cluster.node };
+  }
+
   async snapshot(resolveNames: boolean): Promise<ManagerSnapshot> {
-    const snap = this.d.core.snapshot();
+    const local = this.d.core.snapshot();
+    const snap = this.cluster ? this.cluster.merge(local) : local;
     if (!resolveNames) return snap;
     return { ...snap, sessions: snap.sessions.map(this.named) };
   }
@@ -48,15 +81,24 @@ export class ManagerService {
   }
 
   sessionLabel(id: string): string {
-    return this.d.core.getSession(id)?.name ?? id;
+    return this.d.core.getSession(id)?.name ?? this.cluster?.labelOf(id) ?? id;
   }
 
   packageLabel(id: string): string {
     const i = this.d.core.getInstance(id);
-    return i ? `${i.name}${i.path ? ` (${i.path})` : ''}` : id;
+    return i ? `${i.name}${i.path ? ` (${i.path})` : ''}` : (this.cluster?.labelOf(id) ?? id);
   }
 
-  stopSession(id: string, by: string): { stopped: number } {
+  /** The other node that owns the row, when it is not here. */
+  private remoteOwner(id: string, kind: 'session' | 'package', here: boolean): string | null {
+    if (here || !this.cluster) return null;
+    if (kind === 'session') return this.d.core.getSession(id) ? null : this.cluster.ownerOfSession(id);
+    return this.d.core.getInstance(id) ? null : this.cluster.ownerOfPackage(id);
+  }
+
+  async stopSession(id: string, by: string, here = false): Promise<{ stopped: number }> {
+    const owner = this.remoteOwner(id, 'session', here);
+    if (owner) return (await this.cluster!.send(owner, { op: 'session.stop', id, by })) as { stopped: number };
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
     // Named before the stop, while each still knows the node it executes.
@@ -70,14 +112,18 @@ export class ManagerService {
     return { stopped };
   }
 
-  async closeSession(id: string, by: string): Promise<{ closed: number }> {
+  async closeSession(id: string, by: string, here = false): Promise<{ closed: number }> {
+    const owner = this.remoteOwner(id, 'session', here);
+    if (owner) return (await this.cluster!.send(owner, { op: 'session.close', id, by })) as { closed: number };
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
     const { closed } = await this.d.closer.close(id, 'administrator', by);
     return { closed };
   }
 
-  stopPackage(id: string, by: string): { stopped: boolean } {
+  async stopPackage(id: string, by: string, here = false): Promise<{ stopped: true }> {
+    const owner = this.remoteOwner(id, 'package', here);
+    if (owner) return (await this.cluster!.send(owner, { op: 'package.stop', id, by })) as { stopped: true };
     const i = this.d.core.getInstance(id);
     if (!i) throw new DomainError('PACKAGE_NOT_FOUND', `No package "${id}"; it may have closed already`);
     if (!i.running) throw new DomainError('NOT_RUNNING', `Package ${i.name} is not executing`);
@@ -88,7 +134,9 @@ export class ManagerService {
     return { stopped: true };
   }
 
-  async closePackage(id: string, by: string): Promise<{ closed: true }> {
+  async closePackage(id: string, by: string, here = false): Promise<{ closed: true }> {
+    const owner = this.remoteOwner(id, 'package', here);
+    if (owner) return (await this.cluster!.send(owner, { op: 'package.close', id, by })) as { closed: true };
     const sessionId = this.d.core.getInstance(id)?.sessionId;
     // The reason tells whoever counts stopped executions (metrics) that an administrator stopped it.
     await this.d.closer.closePackage(id, { reason: 'administrator', by, stopReason: `closed by administrator ${by}` });
@@ -96,7 +144,30 @@ export class ManagerService {
     return { closed: true };
   }
 
-  clearPool(): { removed: number } {
-    return { removed: this.d.core.clearPool() };
+  /**
+   * Empties the pool: on a single server this one's; in a cluster one node's (`node`) or, without it,
+   * every live node's, each answering with what it removed.
+   */
+  async clearPool(node?: string): Promise<{ removed: number; nodes?: { node: string; removed: number }[] }> {
+    if (!this.cluster) {
+      if (node) throw new DomainError('NODE_NOT_FOUND', `No node "${node}": this server is not part of a cluster`);
+      return { removed: this.d.core.clearPool() };
+    }
+    const targets = node ? [node] : this.cluster.liveNodes();
+    if (node && !this.cluster.liveNodes().includes(node))
+      throw new DomainError(
+        'NODE_NOT_FOUND',
+        `No live node "${node}"; the live nodes are ${this.cluster.liveNodes().join(', ')}`,
+      );
+    const nodes = await Promise.all(
+      targets.map(async (n) => {
+        const r =
+          n === this.cluster!.node
+            ? { removed: this.d.core.clearPool() }
+            : ((await this.cluster!.send(n, { op: 'pool.clear' })) as { removed: number });
+        return { node: n, removed: r.removed };
+      }),
+    );
+    return { removed: nodes.reduce((a, n) => a + n.removed, 0), nodes };
   }
 }

@@ -1,7 +1,14 @@
-// The name in every metric's `node` label: one function, so a configured node name can replace the host name.
+// The name of this node in every metric's `node` label, the Session Manager's rows and the audit: the configured name, else the host name.
 import os from 'node:os';
 
-/** This server's name among the nodes a Prometheus scrapes: the host name for now. */
+let configured: string | null = null;
+
+/** Set once at start from --node-name / FLOWPORT_NODE_NAME (null: the host name). */
+export function setNodeName(name: string | null): void {
+  configured = name;
+}
+
+/** This server's name among the nodes of a cluster (and of a Prometheus scrape). */
 export function nodeName(): string {
-  return os.hostname();
+  return configured ?? os.hostname();
 }

@@ -57,6 +57,8 @@ export interface Workspace {
   manager: ManagerService;
   feed: ManagerFeed;
   monitor: ConnectionMonitor;
+  /** Called with each package file change this node's watcher saw (a cluster publishes it). */
+  onPackageFileChanged(listener: (path: string, fileVersion?: string) => void): void;
   /** Ends the live sockets (manager and Studio) and the Studio sessions opened with access that ended. */
   revokeAccess(r: AccessRevocation): Promise<void>;
   /** The memory of package instances against the budget: `usage()` (latest) and `sample()` (measured now). */
@@ -220,6 +222,11 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     }
   });
 
+  // A cluster publishes the changes its watcher saw, for nodes whose watcher lags (cluster/pool-invalidation.ts).
+  const fileListeners = new Set<(path: string, fileVersion?: string) => void>();
+  const announce = (p: string, fileVersion?: string) => {
+    for (const l of fileListeners) l(p, fileVersion);
+  };
   let watcher: StorageWatcher | undefined;
   if (o.watch !== false) {
     watcher = new StorageWatcher(o.paths.storage, { usePolling: o.watchPolling });
@@ -230,10 +237,12 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
           log.info({ path: p, fileVersion: stat.fileVersion }, 'package file changed');
           core.fileChanged(p, stat.fileVersion);
           void studio.fileChanged(p);
+          announce(p, stat.fileVersion);
         },
         () => {
           core.fileChanged(p);
           void studio.fileChanged(p);
+          announce(p);
         },
       );
     });
@@ -241,6 +250,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       log.info({ path: p }, 'package file removed');
       core.fileChanged(p);
       void studio.fileChanged(p);
+      announce(p);
     });
     watcher.on('error', (err) => log.warn({ err }, 'storage watcher error'));
     await watcher.start();
@@ -256,6 +266,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     manager,
     feed,
     monitor,
+    onPackageFileChanged: (listener) => void fileListeners.add(listener),
     async revokeAccess(r) {
       const text = revocationText(r.reason);
       const feeds = feed.closeWhere((owner) => revokes(r, owner), ACCESS_ENDED_CLOSE, text);
