@@ -8,7 +8,7 @@ import { keys } from './cluster-keys';
 import { NodeCommands, type WireCommand } from './node-commands';
 import { NodeHeartbeat } from './node-heartbeat';
 import type { RedisLink } from './redis-link';
-import { RemoteRows } from './remote-rows';
+import { RemoteRows, stampSession } from './remote-rows';
 
 /** How long this node's changes gather before they are published (the local page's feed waits 250 ms). */
 const PUBLISH_MS = 20;
@@ -92,7 +92,7 @@ export class ClusterView implements ClusterPort {
     const other = this.degraded ? { sessions: [], shared: [], pool: [] } : this.remote.rows();
     return {
       ...local,
-      sessions: [...local.sessions.map(mine), ...other.sessions],
+      sessions: [...local.sessions.map((x) => stampSession(x, this.node)), ...other.sessions],
       shared: [...local.shared.map(mine), ...other.shared],
       pool: { ...local.pool, items: [...local.pool.items.map(mine), ...other.pool] },
       node: this.node,
@@ -107,7 +107,7 @@ export class ClusterView implements ClusterPort {
     return {
       ...delta,
       node: this.node,
-      upsertSessions: delta.upsertSessions.map(mine),
+      upsertSessions: delta.upsertSessions.map((x) => stampSession(x, this.node)),
       upsertShared: delta.upsertShared.map(mine),
       ...(delta.pool
         ? { pool: { ...delta.pool, items: delta.pool.items.map(mine) }, nodePool: delta.pool.items.map(mine) }

@@ -14,6 +14,13 @@ interface NodeRows {
 
 const stamp = <T extends object>(row: T, node: string): T & { node: string } => ({ ...row, node });
 
+/** A session row with its node, and each of its packages' too. */
+export const stampSession = (s: ManagerSession, node: string): ManagerSession => ({
+  ...s,
+  node,
+  packages: s.packages.map((p) => ({ ...p, node })),
+});
+
 export class RemoteRows {
   private readonly nodes = new Map<string, NodeRows>();
 
@@ -32,7 +39,7 @@ export class RemoteRows {
     const n = this.nodes.get(node)!;
     n.loaded = true;
     n.version = snap.version;
-    n.sessions = new Map(snap.sessions.map((s) => [s.id, stamp(s, node)]));
+    n.sessions = new Map(snap.sessions.map((s) => [s.id, stampSession(s, node)]));
     n.shared = new Map(snap.shared.map((s) => [s.id, stamp(s, node)]));
     n.pool = snap.pool.items.map((i) => stamp(i, node));
     for (const d of n.early.splice(0)) this.apply(node, d);
@@ -48,7 +55,7 @@ export class RemoteRows {
     }
     if (d.version < n.version) return null;
     n.version = d.version;
-    const upsertSessions = d.upsertSessions.map((s) => stamp(s, node));
+    const upsertSessions = d.upsertSessions.map((s) => stampSession(s, node));
     const upsertShared = d.upsertShared.map((s) => stamp(s, node));
     for (const s of upsertSessions) n.sessions.set(s.id, s);
     for (const id of d.removeSessions) n.sessions.delete(id);
