@@ -1,6 +1,6 @@
-// The eight columns of the Session Manager, their widths and which of them can be hidden.
+// The columns of the Session Manager, their widths and which of them can be hidden.
 
-export const COLUMN_KEYS = ['name', 'activity', 'host', 'role', 'version', 'created', 'saved', 'path'] as const;
+export const COLUMN_KEYS = ['name', 'activity', 'host', 'role', 'version', 'created', 'saved', 'path', 'node'] as const;
 export type ColumnKey = (typeof COLUMN_KEYS)[number];
 
 /** Every column but the first can be hidden. */
@@ -15,6 +15,7 @@ export const COLUMN_WIDTHS: Record<ColumnKey, number> = {
   created: 170,
   saved: 170,
   path: 220,
+  node: 120,
 };
 
 export function isColumnKey(value: unknown): value is ColumnKey {

@@ -1,4 +1,4 @@
-// The eight columns of the tree table: their cells, header menus with a column search, and widths.
+// The columns of the tree table: their cells, header menus with a column search, and widths.
 import type { TableColumnsType } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import type { Translate } from '../components/i18n';
@@ -62,6 +62,8 @@ function renderCell(key: ColumnKey, row: ManagerRow, o: ColumnsOptions) {
       return pkg ? format.dateTime(pkg.savedAt) : null;
     case 'path':
       return pkg?.path ? <span title={pkg.path}>{pkg.path}</span> : null;
+    case 'node':
+      return (pkg ?? (row.kind === 'session' ? row.session : null))?.node ?? null;
   }
 }
 

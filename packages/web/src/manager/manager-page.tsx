@@ -8,6 +8,7 @@ import { ActionFailures } from './action-failures';
 import { AuditPanel } from './audit-panel';
 import { ConfirmDialog } from './confirm-dialog';
 import { ExecutionsPanel } from './executions-panel';
+import type { ColumnKey } from './column-keys';
 import { buildColumns, columnWidths, visibleColumnKeys } from './manager-columns';
 import { useManagerFormat } from './manager-format';
 import './manager-messages';
@@ -22,6 +23,7 @@ import { useExpandedRows } from './use-expanded-rows';
 import { useHiddenColumns } from './use-hidden-columns';
 import { useManagerActions } from './use-manager-actions';
 import { useManagerLive } from './use-manager-live';
+import { ClusterPanel } from './cluster-panel';
 import { useManagerShortcuts } from './use-manager-shortcuts';
 import { useRowSelection } from './use-row-selection';
 import { isBoolean, STORAGE_KEYS, useStoredState } from './use-stored-state';
@@ -37,11 +39,16 @@ function SessionManager() {
   const t = useT();
   const format = useManagerFormat();
   const [resolveNames, setResolveNames] = useStoredState(STORAGE_KEYS.resolveNames, false, isBoolean);
-  const { hidden, setShown } = useHiddenColumns();
+  const { hidden: chosenHidden, setShown } = useHiddenColumns();
 
   const audit = useAuditLog();
   const live = useManagerLive(resolveNames, audit.add);
-  const { model, connection } = live;
+  const { model, connection, cluster } = live;
+  // The Node column exists only in a cluster (on a single server every row is this server's).
+  const hidden = useMemo<ReadonlySet<ColumnKey>>(
+    () => (cluster.node ? chosenHidden : new Set([...chosenHidden, 'node'])),
+    [cluster.node, chosenHidden],
+  );
 
   const search = useTableSearch();
   const textContext = useMemo(() => ({ t, format, resolveNames }), [t, format, resolveNames]);
@@ -184,6 +191,11 @@ function SessionManager() {
           <Alert type="warning" showIcon role="alert" title={t('mgr.loadFailed')} description={live.error} />
         )
       )}
+      <ClusterPanel
+        cluster={cluster}
+        filter={columnSearches.node ?? ''}
+        onFilter={(node) => setColumnSearch('node', node)}
+      />
       <ActionFailures failures={actions.failures} onClose={actions.dismissFailures} />
       <RowContextMenu
         canStop={actions.canStop}

@@ -1,5 +1,11 @@
 // The page's copy of the server state: Maps keyed by id, snapshots and deltas applied in place, throttled notifications.
-import type { ManagerLiveFrame, ManagerSession, ManagerSharedPackage, ManagerSnapshot } from '@flowport/protocol';
+import type {
+  ClusterNode,
+  ManagerLiveFrame,
+  ManagerSession,
+  ManagerSharedPackage,
+  ManagerSnapshot,
+} from '@flowport/protocol';
 
 type DeltaFrame = Extract<ManagerLiveFrame, { type: 'delta' }>;
 export type PoolState = ManagerSnapshot['pool'];
@@ -23,6 +29,10 @@ export class ManagerStore {
   readonly sessions = new Map<string, ManagerSession>();
   readonly shared = new Map<string, ManagerSharedPackage>();
   pool: PoolState = EMPTY_POOL;
+  /** In a cluster: the node serving the page, every node, and whether Redis is away. */
+  node: string | null = null;
+  nodes: ClusterNode[] = [];
+  degraded = false;
   /** The server's change counter of the state held here; -1 before the first snapshot. */
   version = -1;
   loaded = false;
@@ -49,6 +59,9 @@ export class ManagerStore {
     this.shared.clear();
     for (const p of snapshot.shared) this.shared.set(p.id, p);
     this.pool = snapshot.pool ?? EMPTY_POOL;
+    this.node = snapshot.node ?? null;
+    this.nodes = snapshot.nodes ?? [];
+    this.degraded = snapshot.degraded ?? false;
     this.version = snapshot.version;
     this.loaded = true;
     this.changes = { ...noChanges(), full: true };
@@ -71,10 +84,21 @@ export class ManagerStore {
     for (const id of delta.removeShared ?? []) this.shared.delete(id);
     for (const p of delta.upsertShared ?? []) this.shared.set(p.id, p);
     if (delta.removeShared?.length || delta.upsertShared?.length) changes.shared = true;
-    if (delta.pool) {
+    if (delta.node !== undefined && delta.nodePool) {
+      // One node's pool: its items replace that node's (this node's counters come with its own `pool`).
+      const others = this.pool.items.filter((i) => i.node !== delta.node);
+      const own = delta.node === this.node && delta.pool ? delta.pool : this.pool;
+      this.pool = { ...own, items: [...others, ...delta.nodePool] };
+      changes.pool = true;
+    } else if (delta.pool) {
       this.pool = delta.pool;
       changes.pool = true;
     }
+    if (delta.nodes) {
+      this.nodes = delta.nodes;
+      changes.pool = true;
+    }
+    if (delta.degraded !== undefined) this.degraded = delta.degraded;
     this.version = delta.version;
     this.changed();
     return true;

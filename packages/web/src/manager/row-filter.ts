@@ -68,6 +68,8 @@ export function columnText(row: ItemRow, column: ColumnKey, ctx: TextContext): s
       return pkg ? format.dateTime(pkg.savedAt) : '';
     case 'path':
       return pkg?.path ?? '';
+    case 'node':
+      return (pkg ?? session)?.node ?? '';
   }
 }
 

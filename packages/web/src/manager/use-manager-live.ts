@@ -4,9 +4,12 @@ import type { AuditEntry } from '@flowport/protocol';
 import { LiveConnection, type ConnectionState } from './live-connection';
 import { RowBuilder, warmSearchText, type RowModel } from './manager-rows';
 import { ManagerStore } from './manager-store';
+import type { ClusterState } from './cluster-panel';
 
 export interface ManagerLive {
   model: RowModel;
+  /** In a cluster: this node, every node, and whether the cluster view is degraded (node null on a single server). */
+  cluster: ClusterState;
   loaded: boolean;
   connection: ConnectionState;
   /** Browser time (ms) of the link's last contact with the server (a heartbeat, a change, a poll), 0 before the first. */
@@ -85,5 +88,10 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
   }, [model]);
 
   const serverDown = connection !== 'live' && errorCode === 'NETWORK_ERROR';
-  return { model, loaded: store.loaded, connection, updatedAt: contactAt, error, serverDown, refresh };
+  // The nodes change with the store's revision too (a node appears, is lost, Redis goes or comes back).
+  const cluster = useMemo(
+    () => ({ node: store.node, nodes: store.nodes, degraded: store.degraded }),
+    [store, revision],
+  );
+  return { model, cluster, loaded: store.loaded, connection, updatedAt: contactAt, error, serverDown, refresh };
 }
