@@ -1,6 +1,6 @@
 // The columns of the Session Manager, their widths and which of them can be hidden.
 
-export const COLUMN_KEYS = ['name', 'activity', 'host', 'role', 'version', 'created', 'saved', 'path', 'node'] as const;
+export const COLUMN_KEYS = ['name', 'activity', 'host', 'node', 'role', 'version', 'created', 'saved', 'path'] as const;
 export type ColumnKey = (typeof COLUMN_KEYS)[number];
 
 /** Every column but the first can be hidden. */
