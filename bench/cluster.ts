@@ -152,9 +152,18 @@ async function main() {
     const want = 3 * SESSIONS;
     const wait = Date.now() + 60_000;
     for (;;) {
-      const snap = (await call(c.url, login[c.url]!, 'GET', '/api/manager/snapshot')).body as { sessions: unknown[] };
+      const snap = (await call(c.url, login[c.url]!, 'GET', '/api/manager/snapshot')).body as {
+        sessions: { node: string }[];
+        nodes: unknown;
+      };
       if (snap.sessions.length >= want) break;
-      if (Date.now() > wait) throw new Error(`node C sees ${snap.sessions.length} of ${want} sessions`);
+      if (Date.now() > wait) {
+        const per: Record<string, number> = {};
+        for (const s of snap.sessions) per[s.node] = (per[s.node] ?? 0) + 1;
+        throw new Error(
+          `node C sees ${snap.sessions.length} of ${want} sessions: ${JSON.stringify({ per, nodes: snap.nodes })}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
 

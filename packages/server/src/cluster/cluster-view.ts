@@ -1,7 +1,7 @@
 // One Session Manager for all nodes: publishes this node's deltas, follows the others' (snapshot on request), answers commands, tracks degraded.
 import type { ClusterNode, ManagerLiveFrame, ManagerSnapshot } from '@flowport/protocol';
 import type { Logger } from 'pino';
-import type { Affects, ManagerDelta } from '../core';
+import type { Affects, CoreCounts, ManagerDelta } from '../core';
 import type { ClusterPort, NodeCommand } from '../manager/cluster-port';
 import type { FeedSource } from '../manager/manager-feed';
 import { keys } from './cluster-keys';
@@ -13,11 +13,14 @@ import { RemoteRows, stampSession } from './remote-rows';
 /** How long this node's changes gather before they are published (the local page's feed waits 250 ms). */
 const PUBLISH_MS = 20;
 
+/** A busy node's snapshot of thousands of rows may take longer than an action's 2 s to come. */
+const SNAPSHOT_TIMEOUT_MS = 15_000;
+
 export interface ClusterViewDeps {
   link: RedisLink;
   node: string;
   /** This node's bookkeeping (the core). */
-  source: FeedSource;
+  source: FeedSource & { counts(): CoreCounts };
   /** Runs a command addressed to this node (the Session Manager's own actions). */
   execute: (command: NodeCommand) => Promise<unknown>;
   /** Sends a frame to this node's live clients. */
@@ -72,8 +75,10 @@ export class ClusterView implements ClusterPort {
   }
 
   private selfState(): { pool: { size: number; max: number }; sessions: number } {
-    const s = this.d.source.snapshot();
-    return { pool: { size: s.pool.items.length, max: s.pool.max }, sessions: s.sessions.length };
+    // Counted without building rows: this runs every second.
+    const c = this.d.source.counts();
+    const sessions = c.sessions.studio + c.sessions.integrator + c.sessions.batch;
+    return { pool: { size: c.pool.idle + c.pool.checkedOut, max: c.pool.capacity }, sessions };
   }
 
   get degraded(): boolean {
@@ -167,7 +172,7 @@ export class ClusterView implements ClusterPort {
       if (n.name === this.node) continue;
       if (n.state === 'live' && !this.remote.has(n.name)) {
         this.remote.follow(n.name);
-        this.commands.send(n.name, { op: 'snapshot' }).then(
+        this.commands.send(n.name, { op: 'snapshot' }, SNAPSHOT_TIMEOUT_MS).then(
           (snap) => {
             if (!this.remote.has(n.name)) return;
             this.remote.load(n.name, snap as ManagerSnapshot);

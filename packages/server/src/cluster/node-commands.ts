@@ -45,11 +45,11 @@ export class NodeCommands {
     await this.link.sub.subscribe(keys.commands(this.self), keys.answers(this.self));
   }
 
-  async send(node: string, command: WireCommand): Promise<unknown> {
+  async send(node: string, command: WireCommand, timeoutMs = ANSWER_TIMEOUT_MS): Promise<unknown> {
     const unreachable = (why: string) =>
       new DomainError(
         'NODE_UNREACHABLE',
-        `Node ${node} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s (${why}); it may be stopped or overloaded. Try again, or check that node`,
+        `Node ${node} did not answer within ${timeoutMs / 1000} s (${why}); it may be stopped or overloaded. Try again, or check that node`,
         { node },
       );
     if (!this.link.up) throw unreachable('Redis cannot be reached');
@@ -58,7 +58,7 @@ export class NodeCommands {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(unreachable('no answer'));
-      }, ANSWER_TIMEOUT_MS);
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
     });
     const envelope: Envelope = { id, from: this.self, command };
