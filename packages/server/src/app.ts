@@ -50,7 +50,7 @@ import type { HostNames } from './manager/host-names';
 import { createWorkspace } from './workspace/workspace';
 import { backupRoutes } from './http/backups.routes';
 import { executionRoutes } from './http/executions.routes';
-import { recordExecutionHistory, SqliteExecutionHistory } from './db/execution-history';
+import { recordExecutionHistory } from './db/execution-history';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -137,8 +137,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     error: (err) => logger.warn({ err }, 'applying changes made outside this server failed'),
   });
 
-  // Not shared yet in a cluster: the execution history and the package files' save records stay in each
-  // node's own SQLite file (their PostgreSQL stores join SharedState next, behind the same ports).
+  // Not shared yet in a cluster: the package files' save records stay in each node's own SQLite file
+  // (their PostgreSQL store joins SharedState next, behind the same port).
   const local = state.db ?? openDatabase(paths.database);
   const workspace = await createWorkspace({
     paths,
@@ -177,11 +177,12 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     logger.info({ node: nodeName() }, `cluster node ${nodeName()}: Session Manager shared through Redis`);
   }
   observeCore(workspace.core, metrics);
-  const history = new SqliteExecutionHistory(local);
+  const history = state.history;
   recordExecutionHistory(
     (l) => workspace.core.onExecutionSettled(l),
     history,
     () => params.get().executionHistoryLimit,
+    (err) => logger.warn({ err }, 'recording an execution in the history failed'),
   );
   metrics.readMemory(() => workspace.memory.usage());
   // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by

@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SettledExecution } from '../src/core/execution';
+import { dataPaths } from '../src/data-dir';
+import { openSqliteState } from '../src/db/sqlite-state';
 import { call, loginOver, startServer, stopServer, type ServerProcess } from './helpers/server-process';
 import { startPostgres, type TestPostgres } from './support/postgres';
 
@@ -65,11 +68,27 @@ describe('flowport migrate-data, users and params on PostgreSQL', { timeout: 180
     );
     expect((await flowport(local, 'users', 'block', 'ann')).code).toBe(0);
     expect((await flowport(local, 'params', 'set', 'packagePoolSize=4')).code).toBe(0);
+    // An execution the single server recorded in its history.
+    const sqlite = openSqliteState(dataPaths(single).database);
+    await sqlite.history.add({
+      id: 'x1',
+      user: 'ann',
+      sessionKind: 'integrator',
+      packageName: 'Copied run',
+      path: 'demo/copied.pkg.yaml',
+      node: 'a',
+      startedAt: 1_700_000_000_000,
+      endedAt: 1_700_000_000_040,
+      outcome: 'done',
+      error: null,
+      stopReason: null,
+    } as SettledExecution);
+    await sqlite.close();
 
     const url = await postgres.createDatabase('cli');
     const copied = await flowport({}, 'migrate-data', '--from', single, '--to', url);
     expect(copied.err).toBe('');
-    expect(copied.out).toContain('Copied 2 users, 1 parameters and 4 audit entries.');
+    expect(copied.out).toContain('Copied 2 users, 1 parameters, 4 audit entries and 1 executions.');
     const again = await flowport({}, 'migrate-data', '--from', single, '--to', url);
     expect(again.code).toBe(2);
     expect(again.err).toContain('has users or audit entries already');
@@ -84,6 +103,9 @@ describe('flowport migrate-data, users and params on PostgreSQL', { timeout: 180
     server = await startServer(tempDir(), shared);
     const admin = await loginOver(server.url, 'admin', 'cli-password-1');
     expect((await call(server.url, admin, 'GET', '/api/admin/parameters')).body).toMatchObject({ packagePoolSize: 4 });
+    expect((await call(server.url, admin, 'GET', '/api/manager/executions')).body).toMatchObject({
+      executions: [{ id: 'x1', package: 'Copied run', user: 'ann', durationMs: 40 }],
+    });
 
     expect((await flowport(shared, 'users', 'unblock', 'ann')).code).toBe(0);
     const ann = await loginOver(server.url, 'ann', 'cli-password-1');

@@ -62,7 +62,7 @@ describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
     url = await postgres.createDatabase('cluster');
     [one, two] = await Promise.all([node(url), node(url)]);
     const migrations = await query<{ version: number; applied_by: string }>(url, 'SELECT * FROM flowport_migrations');
-    expect(migrations.map((m) => m.version)).toEqual([1]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2]);
     const pids = [one.child.pid, two.child.pid].map((p) => `pid ${p}`);
     expect(pids).toContain(migrations[0]!.applied_by);
     expect(await query(url, 'SELECT name FROM users')).toEqual([{ name: 'admin' }]);
@@ -141,6 +141,32 @@ describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(seen).toMatchObject({ packagePoolSize: 3 });
+  });
+
+  it('an execution finished on node 1 is listed by node 2', async () => {
+    const admin1 = await loginOver(one.url);
+    const sid = (await call(one.url, admin1, 'POST', '/api/sessions')).body.id as string;
+    const opened = await call(one.url, admin1, 'POST', `/api/sessions/${sid}/packages`, {
+      draft: { yaml: 'name: Cluster history\nnodes:\n  - id: a\n    kind: sql\n    sql: SELECT 1 AS x\n' },
+    });
+    expect(opened.status).toBe(201);
+    const run = await call(
+      one.url,
+      admin1,
+      'POST',
+      `/api/sessions/${sid}/packages/${opened.body.id as string}/run`,
+      {},
+    );
+    expect(run.status).toBeLessThan(300);
+    const admin2 = await loginOver(two.url);
+    let listed: { package: string; outcome: string; user: string }[] = [];
+    for (const end = Date.now() + 10_000; Date.now() < end;) {
+      const res = await call(two.url, admin2, 'GET', '/api/manager/executions?search=Cluster%20history');
+      listed = res.body.executions as typeof listed;
+      if (listed.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed).toMatchObject([{ package: 'Cluster history', outcome: 'done', user: 'admin' }]);
   });
 
   it("keeps both nodes' audit rows in one log, in order", async () => {

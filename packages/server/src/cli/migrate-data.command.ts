@@ -24,7 +24,7 @@ export async function migrateDataCommand(argv: string[]): Promise<number> {
   if (!to || !/^postgres(ql)?:\/\/./.test(to)) throw new UsageError('give the database with --to postgres://…');
   const counts = await copyFromSqlite(dataPaths(path.resolve(from)).database, to);
   process.stdout.write(
-    `Copied ${counts.users} users, ${counts.parameters} parameters and ${counts.auditEntries} audit entries.\n`,
+    `Copied ${counts.users} users, ${counts.parameters} parameters, ${counts.auditEntries} audit entries and ${counts.executions} executions.\n`,
   );
   return 0;
 }

@@ -3,16 +3,35 @@ import type { ExecutionHistoryEntry } from '@flowport/protocol';
 import type { SettledExecution } from '../core/execution';
 import type { Db } from './database';
 
-/** The narrow interface the server uses; a PostgreSQL store implements the same. */
+/** The port the server uses, with a SQLite (here) and a PostgreSQL (db/postgres/execution-history.ts) store. */
 export interface ExecutionHistoryStore {
-  add(e: SettledExecution): void;
+  add(e: SettledExecution): Promise<void>;
   /** Newest first; `search` matches user, package, path, node, outcome, error or who stopped it. */
-  recent(o: { search?: string; limit: number }): ExecutionHistoryEntry[];
+  recent(o: { search?: string; limit: number }): Promise<ExecutionHistoryEntry[]>;
   /** Keeps the newest `keep` rows. */
-  prune(keep: number): void;
+  prune(keep: number): Promise<void>;
 }
 
-interface Row {
+/** The row both stores keep: times in epoch milliseconds, a cancelled execution as `stopped`. */
+export function historyRow(e: SettledExecution) {
+  return {
+    id: e.id,
+    user: e.user,
+    kind: e.sessionKind,
+    package: e.packageName,
+    path: e.path,
+    node: e.node,
+    startedAt: Math.round(e.startedAt),
+    endedAt: Math.round(e.endedAt),
+    // A cancelled execution was stopped by someone (its reason says whom) or by its caller going away.
+    outcome: e.outcome === 'cancelled' ? 'stopped' : e.outcome,
+    error: e.error,
+    stopReason: e.stopReason,
+  };
+}
+
+/** What the stores keep, as the API answers it. */
+export interface HistoryRow {
   id: string;
   user: string | null;
   kind: string | null;
@@ -26,6 +45,26 @@ interface Row {
   stop_reason: string | null;
 }
 
+export function historyEntry(r: HistoryRow): ExecutionHistoryEntry {
+  const startedAt = Number(r.started_at);
+  return {
+    id: r.id,
+    user: r.user,
+    kind: r.kind,
+    package: r.package,
+    path: r.path,
+    node: r.node,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Math.max(0, Number(r.ended_at) - startedAt),
+    outcome: r.outcome as ExecutionHistoryEntry['outcome'],
+    error: r.error,
+    stoppedBy: r.stop_reason,
+  };
+}
+
+/** `search` as a LIKE pattern with its wildcards escaped by a backslash. */
+export const likePattern = (search: string | undefined) => `%${(search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 export class SqliteExecutionHistory implements ExecutionHistoryStore {
   private readonly insert;
   private readonly trim;
@@ -38,47 +77,22 @@ export class SqliteExecutionHistory implements ExecutionHistoryStore {
     this.trim = db.prepare('DELETE FROM executions WHERE seq <= (SELECT MAX(seq) FROM executions) - ?');
   }
 
-  add(e: SettledExecution): void {
-    this.insert.run({
-      id: e.id,
-      user: e.user,
-      kind: e.sessionKind,
-      package: e.packageName,
-      path: e.path,
-      node: e.node,
-      startedAt: Math.round(e.startedAt),
-      endedAt: Math.round(e.endedAt),
-      // A cancelled execution was stopped by someone (its reason says whom) or by its caller going away.
-      outcome: e.outcome === 'cancelled' ? 'stopped' : e.outcome,
-      error: e.error,
-      stopReason: e.stopReason,
-    });
+  async add(e: SettledExecution): Promise<void> {
+    this.insert.run(historyRow(e));
   }
 
-  recent({ search, limit }: { search?: string; limit: number }): ExecutionHistoryEntry[] {
+  async recent({ search, limit }: { search?: string; limit: number }): Promise<ExecutionHistoryEntry[]> {
     const where = search
       ? `WHERE (coalesce(user,'') || ' ' || package || ' ' || coalesce(path,'') || ' ' || coalesce(node,'') || ' ' ||
            outcome || ' ' || coalesce(kind,'') || ' ' || coalesce(error,'') || ' ' || coalesce(stop_reason,'')) LIKE @like ESCAPE '\\'`
       : '';
     const rows = this.db
       .prepare(`SELECT * FROM executions ${where} ORDER BY seq DESC LIMIT @limit`)
-      .all({ like: `%${(search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit }) as Row[];
-    return rows.map((r) => ({
-      id: r.id,
-      user: r.user,
-      kind: r.kind,
-      package: r.package,
-      path: r.path,
-      node: r.node,
-      startedAt: new Date(r.started_at).toISOString(),
-      durationMs: Math.max(0, r.ended_at - r.started_at),
-      outcome: r.outcome as ExecutionHistoryEntry['outcome'],
-      error: r.error,
-      stoppedBy: r.stop_reason,
-    }));
+      .all({ like: likePattern(search), limit }) as HistoryRow[];
+    return rows.map(historyEntry);
   }
 
-  prune(keep: number): void {
+  async prune(keep: number): Promise<void> {
     this.trim.run(keep);
   }
 }
@@ -91,13 +105,15 @@ export function recordExecutionHistory(
   onSettled: (listener: (e: SettledExecution) => void) => () => void,
   store: ExecutionHistoryStore,
   limit: () => number,
+  onError: (err: unknown) => void,
 ): () => void {
   let added = 0;
-  store.prune(limit());
+  store.prune(limit()).catch(onError);
   return onSettled((e) => {
     const keep = limit();
     if (keep <= 0) return;
-    store.add(e);
-    if (++added % PRUNE_EVERY === 0) store.prune(keep);
+    // Not awaited: the call's answer does not wait for its history row.
+    store.add(e).catch(onError);
+    if (++added % PRUNE_EVERY === 0) store.prune(keep).catch(onError);
   });
 }

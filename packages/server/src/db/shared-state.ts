@@ -1,8 +1,9 @@
-// The state every node of a server must agree on (users, logins, parameters, audit log), opened on SQLite or PostgreSQL.
+// The state every node of a server must agree on (users, logins, parameters, audit log, execution history), opened on SQLite or PostgreSQL.
 import type { LoginStore } from '../auth/login-sessions';
 import type { UserStore } from '../auth/user-store';
 import type { ReadinessCheck } from '../health/readiness';
 import type { AuditLog } from './audit-log';
+import type { ExecutionHistoryStore } from './execution-history';
 import type { ParameterStore } from './parameter-store';
 
 /** What another process or node changed, as the watch tells it. */
@@ -24,6 +25,7 @@ export interface SharedState {
   readonly logins: LoginStore;
   readonly params: ParameterStore;
   readonly audit: AuditLog;
+  readonly history: ExecutionHistoryStore;
   /** The readiness check of the database. */
   readonly check: ReadinessCheck;
   /**
@@ -32,8 +34,4 @@ export interface SharedState {
    */
   watch(changes: StateChanges): void;
   close(): Promise<void>;
-  /*
-   * The seam for the execution history (not stored yet): its store joins these, one port with a
-   * SQLite and a PostgreSQL implementation, its migrations in db/migrations.ts and db/postgres/migrations.ts.
-   */
 }

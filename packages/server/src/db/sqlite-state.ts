@@ -1,6 +1,7 @@
 // The shared state in the data directory's SQLite file: one server, and the flowport command beside it.
 import { databaseCheck } from '../health/database-check';
 import { openDatabase, type Db } from './database';
+import { SqliteExecutionHistory } from './execution-history';
 import { SqliteLoginStore } from './login-store';
 import { OtherCommits } from './other-commits';
 import type { SharedState, StateChanges } from './shared-state';
@@ -21,6 +22,7 @@ export function openSqliteState(file: string): SharedState & { db: Db } {
     logins: new SqliteLoginStore(db),
     params: new SqliteParameterStore(db),
     audit: new SqliteAuditLog(db),
+    history: new SqliteExecutionHistory(db),
     check: databaseCheck(db, file),
     watch(changes: StateChanges) {
       // data_version changes for this connection when another one (`flowport users`) commits; a

@@ -21,7 +21,7 @@ export async function executionRoutes(app: FastifyInstance, { history }: { histo
     async (request) => {
       const limit = request.query.limit ?? 100;
       const search = request.query.search?.trim() ?? '';
-      return { executions: history.recent({ search: search || undefined, limit }) };
+      return { executions: await history.recent({ search: search || undefined, limit }) };
     },
   );
 }

@@ -1,9 +1,10 @@
-// The contract every shared-state implementation keeps (users, logins, parameters, audit log), run against SQLite and PostgreSQL alike.
+// The contract every shared-state implementation keeps (users, logins, parameters, audit log, execution history), run against SQLite and PostgreSQL alike.
 import { DEFAULT_PARAMETERS } from '@flowport/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredLogin } from '../../src/auth/login-sessions';
 import type { UserStore } from '../../src/auth/user-store';
 import { MAX_DETAILS_CHARS } from '../../src/db/audit-log';
+import type { SettledExecution } from '../../src/core/execution';
 import type { SharedState, StateChanges } from '../../src/db/shared-state';
 
 export interface StoreHarness {
@@ -15,6 +16,22 @@ export interface StoreHarness {
 
 const attempt = (action: string, target: string | null = null) => ({ actor: 'admin', action, target, details: null });
 const userNames = (users: UserStore) => users.list().map((u) => u.name);
+
+const settled = (id: string, over: Partial<SettledExecution> = {}): SettledExecution =>
+  ({
+    id,
+    user: 'ann',
+    sessionKind: 'studio',
+    packageName: 'scoring',
+    path: 'out/scoring.pkg.yaml',
+    node: 'score',
+    startedAt: 1_700_000_000_000,
+    endedAt: 1_700_000_000_250.4,
+    outcome: 'done',
+    error: null,
+    stopReason: null,
+    ...over,
+  }) as SettledExecution;
 
 const login = (tokenHash: string, user = 'ann'): StoredLogin => ({
   tokenHash,
@@ -224,6 +241,55 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
         await a.logins.remove('h2');
         expect((await b.logins.all()).map((l) => l.tokenHash)).toEqual(['h1']);
         expect(await b.logins.find('h2')).toBeUndefined();
+      });
+    });
+
+    describe('the execution history', () => {
+      it('keeps every connection’s executions, newest first, as the API answers them', async () => {
+        const a = await fresh();
+        const b = await open();
+        await a.history.add(settled('e1'));
+        await b.history.add(settled('e2', { outcome: 'cancelled', stopReason: 'stopped by admin', user: null }));
+        await a.history.add(settled('e3', { outcome: 'failed', error: 'Binder Error: 100% wrong_name', node: null }));
+        const all = await b.history.recent({ limit: 10 });
+        expect(all.map((e) => e.id)).toEqual(['e3', 'e2', 'e1']);
+        expect(all[2]).toEqual({
+          id: 'e1',
+          user: 'ann',
+          kind: 'studio',
+          package: 'scoring',
+          path: 'out/scoring.pkg.yaml',
+          node: 'score',
+          startedAt: new Date(1_700_000_000_000).toISOString(),
+          durationMs: 250,
+          outcome: 'done',
+          error: null,
+          stoppedBy: null,
+        });
+        expect(all[1]).toMatchObject({ outcome: 'stopped', stoppedBy: 'stopped by admin', user: null });
+        expect((await a.history.recent({ limit: 2 })).map((e) => e.id)).toEqual(['e3', 'e2']);
+      });
+
+      it('searches every field, taking % and _ literally', async () => {
+        const h = (await fresh()).history;
+        await h.add(settled('e1', { error: 'Binder Error: 100% wrong_name' }));
+        await h.add(settled('e2', { user: 'bob', packageName: 'churn' }));
+        await h.add(settled('e3', { outcome: 'cancelled', stopReason: 'stopped by root' }));
+        const ids = async (search: string) => (await h.recent({ search, limit: 10 })).map((e) => e.id);
+        expect(await ids('100%')).toEqual(['e1']);
+        expect(await ids('wrong_name')).toEqual(['e1']);
+        expect(await ids('0%_')).toEqual([]);
+        expect(await ids('churn')).toEqual(['e2']);
+        expect(await ids('stopped')).toEqual(['e3']);
+      });
+
+      it('keeps only the newest rows when pruned', async () => {
+        const h = (await fresh()).history;
+        for (const id of ['e1', 'e2', 'e3', 'e4']) await h.add(settled(id));
+        await h.prune(2);
+        expect((await h.recent({ limit: 10 })).map((e) => e.id)).toEqual(['e4', 'e3']);
+        await h.prune(0);
+        expect(await h.recent({ limit: 10 })).toEqual([]);
       });
     });
 

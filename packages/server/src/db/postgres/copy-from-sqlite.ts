@@ -1,4 +1,4 @@
-// Copies a single server's SQLite state (users, parameters, audit log) into an empty PostgreSQL database, in one transaction.
+// Copies a single server's SQLite state (users, parameters, audit log, execution history) into an empty PostgreSQL database, in one transaction.
 import { existsSync } from 'node:fs';
 import { DatabaseError, openDatabase } from '../database';
 import { inTransaction, migrate, notify, openPool } from './pg-database';
@@ -7,6 +7,7 @@ export interface CopyCounts {
   users: number;
   parameters: number;
   auditEntries: number;
+  executions: number;
 }
 
 /**
@@ -23,6 +24,8 @@ export async function copyFromSqlite(file: string, url: string): Promise<CopyCou
     const users = sqlite.prepare('SELECT * FROM users ORDER BY name').all() as Record<string, unknown>[];
     const params = sqlite.prepare('SELECT * FROM parameters').all() as Record<string, string>[];
     const audit = sqlite.prepare('SELECT * FROM audit_log ORDER BY id').all() as Record<string, unknown>[];
+    // In their order (seq), so the copied history lists newest first as it did, and new rows follow it.
+    const executions = sqlite.prepare('SELECT * FROM executions ORDER BY seq').all() as Record<string, unknown>[];
     return await inTransaction(pool, async (c) => {
       const { rows } = await c.query<{ users: string; audit: string }>(
         'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM audit_log) AS audit',
@@ -51,9 +54,32 @@ export async function copyFromSqlite(file: string, url: string): Promise<CopyCou
       await c.query(
         "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), GREATEST((SELECT max(id) FROM audit_log), 1))",
       );
+      for (const x of executions)
+        await c.query(
+          `INSERT INTO executions(id, "user", kind, package, path, node, started_at, ended_at, outcome, error, stop_reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            x.id,
+            x.user,
+            x.kind,
+            x.package,
+            x.path,
+            x.node,
+            x.started_at,
+            x.ended_at,
+            x.outcome,
+            x.error,
+            x.stop_reason,
+          ],
+        );
       await notify(c, { kind: 'users' });
       await notify(c, { kind: 'parameters' });
-      return { users: users.length, parameters: params.length, auditEntries: audit.length };
+      return {
+        users: users.length,
+        parameters: params.length,
+        auditEntries: audit.length,
+        executions: executions.length,
+      };
     });
   } finally {
     sqlite.close();

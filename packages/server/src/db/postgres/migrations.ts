@@ -44,6 +44,27 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'execution history',
+    // As SQLite's migration 4: times in epoch milliseconds, the newest found by the sequence.
+    sql: `
+      CREATE TABLE executions (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL,
+        "user" TEXT,
+        kind TEXT,
+        package TEXT NOT NULL,
+        path TEXT,
+        node TEXT,
+        started_at BIGINT NOT NULL,
+        ended_at BIGINT NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        stop_reason TEXT
+      );
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

@@ -5,6 +5,7 @@ import { CheckError } from '../../health/readiness';
 import type { SharedState, StateChanges } from '../shared-state';
 import { PostgresAuditLog } from './audit-log';
 import { ChangeListener, type HeardChanges } from './change-listener';
+import { PostgresExecutionHistory } from './execution-history';
 import { PostgresLoginStore } from './login-store';
 import { PostgresParameterStore } from './parameter-store';
 import { migrate, openPool } from './pg-database';
@@ -40,6 +41,7 @@ export async function openPostgresState(
       params,
       logins: new PostgresLoginStore(pool),
       audit,
+      history: new PostgresExecutionHistory(pool),
       check: {
         name: 'database',
         async check() {
