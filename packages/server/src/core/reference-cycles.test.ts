@@ -35,6 +35,14 @@ function hasReachableCycle(graph: Graph, root: number): boolean {
 }
 
 describe('findReferenceCycle', () => {
+  it('walks every instance of a file, not the first one only (a stale and a current one differ)', () => {
+    // 1 and 2 are two instances of lib (same key): 1 (stale) references nothing, 2 (current) y (3);
+    // y and x (4) reference each other. Found by the core's interleaving property (seed -1003779002).
+    const lib = (v: number) => (v === 1 || v === 2 ? 'lib' : `p${v}`);
+    const cycle = cycleOf([[1, 2], [], [3], [4], [3]], 0, lib);
+    expect(cycle?.map((s) => s.from)).toEqual([3, 4]);
+  });
+
   it('finds a package that references itself', () => {
     expect(cycleOf([[0]])).toEqual([{ from: 0, path: 'p0' }]);
   });

@@ -33,7 +33,9 @@ export interface CycleStep<N> {
  * to it. Iterative, so a long chain of references cannot overflow the stack.
  */
 export function findReferenceCycle<N>(root: N, g: ReferenceGraph<N>): CycleStep<N>[] | undefined {
-  const done = new Set<string>();
+  // Explored vertices, by identity, not by key: two instances of one file (a stale one and the
+  // current one, of different versions) can have different references, and both must be walked.
+  const done = new Set<N>();
   /** Key -> its index on the stack, for the keys on the current path. */
   const onPath = new Map<string, number>();
   const stack: { node: N; edges: Iterator<readonly [string, N]>; via?: string }[] = [];
@@ -49,7 +51,7 @@ export function findReferenceCycle<N>(root: N, g: ReferenceGraph<N>): CycleStep<
       stack.pop();
       const key = g.key(top.node);
       onPath.delete(key);
-      done.add(key);
+      done.add(top.node);
       continue;
     }
     const [path, target] = step.value;
@@ -57,7 +59,7 @@ export function findReferenceCycle<N>(root: N, g: ReferenceGraph<N>): CycleStep<
     const key = g.key(target);
     const at = onPath.get(key);
     if (at !== undefined) return stack.slice(at).map((f) => ({ from: f.node, path: f.via! }));
-    if (!done.has(key)) push(target);
+    if (!done.has(target)) push(target);
   }
   return undefined;
 }
