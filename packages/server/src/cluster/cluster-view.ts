@@ -191,17 +191,7 @@ export class ClusterView implements ClusterPort {
       }
     }
     if (!changed) return;
-    this.d.broadcast({
-      type: 'delta',
-      version,
-      serverTime,
-      upsertSessions: [],
-      removeSessions: [],
-      upsertShared: [],
-      removeShared: [],
-      nodes: this.nodes(),
-      degraded: this.degraded,
-    });
+    this.broadcastNodes(version, serverTime, this.degraded);
   }
 
   /** Redis went away: the other nodes' rows are unknown now; the page shows this node alone, live. */
@@ -212,6 +202,11 @@ export class ClusterView implements ClusterPort {
       const removal = this.remote.drop(node, version, serverTime);
       if (removal) this.d.broadcast(removal);
     }
+    this.broadcastNodes(version, serverTime, true);
+  }
+
+  /** A delta that changes no row, only the nodes and whether the cluster view is degraded. */
+  private broadcastNodes(version: number, serverTime: string, degraded: boolean): void {
     this.d.broadcast({
       type: 'delta',
       version,
@@ -221,7 +216,7 @@ export class ClusterView implements ClusterPort {
       upsertShared: [],
       removeShared: [],
       nodes: this.nodes(),
-      degraded: true,
+      degraded,
     });
   }
 

@@ -1,10 +1,10 @@
 // A real PostgreSQL server for the tests: Debian's postgresql (15), initdb into a temporary directory as the postgres user, trust auth, 127.0.0.1 on a free port.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port';
 
 /** Where Debian's package puts the server; FLOWPORT_PG_BIN names another folder (a developer's machine). */
 const BIN = process.env.FLOWPORT_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -15,17 +15,6 @@ export interface TestPostgres {
   /** Creates a fresh, empty database and returns its URL. */
   createDatabase(prefix?: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a PostgreSQL binary; as the postgres user when this is root (the server refuses to run as root). */

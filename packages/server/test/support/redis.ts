@@ -1,9 +1,10 @@
 // A real Redis server for the tests: Debian's redis-server on a free loopback port, persistence off, stoppable and restartable mid-test.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 /** Where Debian's package puts the server; FLOWPORT_REDIS_SERVER names another binary (a developer's machine). */
 const BIN = process.env.FLOWPORT_REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -17,17 +18,6 @@ export interface TestRedis {
   start(): Promise<void>;
   /** Stops it for good and removes its folder. */
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves true once something accepts connections on the port (or false after `ms`). */
