@@ -15,6 +15,7 @@ const OTHER_COMMITS_CHECK_MS = 1000;
 export function openSqliteState(file: string): SharedState & { db: Db } {
   const db = openDatabase(file);
   let timer: NodeJS.Timeout | undefined;
+  const history = new SqliteExecutionHistory(db);
   return {
     kind: 'sqlite',
     db,
@@ -22,7 +23,7 @@ export function openSqliteState(file: string): SharedState & { db: Db } {
     logins: new SqliteLoginStore(db),
     params: new SqliteParameterStore(db),
     audit: new SqliteAuditLog(db),
-    history: new SqliteExecutionHistory(db),
+    history,
     check: databaseCheck(db, file),
     watch(changes: StateChanges) {
       // data_version changes for this connection when another one (`flowport users`) commits; a
@@ -41,6 +42,7 @@ export function openSqliteState(file: string): SharedState & { db: Db } {
     },
     async close() {
       clearInterval(timer);
+      history.flush();
       db.close();
     },
   };
