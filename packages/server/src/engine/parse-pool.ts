@@ -38,9 +38,9 @@ interface Slot {
 function startWorker(): Worker {
   const here = import.meta.url;
   const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
-  if (here.endsWith('.js')) {
-    // scripts/build.mjs bundles the worker beside main.js.
-    return new Worker(new URL('./parse-worker.js', here), { resourceLimits });
+  if (!here.endsWith('.ts')) {
+    // scripts/build.mjs bundles the worker beside main.js (the benches beside their .mjs bundles).
+    return new Worker(new URL(`./parse-worker${path.extname(new URL(here).pathname)}`, here), { resourceLimits });
   }
   // From the sources (tsx, vitest): the worker registers tsx, then loads its TypeScript entry. A
   // loader flag would not do: a worker's entry module is loaded before `--import` hooks apply.
