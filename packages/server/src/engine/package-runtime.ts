@@ -7,22 +7,19 @@ import { DomainError } from '../shared/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { rootChain, type CallChain } from './call-chain';
 import { cancelledError, DuckDbDatabase, sqlIdent } from './duckdb-runtime';
-import type { CallTarget, ExecContext, InputSource } from './exec-context';
-import { executeNode } from './node-executor';
-import type { Streamed } from './result-stream';
+import type { CallTarget, InputSource } from './exec-context';
 import { answerOf, type TargetAnswer } from './run-answer';
-import { wrappingFailed } from './sql-answer';
-import { sqlMemory, streamSql } from './sql-node';
+import { sqlMemory } from './sql-node';
 import { sendTable, type TableSink } from './table-transfer';
 import { assertNodeAccess } from './node-access';
-import { NodeJob, type NodeResult } from './node-job';
 import { checkGraph } from './package-graph';
 import type { PackageDef, ReferenceDef } from './package-types';
 import { bindInputs, bindVariables } from './run-arguments';
 import { readResultPage } from './result-page';
 import { ResultStore } from './result-store';
-import { RunReport, type RunListeners } from './run-report';
-import { planRun, type Step } from './run-plan';
+import type { RunListeners } from './run-report';
+import { planRun } from './run-plan';
+import { executeSteps, type ExecutionHost } from './run-execution';
 import type { RunOptions, RunResult } from './run-types';
 import type { BoundValue } from './sql-parameters';
 
@@ -62,12 +59,21 @@ export class PackageRuntime implements CallTarget {
   private activeRuns = 0;
   private exportSerial = 0;
   private closed = false;
+  /** What the execution of planned steps (run-execution.ts) needs of this instance. */
+  private readonly host: ExecutionHost;
 
   constructor(private readonly opts: PackageRuntimeOptions) {
     this.def = opts.def;
     this.issues = opts.graphIssues ?? checkGraph(opts.def);
     if (!path.isAbsolute(opts.scratchDir))
       throw new DomainError('INTERNAL', 'The engine scratch folder must be absolute.');
+    this.host = {
+      results: this.results,
+      sqlMemory: this.sqlMemory,
+      storage: opts.storage,
+      memoryLimit: opts.memoryLimit,
+      db: () => this.db(),
+    };
   }
 
   get running(): boolean {
@@ -246,120 +252,7 @@ export class PackageRuntime implements CallTarget {
     const planned = this.plan(targets, variables, sources, chain);
     const steps = planned instanceof Promise ? await planned : planned;
     if (signal.aborted) throw cancelledError();
-    const outputs = new Map<string, NodeResult>();
-    const stepTables = new Map(steps.map((s) => [s.node.id, s.table]));
-    const report = new RunReport(listeners, steps.filter((s) => !this.results.isDone(s.node.id, s.fp)).length);
-    let streamed: Streamed | undefined;
-    for (const [index, step] of steps.entries()) {
-      const id = step.node.id;
-      const answering = target?.node === id && index === steps.length - 1 ? target : undefined;
-      // A result with no table answers only as its run's target; a node reading it needs it again.
-      const usable = (r: NodeResult) => !r.noRelation || answering !== undefined;
-      let job = this.results.find(id, step.fp);
-      if (job?.status === 'done' && usable(job.result!)) {
-        const cached = this.results.reuse(job);
-        outputs.set(id, cached);
-        report.reusedResult(id, cached.rows);
-        continue;
-      }
-      if (job?.status === 'done') job = undefined;
-      // Every row asked for: a SQL target streams straight from its query, and nothing is kept.
-      if (answering?.mode === 'stream' && step.node.kind === 'sql') {
-        const startedAt = Date.now();
-        report.started(id, startedAt);
-        try {
-          const progress = (f: number) => report.progress(id, startedAt, f);
-          const ctx = this.context(step, outputs, variables, stepTables, () => signal, progress, await this.db());
-          streamed = await streamSql(step.node, ctx, answering.sink);
-          report.finished(id, startedAt, streamed.rows, Date.now() - startedAt);
-          continue;
-        } catch (err) {
-          // SQL that cannot be read as a subquery is made into a table, then streamed from it.
-          if (!wrappingFailed(err, signal)) throw report.failure(id, err, signal, this.opts.memoryLimit);
-        }
-      }
-      const limit = answering?.mode === 'json' ? answering.limit : undefined;
-      job ??= this.startJob(step, outputs, variables, stepTables, limit);
-      report.started(id, job.startedAt);
-      try {
-        let result = await job.await(signal, { progress: (f) => report.progress(id, job!.startedAt, f) });
-        // Another run's answer, with no table, shared by a run that reads it: made again as a table.
-        if (!usable(result)) {
-          job = this.startJob(step, outputs, variables, stepTables, undefined);
-          result = await job.await(signal, { progress: (f) => report.progress(id, job!.startedAt, f) });
-        }
-        outputs.set(id, result);
-        report.finished(id, job.startedAt, result.rows, result.durationMs);
-      } catch (err) {
-        throw report.failure(id, err, signal, this.opts.memoryLimit);
-      }
-    }
-    report.end(steps.at(-1)?.node.id);
-    return { results: outputs, executed: report.executed, reused: report.reused, streamed };
-  }
-
-  /** What a node's execution sees: the database, its inputs' results, its variables, and how to report. */
-  private context(
-    step: Step<PackageRuntime>,
-    results: Map<string, NodeResult>,
-    variables: Record<string, BoundValue>,
-    stepTables: Map<string, string>,
-    signal: () => AbortSignal,
-    progress: (fraction: number) => void,
-    db: DuckDbDatabase,
-    answerLimit?: number,
-  ): ExecContext {
-    return {
-      db,
-      storage: this.opts.storage,
-      table: step.table,
-      // Asked for only by a node that runs DuckDB: a job's signal costs ~5 µs to make (Node 20),
-      // and an input node kept as its JSON text needs none.
-      get signal() {
-        return signal();
-      },
-      progress,
-      upstream: (dep) => {
-        const r = results.get(dep);
-        if (!r) throw new DomainError('INTERNAL', `Result of "${dep}" is missing.`);
-        return r;
-      },
-      sourceKey: (dep) => stepTables.get(dep)!,
-      variables: step.node.kind === 'sql' ? variables : {},
-      inputSource: step.source,
-      sqlMemory: this.sqlMemory,
-      resolveCallee: async () => step.callee!,
-      callChain: step.chain,
-      answer: answerLimit === undefined ? undefined : { limit: answerLimit },
-    };
-  }
-
-  private startJob(
-    step: Step<PackageRuntime>,
-    results: Map<string, NodeResult>,
-    variables: Record<string, BoundValue>,
-    stepTables: Map<string, string>,
-    answerLimit: number | undefined,
-  ): NodeJob {
-    const job = new NodeJob(step.node.id, step.fp, async (j) => {
-      const started = Date.now();
-      const db = await this.db();
-      const owned = step.node.kind !== 'export';
-      try {
-        const progress = (f: number) => j.progress(f);
-        const ctx = this.context(step, results, variables, stepTables, () => j.signal, progress, db, answerLimit);
-        const r = await executeNode(step.node, ctx);
-        return Object.assign({}, r, { durationMs: Date.now() - started });
-      } catch (err) {
-        if (owned)
-          await db
-            .withConnection((c) => c.script(`DROP TABLE IF EXISTS ${sqlIdent(step.table)}`))
-            .catch(() => undefined);
-        throw err;
-      }
-    });
-    this.results.add(job);
-    return job;
+    return executeSteps(this.host, steps, variables, signal, listeners, target);
   }
 
   private async resolveCallee(alias: string): Promise<PackageRuntime> {

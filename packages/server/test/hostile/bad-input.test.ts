@@ -136,7 +136,9 @@ describe('hostile input', () => {
   it('odd URLs, types and bodies are 4xx in the error format', async () => {
     const cases: [string, string, unknown, number, string][] = [
       ['POST', `/api/manager/sessions/${'x'.repeat(150)}/stop`, undefined, 414, 'BAD_REQUEST'],
-      ['GET', `/api/sessions/${'x'.repeat(150)}/packages/p`, undefined, 404, 'NOT_FOUND'],
+      // Not a GET: with the pages built, the pages' catch-all GET route answers a path the API's routes
+      // do not match (404) before the router's length check can, so a GET's status depended on the build.
+      ['DELETE', `/api/sessions/${'x'.repeat(150)}/packages/p`, undefined, 414, 'BAD_REQUEST'],
       ['GET', '/api/sessions/%zz/packages/x', undefined, 400, 'BAD_REQUEST'],
       ['PUT', '/api/admin/users/admin', '[1, 2]', 400, 'BAD_REQUEST'],
       ['POST', '/api/admin/users', '"just a string"', 400, 'BAD_REQUEST'],
