@@ -16,10 +16,13 @@ const born = (file: string) => {
 };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Who `state` says saved `file` last, once it says `expected` or 1.5 s have passed. */
+/**
+ * Who `state` says saved `file` last, once it says `expected` or 2 s have passed: the watch looks
+ * every second (SQLite) or hears at once (PostgreSQL); the rest is room for a busy machine.
+ */
 async function lastSaver(state: SharedState, file: string, expected: string): Promise<string | undefined> {
   let seen = state.files.lastSave(file)?.user;
-  for (const end = Date.now() + 1500; seen !== expected && Date.now() < end; seen = state.files.lastSave(file)?.user)
+  for (const end = Date.now() + 2000; seen !== expected && Date.now() < end; seen = state.files.lastSave(file)?.user)
     await sleep(50);
   return seen;
 }
