@@ -10,8 +10,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { AuthService } from './auth/auth-service';
 import { LoginLimiter } from './auth/login-limiter';
 import { LoginSessions } from './auth/login-sessions';
-import { SqlitePackageFileStore } from './db/package-file-store';
-import { openDatabase } from './db/database';
 import { generatePassword } from './auth/password';
 import type { FlowportConfig } from './config/config';
 import { systemClock, type Clock } from './shared/clock';
@@ -137,9 +135,6 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     error: (err) => logger.warn({ err }, 'applying changes made outside this server failed'),
   });
 
-  // Not shared yet in a cluster: the package files' save records stay in each node's own SQLite file
-  // (their PostgreSQL store joins SharedState next, behind the same port).
-  const local = state.db ?? openDatabase(paths.database);
   const workspace = await createWorkspace({
     paths,
     params,
@@ -153,7 +148,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
       audit.record(entry).catch((err: unknown) => logger.error({ err }, 'recording a stop in the audit log failed'));
     },
     onAudit: (listener) => audit.onRecord(listener),
-    packageFiles: new SqlitePackageFileStore(local),
+    packageFiles: state.files,
   });
   // With Redis: one Session Manager for every node (cluster/); without it nothing of it is made.
   let cluster: ClusterView | undefined;
@@ -284,7 +279,6 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   });
   app.addHook('onClose', async () => {
     await cluster?.close();
-    if (local !== state.db) local.close();
     await state.close();
     log.flush();
   });

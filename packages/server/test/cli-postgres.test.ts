@@ -1,6 +1,6 @@
 // The flowport command against PostgreSQL: migrate-data from a single server's data directory, then users and params beside a running node.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -56,7 +56,7 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: numbe
 }
 
 describe('flowport migrate-data, users and params on PostgreSQL', { timeout: 180_000 }, () => {
-  it("copies a single server's users, parameters and audit log, then manages them beside a running node", async () => {
+  it("copies a single server's users, parameters, audit log, history and file records, then manages them beside a running node", async () => {
     // A single server's data directory, made by the command itself.
     const single = tempDir();
     const local = { FLOWPORT_DATA_DIR: single };
@@ -83,12 +83,27 @@ describe('flowport migrate-data, users and params on PostgreSQL', { timeout: 180
       error: null,
       stopReason: null,
     } as SettledExecution);
+    // A package the single server knows to have been created long before its file's last atomic save.
+    const createdMs = 1_600_000_000_000;
+    mkdirSync(path.join(single, 'storage', 'demo'), { recursive: true });
+    writeFileSync(
+      path.join(single, 'storage', 'demo', 'kept.pkg.yaml'),
+      'name: Kept\nnodes:\n  - id: a\n    kind: sql\n    sql: SELECT 1 AS x\n',
+    );
+    sqlite.files.createdAt('demo/kept.pkg.yaml', createdMs);
+    await sqlite.files.save('demo/kept.pkg.yaml', async () => ({
+      user: 'ann',
+      atMs: 1_700_000_000_000,
+      fileVersion: 'v1',
+    }));
     await sqlite.close();
 
     const url = await postgres.createDatabase('cli');
     const copied = await flowport({}, 'migrate-data', '--from', single, '--to', url);
     expect(copied.err).toBe('');
-    expect(copied.out).toContain('Copied 2 users, 1 parameters, 4 audit entries and 1 executions.');
+    expect(copied.out).toContain(
+      'Copied 2 users, 1 parameters, 4 audit entries, 1 executions and 1 package file records.',
+    );
     const again = await flowport({}, 'migrate-data', '--from', single, '--to', url);
     expect(again.code).toBe(2);
     expect(again.err).toContain('has users or audit entries already');
@@ -100,12 +115,18 @@ describe('flowport migrate-data, users and params on PostgreSQL', { timeout: 180
     );
 
     // A node on the cluster's database: the copied administrator logs in with the copied password.
-    server = await startServer(tempDir(), shared);
+    // Its storage is the cluster's mount now.
+    server = await startServer(tempDir(), { ...shared, FLOWPORT_STORAGE_DIR: path.join(single, 'storage') });
     const admin = await loginOver(server.url, 'admin', 'cli-password-1');
     expect((await call(server.url, admin, 'GET', '/api/admin/parameters')).body).toMatchObject({ packagePoolSize: 4 });
     expect((await call(server.url, admin, 'GET', '/api/manager/executions')).body).toMatchObject({
       executions: [{ id: 'x1', package: 'Copied run', user: 'ann', durationMs: 40 }],
     });
+    // The copied record keeps the package's Created on the node.
+    const sid = (await call(server.url, admin, 'POST', '/api/sessions')).body.id as string;
+    const kept = await call(server.url, admin, 'POST', `/api/sessions/${sid}/packages`, { path: 'demo/kept.pkg.yaml' });
+    expect(kept.status).toBe(201);
+    expect(kept.body.createdAt).toBe(new Date(createdMs).toISOString());
 
     expect((await flowport(shared, 'users', 'unblock', 'ann')).code).toBe(0);
     const ann = await loginOver(server.url, 'ann', 'cli-password-1');

@@ -1,11 +1,11 @@
-// Two real server processes on one real PostgreSQL: users, logins, revocation, parameters and the audit log are one server's.
+// Two real server processes on one real PostgreSQL and one storage folder: users, logins, revocation, parameters, the audit log and the package files' records are one server's.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedWithin, liveSocket } from './helpers/live-socket';
-import { call, loginOver, startServer, stopServer, type ServerProcess } from './helpers/server-process';
+import { call, loginOver, startServer, stopServer, type HttpLogin, type ServerProcess } from './helpers/server-process';
 import { startPostgres, type TestPostgres } from './support/postgres';
 
 let postgres: TestPostgres;
@@ -14,6 +14,8 @@ const servers: ServerProcess[] = [];
 
 beforeAll(async () => {
   postgres = await startPostgres();
+  storage = mkdtempSync(path.join(os.tmpdir(), 'flowport-storage-'));
+  dirs.push(storage);
 });
 afterAll(async () => {
   for (const s of servers) await stopServer(s, 'SIGTERM');
@@ -21,11 +23,14 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A node: `flowport serve` on a data directory of its own, sharing the database `url`. */
+/** The storage every node mounts. */
+let storage = '';
+
+/** A node: `flowport serve` on a data directory of its own, sharing the database `url` and the storage. */
 async function node(url: string): Promise<ServerProcess & { dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'flowport-node-'));
   dirs.push(dir);
-  const s = await startServer(dir, { FLOWPORT_DATABASE_URL: url });
+  const s = await startServer(dir, { FLOWPORT_DATABASE_URL: url, FLOWPORT_STORAGE_DIR: storage });
   servers.push(s);
   return { ...s, dir };
 }
@@ -62,7 +67,7 @@ describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
     url = await postgres.createDatabase('cluster');
     [one, two] = await Promise.all([node(url), node(url)]);
     const migrations = await query<{ version: number; applied_by: string }>(url, 'SELECT * FROM flowport_migrations');
-    expect(migrations.map((m) => m.version)).toEqual([1, 2]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3]);
     const pids = [one.child.pid, two.child.pid].map((p) => `pid ${p}`);
     expect(pids).toContain(migrations[0]!.applied_by);
     expect(await query(url, 'SELECT name FROM users')).toEqual([{ name: 'admin' }]);
@@ -167,6 +172,76 @@ describe('two nodes on one PostgreSQL', { timeout: 180_000 }, () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(listed).toMatchObject([{ package: 'Cluster history', outcome: 'done', user: 'admin' }]);
+  });
+
+  it("keeps node 1's Created of a package through node 2's save, and refuses node 2's stale save naming node 1's", async () => {
+    const admin1 = await loginOver(one.url);
+    await call(one.url, admin1, 'POST', '/api/admin/users', {
+      name: 'dora',
+      password: 'dora-password-1',
+      roles: ['design'],
+    });
+    const dora1 = await loginOver(one.url, 'dora', 'dora-password-1');
+    const admin2 = await loginOver(two.url);
+    const source = (sql: string) => `name: Shared file\nnodes:\n  - id: a\n    kind: sql\n    sql: ${sql}\n`;
+    const P = 'shared/file.pkg.yaml';
+    /** Opens `P` in a new Studio session of `who` on `at`. */
+    const open = async (at: string, who: HttpLogin) => {
+      const sid = (await call(at, who, 'POST', '/api/sessions')).body.id as string;
+      const opened = await call(at, who, 'POST', `/api/sessions/${sid}/packages`, { path: P });
+      expect(opened.status).toBe(201);
+      const pkg = opened.body as { id: string; createdAt: string; fileVersion: string };
+      return { sid, ...pkg, base: `/api/sessions/${sid}/packages/${pkg.id}` };
+    };
+    const edit = async (at: string, who: HttpLogin, p: { base: string }, sql: string, baseVersion: string) => {
+      expect((await call(at, who, 'PUT', `${p.base}/source`, { yaml: source(sql) })).status).toBe(200);
+      return call(at, who, 'POST', `${p.base}/save`, { baseVersion });
+    };
+
+    // Node 1 creates the file and saves it again: the file on disk is the second save's.
+    const sid = (await call(one.url, dora1, 'POST', '/api/sessions')).body.id as string;
+    const draft = await call(one.url, dora1, 'POST', `/api/sessions/${sid}/packages`, {
+      draft: { yaml: source('SELECT 1 AS x') },
+    });
+    const created = await call(
+      one.url,
+      dora1,
+      'POST',
+      `/api/sessions/${sid}/packages/${draft.body.id as string}/save`,
+      { path: P },
+    );
+    expect(created.status).toBe(200);
+    const createdAt = created.body.createdAt as string;
+    await new Promise((r) => setTimeout(r, 30));
+    const onOne = await open(one.url, dora1);
+    expect((await edit(one.url, dora1, onOne, 'SELECT 2 AS x', onOne.fileVersion)).body).toMatchObject({ createdAt });
+
+    // Node 2 opens it and saves it again: Created is node 1's, in the save's answer and the listing.
+    const onTwo = await open(two.url, admin2);
+    expect(onTwo.createdAt).toBe(createdAt);
+    await new Promise((r) => setTimeout(r, 30));
+    const saved2 = await edit(two.url, admin2, onTwo, 'SELECT 3 AS x', onTwo.fileVersion);
+    expect(saved2.status).toBe(200);
+    expect(saved2.body.createdAt).toBe(createdAt);
+    const snapshot = (await call(two.url, admin2, 'GET', '/api/manager/snapshot')).body as {
+      sessions: { packages: { path: string | null; createdAt: string | null }[] }[];
+    };
+    const listed = snapshot.sessions.flatMap((s) => s.packages).filter((p) => p.path === P);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((p) => p.createdAt === createdAt)).toBe(true);
+
+    // A save on node 2 over the version it opened, after node 1 saved: 409 naming node 1's save.
+    const stale = await open(two.url, admin2);
+    const latest = await open(one.url, dora1);
+    const saved1 = await edit(one.url, dora1, latest, 'SELECT 4 AS x', latest.fileVersion);
+    expect(saved1.status).toBe(200);
+    const refused = await edit(two.url, admin2, stale, 'SELECT 5 AS x', stale.fileVersion);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'SAVE_CONFLICT',
+      details: { path: P, savedBy: 'dora', at: saved1.body.savedAt, fileVersion: saved1.body.fileVersion },
+    });
+    expect(refused.body.error!.message).toContain(`was saved by dora at ${saved1.body.savedAt as string}`);
   });
 
   it("keeps both nodes' audit rows in one log, in order", async () => {

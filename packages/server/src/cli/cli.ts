@@ -14,7 +14,7 @@ Commands:
   users      Manage users: add, list, set-roles, passwd, block, unblock, remove
   params     Read and change server parameters: get, set
   batch      Run a package on a running server (flowport batch --help)
-  migrate-data  Copy a data directory's users, parameters and audit log into PostgreSQL
+  migrate-data  Copy a data directory's users, parameters, audit log, history and file records into PostgreSQL
 
 Run "flowport <command> --help" for the options of a command.
 `;

@@ -1,4 +1,4 @@
-// `flowport migrate-data --from DATA_DIR --to postgres://…`: moves a single server's users, parameters and audit log into a cluster's database.
+// `flowport migrate-data --from DATA_DIR --to postgres://…`: moves a single server's users, parameters, audit log, execution history and package files' records into a cluster's database.
 import path from 'node:path';
 import { dataPaths } from '../data-dir';
 import { copyFromSqlite } from '../db/postgres/copy-from-sqlite';
@@ -6,8 +6,9 @@ import { parse, UsageError } from './args';
 
 export const MIGRATE_DATA_HELP = `Usage: flowport migrate-data --from DATA_DIR --to postgres://user:password@host:5432/db
 
-Copies the users (with their password hashes, roles and blocks), the server parameters and the audit
-log of a single server's data directory into a new, empty PostgreSQL database, in one transaction.
+Copies the users (with their password hashes, roles and blocks), the server parameters, the audit
+log, the execution history and the package files' records (Created, who saved last) of a single
+server's data directory into a new, empty PostgreSQL database, in one transaction.
 Stop the server first; logins are not copied (everyone logs in again). The PostgreSQL URL may also
 come from FLOWPORT_DATABASE_URL.
 `;
@@ -24,7 +25,7 @@ export async function migrateDataCommand(argv: string[]): Promise<number> {
   if (!to || !/^postgres(ql)?:\/\/./.test(to)) throw new UsageError('give the database with --to postgres://…');
   const counts = await copyFromSqlite(dataPaths(path.resolve(from)).database, to);
   process.stdout.write(
-    `Copied ${counts.users} users, ${counts.parameters} parameters, ${counts.auditEntries} audit entries and ${counts.executions} executions.\n`,
+    `Copied ${counts.users} users, ${counts.parameters} parameters, ${counts.auditEntries} audit entries, ${counts.executions} executions and ${counts.packageFiles} package file records.\n`,
   );
   return 0;
 }

@@ -1,7 +1,8 @@
-// The state every node of a server must agree on (users, logins, parameters, audit log, execution history), opened on SQLite or PostgreSQL.
+// The state every node of a server must agree on (users, logins, parameters, audit log, execution history, package files' records), opened on SQLite or PostgreSQL.
 import type { LoginStore } from '../auth/login-sessions';
 import type { UserStore } from '../auth/user-store';
 import type { ReadinessCheck } from '../health/readiness';
+import type { PackageFileStore } from '../workspace/package-files';
 import type { AuditLog } from './audit-log';
 import type { ExecutionHistoryStore } from './execution-history';
 import type { ParameterStore } from './parameter-store';
@@ -26,6 +27,8 @@ export interface SharedState {
   readonly params: ParameterStore;
   readonly audit: AuditLog;
   readonly history: ExecutionHistoryStore;
+  /** Package files' first creation and last save through Flowport (the version behind SAVE_CONFLICT). */
+  readonly files: PackageFileStore;
   /** The readiness check of the database. */
   readonly check: ReadinessCheck;
   /**

@@ -6,6 +6,7 @@ import { SqliteLoginStore } from './login-store';
 import { OtherCommits } from './other-commits';
 import type { SharedState, StateChanges } from './shared-state';
 import { SqliteAuditLog } from './sqlite-audit-log';
+import { SqlitePackageFileStore } from './sqlite-package-file-store';
 import { SqliteParameterStore } from './sqlite-parameter-store';
 import { SqliteUserStore } from './sqlite-user-store';
 
@@ -16,6 +17,7 @@ export function openSqliteState(file: string): SharedState & { db: Db } {
   const db = openDatabase(file);
   let timer: NodeJS.Timeout | undefined;
   const history = new SqliteExecutionHistory(db);
+  const files = new SqlitePackageFileStore(db);
   return {
     kind: 'sqlite',
     db,
@@ -24,6 +26,7 @@ export function openSqliteState(file: string): SharedState & { db: Db } {
     params: new SqliteParameterStore(db),
     audit: new SqliteAuditLog(db),
     history,
+    files,
     check: databaseCheck(db, file),
     watch(changes: StateChanges) {
       // data_version changes for this connection when another one (`flowport users`) commits; a
@@ -32,6 +35,7 @@ export function openSqliteState(file: string): SharedState & { db: Db } {
       timer = setInterval(() => {
         try {
           if (!other.changed()) return;
+          files.forget();
           changes.parameters();
           changes.users();
         } catch (err) {

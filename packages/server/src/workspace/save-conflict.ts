@@ -1,8 +1,8 @@
 // A Studio save never silently overwrites: the file must still be the version the designer opened.
 import type { FileChange } from '@flowport/protocol';
 import { DomainError, isDomainError } from '../shared/domain-error';
-import type { PackageFileStore } from '../db/package-file-store';
-import type { FileStat, FileStorage } from '../storage';
+import { normalizeStoragePath, type FileStat, type FileStorage } from '../storage';
+import type { PackageFileStore } from './package-files';
 
 /** Who made the file as it is now: the last save through Flowport if it made this version, else its mtime. */
 export function describeChange(
@@ -47,4 +47,29 @@ export async function checkSaveConflict(
     `"${path}" ${who}, after you opened it: reload it, overwrite it or save your version under another name`,
     { path, savedBy: change.savedBy, at: change.at, fileVersion: now.fileVersion },
   );
+}
+
+/**
+ * Writes `text` to `path` unless the file is no longer `baseVersion` (null: no check), as the only
+ * save of the path on every node (the check and the write inside the store's hold), and records who
+ * saved which version before answering with the file's stat.
+ */
+export async function saveChecked(
+  storage: FileStorage,
+  files: PackageFileStore | undefined,
+  path: string,
+  text: string,
+  o: { user: string; baseVersion: string | null },
+): Promise<FileStat> {
+  const write = async () => {
+    await checkSaveConflict(storage, files, path, o.baseVersion);
+    return storage.writeText(path, text);
+  };
+  if (!files) return write();
+  let stat: FileStat | undefined;
+  await files.save(normalizeStoragePath(path), async () => {
+    stat = await write();
+    return { user: o.user, atMs: stat.savedAtMs, fileVersion: stat.fileVersion };
+  });
+  return stat!;
 }

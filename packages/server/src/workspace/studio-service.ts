@@ -14,7 +14,6 @@ import type { Principal } from '../auth/auth-service';
 import type { Clock } from '../shared/clock';
 import { DomainError } from '../shared/domain-error';
 import type { FlowportCore, InstanceInfo } from '../core';
-import type { PackageFileStore } from '../db/package-file-store';
 import type { SessionCloser } from '../manager/session-closer';
 import { variableDtos } from '../engine';
 import type { FileStorage } from '../storage';
@@ -29,7 +28,8 @@ import {
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime, type EngineLoader } from './engine-loader';
 import type { ExecutionRunner } from './execution-runner';
-import { checkSaveConflict, describeChange, statIfAny } from './save-conflict';
+import type { PackageFileStore } from './package-files';
+import { describeChange, saveChecked, statIfAny } from './save-conflict';
 import { SessionChannel } from './session-channel';
 
 export interface StudioServiceDeps {
@@ -232,12 +232,12 @@ export class StudioService {
     // Before writing: a file that references its own path (through others, too) must never be stored.
     this.d.core.checkSaveAs(pid, canonical);
     // Saving over the file it was opened from: it must still be the version the designer opened.
-    if (canonical === inst.path && body.overwrite !== true) {
-      const base = typeof body.baseVersion === 'string' ? body.baseVersion : inst.fileVersion;
-      await checkSaveConflict(this.d.storage, this.d.files, canonical, base);
-    }
-    const stat = await this.d.storage.writeText(path, inst.handle.text);
-    this.d.files?.saved(stat.path, { user: p.user, atMs: stat.savedAtMs, fileVersion: stat.fileVersion });
+    const checked = canonical === inst.path && body.overwrite !== true;
+    const base = typeof body.baseVersion === 'string' ? body.baseVersion : inst.fileVersion;
+    const stat = await saveChecked(this.d.storage, this.d.files, path, inst.handle.text, {
+      user: p.user,
+      baseVersion: checked ? base : null,
+    });
     // The saved text is the instance's own, so its engine (and the results it computed) stays.
     inst.handle.path = stat.path;
     await this.d.core.replaceLoaded(

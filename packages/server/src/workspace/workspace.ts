@@ -7,7 +7,7 @@ import { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
 import type { AuditEntry } from '@flowport/protocol';
 import type { AuditInput } from '../db/audit-log';
-import type { PackageFileStore } from '../db/package-file-store';
+import type { PackageFileStore } from './package-files';
 import type { ParameterStore } from '../db/parameter-store';
 import { CUSTOMERS_PATH, ensureExampleData, type PackageRuntime } from '../engine';
 import { FileStorage, removeLeftoverTemps, StorageWatcher, writeCatalogued } from '../storage';

@@ -1,4 +1,4 @@
-// The contract every shared-state implementation keeps (users, logins, parameters, audit log, execution history), run against SQLite and PostgreSQL alike.
+// The contract every shared-state implementation keeps (users, logins, parameters, audit log, execution history, package files' records), run against SQLite and PostgreSQL alike.
 import { DEFAULT_PARAMETERS } from '@flowport/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredLogin } from '../../src/auth/login-sessions';
@@ -6,6 +6,7 @@ import type { UserStore } from '../../src/auth/user-store';
 import { MAX_DETAILS_CHARS } from '../../src/db/audit-log';
 import type { SettledExecution } from '../../src/core/execution';
 import type { SharedState, StateChanges } from '../../src/db/shared-state';
+import { packageFileContract } from './package-file-contract';
 
 export interface StoreHarness {
   /** Opens a connection to a fresh, empty database (migrated). */
@@ -292,6 +293,8 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
         expect(await h.recent({ limit: 10 })).toEqual([]);
       });
     });
+
+    packageFileContract(fresh, open);
 
     describe('changes made by another connection', () => {
       it('are heard within a second: users', async () => {

@@ -1,12 +1,15 @@
 // LISTEN on the state channel over a connection of its own, reconnecting after a loss (then every cache is read again: notices were missed).
 import pg from 'pg';
 import type { StateChanges } from '../shared-state';
+import { CHANNEL, type Notice } from './pg-database';
 
-/** What the listener tells: the changes, and entries appended to the audit log (by whom). */
+/** What the listener tells: the changes, entries appended to the audit log and package files' records (by whom). */
 export interface HeardChanges extends StateChanges {
   audit(id: number, from: string): void;
+  packageFile(path: string, from: string): void;
+  /** Announcements were missed (the connection was lost): every package file record is read again. */
+  packageFilesMissed(): void;
 }
-import { CHANNEL, type Notice } from './pg-database';
 
 const RECONNECT_MS = 1000;
 
@@ -54,6 +57,7 @@ export class ChangeListener {
           // Whatever was announced while the connection was down is read afresh.
           this.changes.users();
           this.changes.parameters();
+          this.changes.packageFilesMissed();
         },
         (err: unknown) => {
           this.changes.error(err);
@@ -76,6 +80,7 @@ export class ChangeListener {
     else if (notice.kind === 'parameters') this.changes.parameters();
     else if (notice.kind === 'login-ended') this.changes.loginEnded(notice.tokenHash);
     else if (notice.kind === 'audit') this.changes.audit(notice.id, notice.from);
+    else if (notice.kind === 'package-file') this.changes.packageFile(notice.path, notice.from);
   }
 
   async stop(): Promise<void> {

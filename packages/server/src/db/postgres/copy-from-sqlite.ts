@@ -1,4 +1,4 @@
-// Copies a single server's SQLite state (users, parameters, audit log, execution history) into an empty PostgreSQL database, in one transaction.
+// Copies a single server's SQLite state (users, parameters, audit log, execution history, package files' records) into an empty PostgreSQL database, in one transaction.
 import { existsSync } from 'node:fs';
 import { DatabaseError, openDatabase } from '../database';
 import { inTransaction, migrate, notify, openPool } from './pg-database';
@@ -8,6 +8,7 @@ export interface CopyCounts {
   parameters: number;
   auditEntries: number;
   executions: number;
+  packageFiles: number;
 }
 
 /**
@@ -26,6 +27,8 @@ export async function copyFromSqlite(file: string, url: string): Promise<CopyCou
     const audit = sqlite.prepare('SELECT * FROM audit_log ORDER BY id').all() as Record<string, unknown>[];
     // In their order (seq), so the copied history lists newest first as it did, and new rows follow it.
     const executions = sqlite.prepare('SELECT * FROM executions ORDER BY seq').all() as Record<string, unknown>[];
+    // The storage moves with them (it becomes the cluster's mount): Created and who saved last stay.
+    const files = sqlite.prepare('SELECT * FROM package_files ORDER BY path').all() as Record<string, unknown>[];
     return await inTransaction(pool, async (c) => {
       const { rows } = await c.query<{ users: string; audit: string }>(
         'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM audit_log) AS audit',
@@ -72,6 +75,11 @@ export async function copyFromSqlite(file: string, url: string): Promise<CopyCou
             x.stop_reason,
           ],
         );
+      for (const f of files)
+        await c.query(
+          'INSERT INTO package_files(path, created_at, saved_by, saved_at, saved_version) VALUES ($1, $2, $3, $4, $5)',
+          [f.path, f.created_at, f.saved_by, f.saved_at, f.saved_version],
+        );
       await notify(c, { kind: 'users' });
       await notify(c, { kind: 'parameters' });
       return {
@@ -79,6 +87,7 @@ export async function copyFromSqlite(file: string, url: string): Promise<CopyCou
         parameters: params.length,
         auditEntries: audit.length,
         executions: executions.length,
+        packageFiles: files.length,
       };
     });
   } finally {

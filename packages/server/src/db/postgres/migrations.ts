@@ -65,6 +65,20 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'package files: creation time and last save through Flowport',
+    // As SQLite's migration 3, times in epoch milliseconds: the nodes share one storage, so one record per path.
+    sql: `
+      CREATE TABLE package_files (
+        path TEXT PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        saved_by TEXT,
+        saved_at BIGINT,
+        saved_version TEXT
+      );
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

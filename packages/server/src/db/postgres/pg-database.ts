@@ -8,6 +8,8 @@ import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './migrations';
 const MIGRATION_LOCK = 0x466c_6f01;
 /** Held by user changes inside their transaction: the last-administrator check reads the users alone. */
 export const USERS_LOCK = 0x466c_6f02;
+/** With a hash of the path as second key: held by a package file's save inside its transaction. */
+export const FILE_SAVE_LOCK = 0x466c_6f03;
 
 /** The channel every change is announced on; NOTIFY inside a transaction is sent on its commit. */
 export const CHANNEL = 'flowport_state';
@@ -16,7 +18,8 @@ export type Notice =
   | { kind: 'users' }
   | { kind: 'parameters' }
   | { kind: 'login-ended'; tokenHash: string }
-  | { kind: 'audit'; id: number; from: string };
+  | { kind: 'audit'; id: number; from: string }
+  | { kind: 'package-file'; path: string; from: string };
 
 export async function notify(c: pg.ClientBase, notice: Notice): Promise<void> {
   await c.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]);

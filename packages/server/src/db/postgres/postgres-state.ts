@@ -1,4 +1,4 @@
-// The shared state of a cluster in PostgreSQL: migrated at open (once, under a lock), changes heard through LISTEN/NOTIFY.
+// The shared state of a cluster in PostgreSQL (package files' records too): migrated at open (once, under a lock), changes heard through LISTEN/NOTIFY.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { CheckError } from '../../health/readiness';
@@ -7,6 +7,7 @@ import { PostgresAuditLog } from './audit-log';
 import { ChangeListener, type HeardChanges } from './change-listener';
 import { PostgresExecutionHistory } from './execution-history';
 import { PostgresLoginStore } from './login-store';
+import { PostgresPackageFileStore } from './package-file-store';
 import { PostgresParameterStore } from './parameter-store';
 import { migrate, openPool } from './pg-database';
 import { PostgresUserStore } from './user-store';
@@ -33,7 +34,9 @@ export async function openPostgresState(
     const users = await PostgresUserStore.open(pool, onError);
     const params = await PostgresParameterStore.open(pool);
     let listener: ChangeListener | undefined;
-    const audit = new PostgresAuditLog(pool, randomUUID());
+    const node = randomUUID();
+    const audit = new PostgresAuditLog(pool, node);
+    const files = await PostgresPackageFileStore.open(pool, node, onError);
     return {
       kind: 'postgres',
       pool,
@@ -42,6 +45,7 @@ export async function openPostgresState(
       logins: new PostgresLoginStore(pool),
       audit,
       history: new PostgresExecutionHistory(pool),
+      files,
       check: {
         name: 'database',
         async check() {
@@ -67,12 +71,15 @@ export async function openPostgresState(
           error: changes.error,
           // Another node's entries reach this node's live feed (the Session Manager's audit panel).
           audit: (id, from) => void audit.heard(id, from).catch(changes.error),
+          packageFile: (path, from) => void files.heard(path, from).catch(changes.error),
+          packageFilesMissed: () => void files.reload().catch(changes.error),
         };
         listener = new ChangeListener(url, fresh);
         listener.start().catch((err: unknown) => changes.error(err));
       },
       async close() {
         await listener?.stop();
+        await files.settled();
         await pool.end();
       },
     };

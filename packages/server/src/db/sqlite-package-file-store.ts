@@ -1,21 +1,7 @@
-// Package files' lasting facts by storage path: first creation time and the last save through Flowport.
+// Package files' lasting facts in the data directory's SQLite file: first creation time and the last save through Flowport, by storage path.
+import { KeyedQueue } from '../shared/keyed-queue';
+import type { FlowportSave, PackageFileStore } from '../workspace/package-files';
 import type { Db } from './database';
-
-/** The last save of a file made through Flowport (the Studio), to name who changed it. */
-export interface FlowportSave {
-  user: string;
-  atMs: number;
-  fileVersion: string;
-}
-
-/** The narrow interface the storage and the Studio use; a PostgreSQL store implements the same. */
-export interface PackageFileStore {
-  /** The creation time kept for `path`, recording `seenCreatedMs` when the path is new (or earlier). */
-  createdAt(path: string, seenCreatedMs: number): number;
-  /** Records a save through Flowport. */
-  saved(path: string, save: FlowportSave): void;
-  lastSave(path: string): FlowportSave | undefined;
-}
 
 interface Row {
   created_at: number;
@@ -27,6 +13,8 @@ interface Row {
 export class SqlitePackageFileStore implements PackageFileStore {
   /** Every listing and load asks; the answers change only through this store, so they are cached. */
   private readonly cache = new Map<string, Row>();
+  /** One save of a path at a time: this process is the only one that saves through Flowport here. */
+  private readonly saving = new KeyedQueue();
   private readonly select;
   private readonly upsertCreated;
   private readonly upsertSaved;
@@ -62,14 +50,23 @@ export class SqlitePackageFileStore implements PackageFileStore {
     return created;
   }
 
-  saved(path: string, save: FlowportSave): void {
-    this.upsertSaved.run({ path, ...save, atMs: Math.round(save.atMs) });
-    this.cache.delete(path);
-  }
-
   lastSave(path: string): FlowportSave | undefined {
     const r = this.row(path);
     if (!r || r.saved_by === null || r.saved_at === null || r.saved_version === null) return undefined;
     return { user: r.saved_by, atMs: r.saved_at, fileVersion: r.saved_version };
+  }
+
+  /** Another process committed to the file: what is cached may be old. */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  save(path: string, write: () => Promise<FlowportSave>): Promise<void> {
+    return this.saving.run(path, async () => {
+      this.cache.delete(path); // read afresh from the file
+      const save = await write();
+      this.upsertSaved.run({ path, ...save, atMs: Math.round(save.atMs) });
+      this.cache.delete(path);
+    });
   }
 }
