@@ -20,6 +20,7 @@ import {
 } from '@flowport/protocol/schemas';
 import type { FastifyInstance } from 'fastify';
 import type { StudioService } from '../workspace/studio-service';
+import { sendPackage } from './package-answer';
 import { GUARDED, NO_CONTENT, responses } from './responses';
 import { clientAddress, principalOf } from './route-guard';
 
@@ -110,7 +111,7 @@ export async function sessionRoutes(app: FastifyInstance, { studio }: { studio: 
     },
     async (request, reply) => {
       const dto = await studio.openPackage(principalOf(request), request.params.sid, request.body ?? {});
-      return reply.status(201).send(dto);
+      return sendPackage(reply, 201, dto);
     },
   );
 
@@ -125,7 +126,8 @@ export async function sessionRoutes(app: FastifyInstance, { studio }: { studio: 
         response: responses({ 200: PackageDtoSchema }, IN_PACKAGE),
       },
     },
-    async (request) => studio.packageDto(principalOf(request), request.params.sid, request.params.pid),
+    async (request, reply) =>
+      sendPackage(reply, 200, await studio.packageDto(principalOf(request), request.params.sid, request.params.pid)),
   );
 
   app.get<{ Params: PackageParams }>(
@@ -154,8 +156,12 @@ export async function sessionRoutes(app: FastifyInstance, { studio }: { studio: 
         response: responses({ 200: PackageDtoSchema }, [400, ...IN_PACKAGE, 409]),
       },
     },
-    async (request) =>
-      studio.replaceSource(principalOf(request), request.params.sid, request.params.pid, request.body.yaml),
+    async (request, reply) =>
+      sendPackage(
+        reply,
+        200,
+        await studio.replaceSource(principalOf(request), request.params.sid, request.params.pid, request.body.yaml),
+      ),
   );
 
   app.post<{ Params: PackageParams; Body: Static<typeof RunRequestSchema> }>(
