@@ -1,5 +1,12 @@
 // The server panel's samples and the administrator's own Session Manager connection, through the real HTTP and WebSocket servers.
-import { MANAGER_SESSION_CLOSED, type ManagerSnapshot, type ServerStats } from '@flowport/protocol';
+import {
+  decodeLiveFrame,
+  MANAGER_SESSION_CLOSED,
+  type ManagerSnapshot,
+  type ServerStats,
+  type WireLiveFrame,
+} from '@flowport/protocol';
+import { StudioClient } from './helpers/studio-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedWithin, liveSocket } from './helpers/live-socket';
 import { basicAuth, listen, snapshot, waitFor } from './helpers/integration-helpers';
@@ -111,5 +118,30 @@ describe("the administrator's own session", () => {
     feed.ws.close();
     await closedWithin(feed, 2000);
     await waitFor('no row', async () => !(await snapshot(t.app, admin)).sessions.some((s) => s.kind === 'manager'));
+  });
+});
+
+describe('compact live frames (?wire=compact)', () => {
+  it('carry the same rows as the full snapshot, in less than half the bytes', async () => {
+    const s = await StudioClient.open(t.app, admin);
+    for (const p of ['demo/hello.pkg.yaml', 'lib/common.pkg.yaml', 'demo/long-aggregation.pkg.yaml'])
+      await s.openPackage(p);
+    const headers = { cookie: admin.headers.cookie, origin: ws.replace('ws', 'http') };
+    const compact = liveSocket(`${ws}/api/manager/live?wire=compact`, headers);
+    await compact.opened;
+    const frame = (await compact.waitFor((f) => f.type === 'snapshot')).data as unknown as WireLiveFrame;
+    const decoded = decodeLiveFrame(frame) as { type: 'snapshot'; snapshot: ManagerSnapshot };
+    const full = await snapshot(t.app, admin);
+    expect(decoded.snapshot.sessions).toEqual(full.sessions);
+    expect(decoded.snapshot.pool).toEqual(full.pool);
+    const wire = (frame as Extract<WireLiveFrame, { type: 'snapshot' }>).snapshot.sessions;
+    const compactBytes = JSON.stringify(wire.filter((r) => r.kind === undefined)).length;
+    expect(compactBytes).toBeLessThan(JSON.stringify(full.sessions.filter((r) => r.kind === 'studio')).length / 2);
+    // A delta in the compact form too: the session's close.
+    await s.request('DELETE', '');
+    const delta = await compact.waitFor((f) => f.type === 'delta' && (f.removeSessions as string[]).includes(s.sid));
+    expect(typeof (delta.data as { serverTime: unknown }).serverTime).toBe('number');
+    compact.ws.close();
+    await closedWithin(compact, 2000);
   });
 });
