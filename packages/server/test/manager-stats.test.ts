@@ -9,7 +9,7 @@ import {
 import { StudioClient } from './helpers/studio-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedWithin, liveSocket } from './helpers/live-socket';
-import { basicAuth, listen, snapshot, waitFor } from './helpers/integration-helpers';
+import { basicAuth, listen, setParameters, snapshot, waitFor } from './helpers/integration-helpers';
 import { auditEntries } from './helpers/hostile-helpers';
 import { ADMIN_PASSWORD, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
 
@@ -143,5 +143,20 @@ describe('compact live frames (?wire=compact)', () => {
     expect(typeof (delta.data as { serverTime: unknown }).serverTime).toBe('number');
     compact.ws.close();
     await closedWithin(compact, 2000);
+  });
+});
+
+describe('the watchdog parameters on the live feed', () => {
+  it('come with the snapshot, and a delta carries them when they change', async () => {
+    const feed = live();
+    await feed.opened;
+    const first = (await feed.waitFor((f) => f.type === 'snapshot')).data as { snapshot: ManagerSnapshot };
+    expect(first.snapshot.watch).toEqual({ warnSeconds: 60, alertSeconds: 300, limitSeconds: 0, idleSeconds: 0 });
+    await setParameters(t.app, admin, { runningAlertSeconds: 120 });
+    const delta = await feed.waitFor((f) => f.type === 'delta' && f.watch !== undefined);
+    expect(delta.data.watch).toEqual({ warnSeconds: 60, alertSeconds: 120, limitSeconds: 0, idleSeconds: 0 });
+    await setParameters(t.app, admin, { runningAlertSeconds: 300 });
+    feed.ws.close();
+    await closedWithin(feed, 2000);
   });
 });
