@@ -1,6 +1,7 @@
 // The Session Manager API (docs/http-api.md), administrators only: snapshot, live feed, stop, close, clear pool.
 import type { Static } from '@sinclair/typebox';
 import {
+  LiveQuerySchema,
   ManagerIdParamsSchema,
   ManagerSnapshotSchema,
   PackageClosedSchema,
@@ -8,6 +9,7 @@ import {
   PoolClearQuerySchema,
   PoolClearedSchema,
   SessionClosedSchema,
+  ServerStatsSchema,
   SessionsStoppedSchema,
   SnapshotQuerySchema,
 } from '@flowport/protocol/schemas';
@@ -15,6 +17,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
 import type { ManagerService } from '../manager/manager-service';
+import type { ServerStatsRecorder } from '../metrics/server-stats';
 import { auditor, type AuditedAction } from './audited';
 import { GUARDED, responses } from './responses';
 import { principalOf } from './route-guard';
@@ -33,7 +36,7 @@ type Query = Static<typeof SnapshotQuerySchema>;
 
 export async function managerRoutes(
   app: FastifyInstance,
-  { manager, audit }: { manager: ManagerService; audit: AuditLog },
+  { manager, audit, stats }: { manager: ManagerService; audit: AuditLog; stats: ServerStatsRecorder },
 ) {
   const audited = auditor(audit);
   const wantsNames = (q: Query) => q.resolveNames === 'true' || q.resolveNames === '1';
@@ -52,7 +55,20 @@ export async function managerRoutes(
     async (request) => manager.snapshot(wantsNames(request.query)),
   );
 
-  app.get<{ Querystring: Query }>(
+  app.get(
+    '/api/manager/stats',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'The server panel: CPU, memory, event-loop delay, executions, Integrator calls, the last 15 minutes',
+        tags,
+        response: responses({ 200: ServerStatsSchema }, [...GUARDED]),
+      },
+    },
+    async () => stats.view(),
+  );
+
+  app.get<{ Querystring: Static<typeof LiveQuerySchema> }>(
     '/api/manager/live',
     {
       config: { ...ADMIN },
@@ -60,12 +76,13 @@ export async function managerRoutes(
       schema: {
         summary: 'WebSocket: a snapshot, then every change as it happens (ManagerLiveFrame frames)',
         tags,
-        querystring: SnapshotQuerySchema,
+        querystring: LiveQuerySchema,
       },
     },
     (socket, request) => {
       const p = principalOf(request);
-      manager.attachLive(socket, wantsNames(request.query), { user: p.user, login: p.sessionName, roles: p.roles });
+      const owner = { user: p.user, login: p.sessionName, roles: p.roles };
+      manager.attachLive(socket, wantsNames(request.query), owner, request.ip, request.query.wire === 'compact');
     },
   );
 

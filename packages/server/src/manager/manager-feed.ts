@@ -1,5 +1,11 @@
 // The Session Manager's live feed: follows the core's changes and sends them as deltas a few times a second, per client.
-import type { ManagerLiveFrame, ManagerSession, ManagerSnapshot } from '@flowport/protocol';
+import {
+  encodeLiveFrame,
+  type ManagerLiveFrame,
+  type ManagerSession,
+  type ManagerSnapshot,
+  type ManagerWatch,
+} from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { Affects, CoreListener, ManagerDelta } from '../core';
 import { endSocket, type AccessOwner } from '../workspace/access-revocation';
@@ -29,7 +35,12 @@ interface Client {
   decorate: (s: ManagerSession) => ManagerSession;
   /** Set when the client fell behind; it gets a fresh snapshot once its buffer drains. */
   lagging: boolean;
+  /** Asked for the compact frames (?wire=compact, protocol/manager-wire.ts). */
+  compact: boolean;
 }
+
+/** Frames as a client reads them: the full form, or the compact one. */
+const text = (frame: ManagerLiveFrame, compact: boolean) => JSON.stringify(compact ? encodeLiveFrame(frame) : frame);
 
 /** A client whose unsent data passes this is skipped and later resynchronised with a snapshot. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -42,6 +53,8 @@ export class ManagerFeed {
   private readonly dirtySessions = new Set<string>();
   private readonly dirtyShared = new Set<string>();
   private poolDirty = false;
+  private watchDirty = false;
+  private watch: (() => ManagerWatch) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly unfollow: () => void;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -60,12 +73,34 @@ export class ManagerFeed {
     this.view = view;
   }
 
+  /** The watchdog's parameters go with every snapshot, and with a delta when they change (`watchChanged`). */
+  setWatch(read: () => ManagerWatch): void {
+    this.watch = read;
+  }
+
+  /** The watchdog's parameters changed: the next delta carries them. */
+  watchChanged(): void {
+    if (this.clients.size === 0 || !this.watch) return;
+    this.watchDirty = true;
+    this.schedule();
+  }
+
+  /** A snapshot with the watchdog's parameters (the page colours long-running rows with them). */
+  withWatch(snap: ManagerSnapshot): ManagerSnapshot {
+    return this.watch ? { ...snap, watch: this.watch() } : snap;
+  }
+
   get clientCount(): number {
     return this.clients.size;
   }
 
-  attach(socket: WebSocket, decorate: (s: ManagerSession) => ManagerSession, owner?: AccessOwner): void {
-    const client: Client = { socket, decorate, lagging: false, owner };
+  attach(
+    socket: WebSocket,
+    decorate: (s: ManagerSession) => ManagerSession,
+    owner?: AccessOwner,
+    compact = false,
+  ): void {
+    const client: Client = { socket, decorate, lagging: false, owner, compact };
     this.clients.add(client);
     this.sendSnapshot(client);
     if (!this.heartbeat) {
@@ -107,8 +142,13 @@ export class ManagerFeed {
 
   /** Sends a frame to every client at once (audit entries, resolved host names trigger a session change instead). */
   broadcast(frame: ManagerLiveFrame): void {
-    const text = JSON.stringify(frame);
-    for (const c of this.clients) if (!c.lagging) this.write(c, text);
+    // Each form made once, and only when a client reads it.
+    const texts: (string | undefined)[] = [undefined, undefined];
+    for (const c of this.clients) {
+      if (c.lagging) continue;
+      const i = Number(c.compact);
+      this.write(c, (texts[i] ??= text(frame, c.compact)));
+    }
   }
 
   /**
@@ -151,6 +191,7 @@ export class ManagerFeed {
     this.dirtySessions.clear();
     this.dirtyShared.clear();
     this.poolDirty = false;
+    this.watchDirty = false;
   }
 
   /** Builds each changed row once (in the core) and sends the same delta to every client that keeps up. */
@@ -162,32 +203,30 @@ export class ManagerFeed {
       pool: this.poolDirty,
     });
     const { upsertSessions, ...base } = this.view ? this.view.stamp(local) : local;
+    if (this.watchDirty && this.watch) base.watch = this.watch();
     this.clearDirty();
-    const texts = new Map<Client['decorate'], string>();
+    // One text per decoration and form, shared by the clients that read it.
+    const texts = new Map<Client['decorate'], (string | undefined)[]>();
     for (const c of this.clients) {
       if (c.lagging) {
         if (c.socket.bufferedAmount < MAX_BUFFERED / 4) this.sendSnapshot(c);
         continue;
       }
-      let text = texts.get(c.decorate);
-      if (text === undefined) {
-        text = JSON.stringify({ ...base, upsertSessions: upsertSessions.map(c.decorate) } satisfies ManagerLiveFrame);
-        texts.set(c.decorate, text);
-      }
-      this.write(c, text);
+      let forms = texts.get(c.decorate);
+      if (!forms) texts.set(c.decorate, (forms = [undefined, undefined]));
+      const i = Number(c.compact);
+      forms[i] ??= text({ ...base, upsertSessions: upsertSessions.map(c.decorate) }, c.compact);
+      this.write(c, forms[i]);
     }
   }
 
   private sendSnapshot(c: Client): void {
     const local = this.source.snapshot();
-    const snap = this.view ? this.view.merge(local) : local;
+    const snap = this.withWatch(this.view ? this.view.merge(local) : local);
     c.lagging = false;
     this.write(
       c,
-      JSON.stringify({
-        type: 'snapshot',
-        snapshot: { ...snap, sessions: snap.sessions.map(c.decorate) },
-      } satisfies ManagerLiveFrame),
+      text({ type: 'snapshot', snapshot: { ...snap, sessions: snap.sessions.map(c.decorate) } }, c.compact),
     );
   }
 

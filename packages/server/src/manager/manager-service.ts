@@ -1,9 +1,9 @@
 // Session Manager use cases: snapshots with host names, the live feed, and the administrator's actions.
-import type { AuditEntry, ManagerSession, ManagerSnapshot } from '@flowport/protocol';
+import { MANAGER_SESSION_CLOSED, type AuditEntry, type ManagerSession, type ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
-import type { AccessOwner } from '../workspace/access-revocation';
+import { endSocket, type AccessOwner } from '../workspace/access-revocation';
 import type { EngineHandle } from '../workspace/engine-handle';
 import type { ClusterPort, NodeCommand } from './cluster-port';
 import type { HostNames } from './host-names';
@@ -30,6 +30,8 @@ export class ManagerService {
   };
 
   private cluster: ClusterPort | undefined;
+  /** Login -> its open Session Manager connections (kind manager): an action of that login is their activity. */
+  private readonly connections = new Map<string, Set<string>>();
 
   constructor(private readonly d: ManagerServiceDeps) {
     d.onAudit?.((entry) => d.feed.broadcast({ type: 'audit', entry }));
@@ -70,14 +72,50 @@ export class ManagerService {
 
   async snapshot(resolveNames: boolean): Promise<ManagerSnapshot> {
     const local = this.d.core.snapshot();
-    const snap = this.cluster ? this.cluster.merge(local) : local;
+    const snap = this.d.feed.withWatch(this.cluster ? this.cluster.merge(local) : local);
     if (!resolveNames) return snap;
     return { ...snap, sessions: snap.sessions.map(this.named) };
   }
 
-  /** Starts the live feed for an administrator; it ends when their access does (see access-revocation.ts). */
-  attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner): void {
-    this.d.feed.attach(socket, resolveNames ? this.named : this.plain, admin);
+  /**
+   * Starts the live feed for an administrator; it ends when their access does (see access-revocation.ts).
+   * The socket is a session of kind `manager` while it is open (Megaladata lists the administrator's
+   * own session): its row comes in the first snapshot, and closing the row closes the socket.
+   */
+  attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner, host: string, compact = false): void {
+    const s = this.d.core.openSession({ user: admin.user, roles: [...admin.roles], host, kind: 'manager' });
+    let mine = this.connections.get(admin.login);
+    if (!mine) this.connections.set(admin.login, (mine = new Set()));
+    mine.add(s.id);
+    const forget = () => {
+      mine.delete(s.id);
+      if (mine.size === 0) this.connections.delete(admin.login);
+    };
+    let open = true;
+    const unfollow = this.d.core.on((e) => {
+      if (e.type !== 'session-closed' || e.sessionId !== s.id) return;
+      open = false;
+      unfollow();
+      forget();
+      const by = e.by ? ` by ${e.by}` : '';
+      endSocket(socket, MANAGER_SESSION_CLOSED, `Session Manager connection closed${by} (${e.reason})`);
+    });
+    const end = () => {
+      if (!open) return;
+      open = false;
+      unfollow();
+      forget();
+      if (this.d.core.getSession(s.id)) this.d.core.closeSession(s.id, 'client');
+    };
+    socket.on('close', end);
+    socket.on('error', end);
+    socket.on('message', () => this.d.core.touchSession(s.id));
+    this.d.feed.attach(socket, resolveNames ? this.named : this.plain, admin, compact);
+  }
+
+  /** An action by `login` (its session name) is activity of its Session Manager connections. */
+  private acted(login: string): void {
+    for (const sid of this.connections.get(login) ?? []) this.d.core.touchSession(sid);
   }
 
   sessionLabel(id: string): string {
@@ -97,10 +135,13 @@ export class ManagerService {
   }
 
   async stopSession(id: string, by: string, here = false): Promise<{ stopped: number }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'session', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'session.stop', id, by })) as { stopped: number };
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
+    if (s.kind === 'manager')
+      throw new DomainError('NOT_RUNNING', `Session ${s.name} is a Session Manager connection: it executes nothing`);
     // Named before the stop, while each still knows the node it executes.
     const running = this.d.core
       .listInstances()
@@ -113,6 +154,7 @@ export class ManagerService {
   }
 
   async closeSession(id: string, by: string, here = false): Promise<{ closed: number }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'session', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'session.close', id, by })) as { closed: number };
     const s = this.d.core.getSession(id);
@@ -122,6 +164,7 @@ export class ManagerService {
   }
 
   async stopPackage(id: string, by: string, here = false): Promise<{ stopped: true }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'package', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'package.stop', id, by })) as { stopped: true };
     const i = this.d.core.getInstance(id);
@@ -135,6 +178,7 @@ export class ManagerService {
   }
 
   async closePackage(id: string, by: string, here = false): Promise<{ closed: true }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'package', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'package.close', id, by })) as { closed: true };
     const sessionId = this.d.core.getInstance(id)?.sessionId;

@@ -1,5 +1,11 @@
 // The live feed of the Session Manager: a WebSocket reconnected with backoff, and 5-second polling while it is down.
-import type { AuditEntry, ManagerLiveFrame, ManagerSnapshot } from '@flowport/protocol';
+import {
+  decodeLiveFrame,
+  type AuditEntry,
+  type ManagerLiveFrame,
+  type ManagerSnapshot,
+  type WireLiveFrame,
+} from '@flowport/protocol';
 import { ApiError } from '../api/http-client';
 import { liveUrl, managerApi } from './manager-api';
 
@@ -96,7 +102,8 @@ export class LiveConnection {
       const received = performance.now();
       let frame: ManagerLiveFrame;
       try {
-        frame = JSON.parse(message.data) as ManagerLiveFrame;
+        // The compact frames (liveUrl asks for them) read back as the full ones, here only.
+        frame = decodeLiveFrame(JSON.parse(message.data) as WireLiveFrame);
       } catch {
         return;
       }
