@@ -5,11 +5,12 @@ import { coreCounts, type CoreCounts } from './core-counts';
 import type { Affects, CoreListener, SessionCloseReason } from './core-events';
 import { CoreState } from './core-state';
 import { DomainError } from '../shared/domain-error';
-import { ExecutionRecord, type CancelSource, type Execution, type ExecutionHost } from './execution';
+import { CoreExecutions } from './core-executions';
+import type { CancelSource, Execution } from './execution';
 import * as view from './manager-view';
 import { PackageOpening } from './package-opening';
 import { checkPoolSize, PoolLending } from './pool-lending';
-import type { InstanceInfo, InstanceRecord } from './package-instance';
+import type { InstanceInfo } from './package-instance';
 import type { LoadedPackage, PackageLoader } from './package-loader';
 import type { OpenSessionOptions, SessionInfo } from './session-registry';
 import { SettledListeners, type SettledListener } from './settled-listeners';
@@ -36,7 +37,7 @@ export interface ClosedSession<H> {
 
 export class FlowportCore<H> {
   private readonly s: CoreState<H>;
-  private readonly host: ExecutionHost;
+  private readonly executions: CoreExecutions<H>;
   private readonly opening: PackageOpening<H>;
   private readonly lending: PoolLending<H>;
   private readonly settled: SettledListeners;
@@ -56,39 +57,7 @@ export class FlowportCore<H> {
     this.settled = new SettledListeners(onListenerError);
     this.opening = new PackageOpening(this.s);
     this.lending = new PoolLending(this.s, this.opening);
-    this.host = {
-      progressed: (exec) => {
-        const rec = this.live(exec);
-        if (!rec) return;
-        this.s.touch(rec);
-        const progress = exec.progress!;
-        this.s.emit(
-          { type: 'execution-progress', executionId: exec.id, instanceId: rec.id, sessionId: rec.sessionId, progress },
-          this.s.affectsOf(rec),
-        );
-      },
-      stopping: (exec) => {
-        exec.stoppedAt ??= this.s.now();
-        const rec = this.live(exec);
-        if (!rec) return;
-        const reason = String(exec.signal.reason);
-        this.s.emit(
-          { type: 'execution-stopping', executionId: exec.id, instanceId: rec.id, sessionId: rec.sessionId, reason },
-          this.s.affectsOf(rec),
-        );
-      },
-      ended: (exec, outcome) => {
-        this.settled.tell(exec, outcome, this.s.now());
-        const rec = this.live(exec);
-        if (!rec) return;
-        rec.executions.delete(exec);
-        this.s.touch(rec);
-        this.s.emit(
-          { type: 'execution-ended', executionId: exec.id, instanceId: rec.id, sessionId: rec.sessionId, outcome },
-          this.s.affectsOf(rec),
-        );
-      },
-    };
+    this.executions = new CoreExecutions(this.s, this.settled);
   }
 
   /** Bumps on every change; each event carries the version right after it. */
@@ -265,73 +234,34 @@ export class FlowportCore<H> {
     return target.info();
   }
 
-  // ---- executions ----
+  // ---- executions (core-executions.ts) ----
 
-  /** Starts an execution; a session package runs one at a time, shared instances serve many callers. */
   /**
-   * Starts an execution of the instance. `controller`: the caller's AbortController to cancel
-   * through (an Integrator call's, which its timeout and its caller's disconnect abort too), so a
-   * call has one controller however it is stopped; one is made when absent.
+   * Starts an execution of the instance; a session package runs one at a time, shared instances serve
+   * many callers. `controller`: the caller's AbortController to cancel through (see CoreExecutions).
    */
   beginExecution(instanceId: string, o: { node?: string; controller?: CancelSource } = {}): Execution {
-    const rec = this.s.requireInstance(instanceId);
-    if (rec.kind === 'session' && rec.running) {
-      throw new DomainError('ALREADY_RUNNING', `Package "${rec.name}" is already executing; stop it first`);
-    }
-    if (rec.kind === 'pool' && !rec.checkedOut) {
-      throw new DomainError('PACKAGE_NOT_FOUND', `Pooled instance "${instanceId}" is idle; check it out first`);
-    }
-    const now = this.s.now();
-    const exec = new ExecutionRecord(this.s.ids(), rec.id, o.node ?? null, now, this.host, o.controller);
-    const session = rec.sessionId === null ? undefined : this.s.sessions.get(rec.sessionId);
-    exec.sessionKind = session?.kind ?? null;
-    exec.user = session?.user ?? null;
-    exec.packageName = rec.name;
-    exec.path = rec.path;
-    rec.executions.add(exec);
-    this.s.touch(rec, now);
-    this.s.emit(
-      { type: 'execution-started', executionId: exec.id, instanceId, sessionId: rec.sessionId, node: exec.node },
-      this.s.affectsOf(rec),
-    );
-    return exec;
+    return this.executions.begin(instanceId, o);
   }
 
   /** Aborts the instance's executions; false when nothing was left to abort. */
   stopPackage(instanceId: string, reason = 'stopped'): boolean {
-    const rec = this.s.requireInstance(instanceId);
-    let stopped = false;
-    this.s.bus.batch(() => {
-      for (const e of rec.executions) stopped = e.stop(reason) || stopped;
-    });
-    return stopped;
+    return this.executions.stopPackage(instanceId, reason);
   }
 
   /** Executions started before `t` and not stopping yet (the running-time watchdog's candidates). */
   executionsStartedBefore(t: number): { executionId: string; instanceId: string; startedAt: number }[] {
-    const out: { executionId: string; instanceId: string; startedAt: number }[] = [];
-    for (const rec of this.s.instances.values())
-      for (const e of rec.executions)
-        if (e.startedAt < t && !e.stopping) out.push({ executionId: e.id, instanceId: rec.id, startedAt: e.startedAt });
-    return out;
+    return this.executions.startedBefore(t);
   }
 
   /** Aborts one execution (a shared instance runs many: only this one stops); false when it is gone or stopping. */
   stopExecution(instanceId: string, executionId: string, reason: string): boolean {
-    const rec = this.s.instances.get(instanceId);
-    if (!rec) return false;
-    for (const e of rec.executions) if (e.id === executionId) return e.stop(reason);
-    return false;
+    return this.executions.stopOne(instanceId, executionId, reason);
   }
 
   /** Aborts every execution of the session's packages; returns how many were aborted. */
   stopSession(sessionId: string, reason = 'stopped'): number {
-    const s = this.s.requireSession(sessionId);
-    let stopped = 0;
-    this.s.bus.batch(() => {
-      for (const p of s.packages) for (const e of p.executions) if (e.stop(reason)) stopped++;
-    });
-    return stopped;
+    return this.executions.stopSession(sessionId, reason);
   }
 
   // ---- the package pool ----
@@ -425,12 +355,5 @@ export class FlowportCore<H> {
   /** The manager's delta frame for what the given (merged) events affect. */
   delta(affects: Affects): view.ManagerDelta {
     return view.delta(this.s, affects);
-  }
-
-  // ---- internals ----
-
-  private live(exec: ExecutionRecord): InstanceRecord<H> | undefined {
-    const rec = this.s.instances.get(exec.instanceId);
-    return rec && rec.executions.has(exec) ? rec : undefined;
   }
 }
