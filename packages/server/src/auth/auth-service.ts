@@ -55,6 +55,12 @@ export class AuthService {
    * Empty at first: the first syncUsers brings logins kept from the last run in line with the users.
    */
   private readonly known = new Map<string, UserAccess>();
+  /**
+   * Users this process is changing now: their change is applied by userChanged once committed, with
+   * the login it was made from. A sync that hears of the committed change first (its own NOTIFY can
+   * come before the commit's answer) leaves them alone, else it would end that login too.
+   */
+  private readonly changing = new Map<string, number>();
 
   constructor(
     private readonly users: UserStore,
@@ -125,6 +131,18 @@ export class AuthService {
     return this.apply(name, this.users.find(name), keep);
   }
 
+  /** Runs this process's change of user `name` (write, then userChanged), with syncs of that user held off meanwhile. */
+  async whileChanging<T>(name: string, change: () => Promise<T>): Promise<T> {
+    this.changing.set(name, (this.changing.get(name) ?? 0) + 1);
+    try {
+      return await change();
+    } finally {
+      const left = this.changing.get(name)! - 1;
+      if (left) this.changing.set(name, left);
+      else this.changing.delete(name);
+    }
+  }
+
   /**
    * The same for every user, when another process (`flowport users`) may have changed users.
    * Returns the users who lost logins.
@@ -132,7 +150,9 @@ export class AuthService {
   syncUsers(): string[] {
     const stored = new Map(this.users.list().map((u) => [u.name, u]));
     const names = new Set([...stored.keys(), ...this.known.keys(), ...this.sessions.users()]);
-    return [...names].filter((name) => this.apply(name, stored.get(name), undefined, this.cluster) > 0);
+    return [...names].filter(
+      (name) => !this.changing.has(name) && this.apply(name, stored.get(name), undefined, this.cluster) > 0,
+    );
   }
 
   /**

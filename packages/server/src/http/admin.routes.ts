@@ -139,10 +139,12 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       // The user's logins follow within the action, before its audit entry goes out on the live feed:
       // they end when blocked or given a new password (the administrator's own login survives a
       // change of their own password), and what they opened ends with them.
-      const user = await audited.write(
-        request,
-        () => users.prepareUpdate(request.params.name, b),
-        (changed) => auth.userChanged(changed.name, principalOf(request).loginToken),
+      const user = await auth.whileChanging(request.params.name, () =>
+        audited.write(
+          request,
+          () => users.prepareUpdate(request.params.name, b),
+          (changed) => auth.userChanged(changed.name, principalOf(request).loginToken),
+        ),
       );
       return publicUser(user);
     },
@@ -160,10 +162,12 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       },
     },
     async (request, reply) => {
-      await audited.write(
-        request,
-        () => users.prepareRemove(request.params.name),
-        () => auth.userChanged(request.params.name),
+      await auth.whileChanging(request.params.name, () =>
+        audited.write(
+          request,
+          () => users.prepareRemove(request.params.name),
+          () => auth.userChanged(request.params.name),
+        ),
       );
       return reply.status(204).send();
     },

@@ -69,7 +69,8 @@ export async function saveChecked(
   let stat: FileStat | undefined;
   await files.save(normalizeStoragePath(path), async () => {
     stat = await write();
-    return { user: o.user, atMs: stat.savedAtMs, fileVersion: stat.fileVersion };
+    // Whole milliseconds, as the answer's ISO time shows them (mtimeMs has a fraction; PostgreSQL keeps BIGINT).
+    return { user: o.user, atMs: Math.floor(stat.savedAtMs), fileVersion: stat.fileVersion };
   });
   return stat!;
 }

@@ -102,7 +102,7 @@ export class PostgresPackageFileStore implements PackageFileStore {
                saved_by = excluded.saved_by, saved_at = excluded.saved_at, saved_version = excluded.saved_version
              RETURNING *)
            SELECT w.*, ${announce('w.path', '$6')} FROM w`,
-          [path, createdMs, save.user, Math.round(save.atMs), save.fileVersion, this.node],
+          [path, createdMs, save.user, Math.floor(save.atMs), save.fileVersion, this.node],
         );
         this.set(path, toEntry(saved[0]!));
       }),
