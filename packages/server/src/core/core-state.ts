@@ -56,6 +56,7 @@ export class CoreState<H> {
       now: () => this.clock.now(),
       outdated: (path, fileVersion) => this.invalidate(path, fileVersion),
       unload: (handle) => this.unload(handle),
+      collect: (rec) => this.collect(rec),
     });
   }
 
@@ -191,7 +192,7 @@ export class CoreState<H> {
 
   /** Undoes a resolution that will not be committed. */
   rollback(res: Resolution<H>): void {
-    for (const rec of this.resolver.abandon(res)) this.collect(rec);
+    this.resolver.abandon(res);
   }
 
   private unpin(res: Resolution<H>): void {

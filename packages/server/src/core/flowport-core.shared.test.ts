@@ -215,6 +215,36 @@ describe('shared packages', () => {
     expect(core.snapshot().shared).toHaveLength(1);
   });
 
+  it('unloads what a refused resolution had pinned when its last holder went meanwhile', async () => {
+    // lib, pinned by the draft, loses ann's open while x loads; the draft is then refused (x ↔ y, or
+    // a missing file), and lib, held by nobody, must go. Found by the core's interleaving property
+    // (seed -589528267).
+    for (const late of ['x.pkg.yaml', 'gone.pkg.yaml']) {
+      const { core, loader, session } = makeKit({
+        files: {
+          'a.pkg.yaml': ['lib.pkg.yaml'],
+          'lib.pkg.yaml': [],
+          'x.pkg.yaml': ['y.pkg.yaml'],
+          'y.pkg.yaml': ['x.pkg.yaml'],
+        },
+      });
+      const ann = session('ann');
+      await core.openPackage(ann, 'a.pkg.yaml');
+      const gate = deferred();
+      loader.gate = (op, path) => (op === 'currentVersion' && path === late ? gate.promise : undefined);
+      const opening = core.openDraft(session('bob'), loader.built({ references: ['lib.pkg.yaml', late] }));
+      await new Promise((r) => setTimeout(r, 0));
+      core.closeSession(ann, 'client');
+      expect(sharedOf(core, 'lib.pkg.yaml')).toHaveLength(1);
+      gate.resolve();
+      await expect(opening).rejects.toMatchObject({
+        code: late === 'x.pkg.yaml' ? 'REFERENCE_CYCLE' : 'FILE_NOT_FOUND',
+      });
+      expect(core.snapshot().shared).toEqual([]);
+      expect(loader.loaded.size).toBe(0);
+    }
+  });
+
   it('refuses to resolve a path the instance does not reference', async () => {
     const { core, session } = makeKit({ files: { 'a.pkg.yaml': [] } });
     const p = await core.openPackage(session(), 'a.pkg.yaml');

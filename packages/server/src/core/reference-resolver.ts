@@ -40,6 +40,8 @@ export interface ResolverDeps<H> {
   /** Called when a file turns out to have changed without notice: mark the outdated instances. */
   outdated: (path: string, fileVersion: string) => void;
   unload: (handle: H) => void;
+  /** Called for each instance a given-up resolution unpinned: its last holder may have gone meanwhile. */
+  collect: (rec: InstanceRecord<H>) => void;
 }
 
 export class ReferenceResolver<H> {
@@ -83,14 +85,18 @@ export class ReferenceResolver<H> {
     });
   }
 
-  /** Gives up a resolution: unpins and unloads what it loaded; returns the instances unpinned. */
-  abandon(res: Resolution<H>): InstanceRecord<H>[] {
+  /**
+   * Gives up a resolution: unloads what it loaded and unpins what it pinned, collecting each
+   * unpinned instance, since a pin is all that kept one loaded whose holders left meanwhile (also
+   * when `resolve` itself gives up, on a cycle or a failed load).
+   */
+  abandon(res: Resolution<H>): void {
     for (const rec of res.created) this.d.unload(rec.handle);
     res.created = [];
     const unpinned = res.pinned;
-    for (const rec of unpinned) rec.pins--;
     res.pinned = [];
-    return unpinned;
+    for (const rec of unpinned) rec.pins--;
+    for (const rec of unpinned) this.d.collect(rec);
   }
 
   /**
