@@ -159,7 +159,13 @@ function progressDeltas(snapshot: ManagerSnapshot) {
         running: true,
         lastActivityAt: now,
         packages: s.packages.map((p, i) =>
-          i === 2 ? { ...p, running: true, progress: { percent, node: 'totals', nodeStartedAt: now } } : p,
+          i === 2
+            ? {
+                ...p,
+                running: true,
+                progress: { percent, node: 'totals', nodeStartedAt: now, nodesDone: 2, nodesTotal: 3 },
+              }
+            : p,
         ),
       })),
       removeSessions: [],

@@ -2,7 +2,8 @@
 import type { Role } from './roles';
 import type { Progress } from './packages';
 
-export type SessionKind = 'studio' | 'integrator' | 'batch';
+/** manager: an administrator's own Session Manager connection (one live socket; no packages; Close only). */
+export type SessionKind = 'studio' | 'integrator' | 'batch' | 'manager';
 
 export interface ManagerPackage {
   id: string;
@@ -15,6 +16,10 @@ export interface ManagerPackage {
   running: boolean;
   dirty?: boolean;
   progress?: Progress;
+  /** ISO start of the current execution (absent while nothing runs). */
+  runningSince?: string;
+  /** DuckDB memory of its instance in bytes (the memory accounting's figure; absent when unknown). */
+  memoryBytes?: number;
   /** The cluster node that holds it (with --redis-url; absent on a single server). */
   node?: string;
 }
@@ -32,6 +37,10 @@ export interface ManagerSession {
   lastActivityAt: string;
   running: boolean;
   requestId?: string;
+  /** ISO start of its oldest current execution (absent while nothing runs). */
+  runningSince?: string;
+  /** DuckDB memory of its packages' instances, summed (absent when none is known). */
+  memoryBytes?: number;
   packages: ManagerPackage[];
   /** The cluster node the session lives on (with --redis-url; absent on a single server). */
   node?: string;
@@ -50,6 +59,8 @@ export interface ManagerSharedPackage extends ManagerPackage {
 }
 
 export interface ManagerPoolItem extends ManagerPackage {
+  /** Tells pooled instances of one package apart: short, stable for the instance's life. */
+  instanceId: string;
   checkedOut: boolean;
   hits: number;
   lastUsedAt: string;
@@ -68,6 +79,18 @@ export interface ClusterNode {
   self?: boolean;
 }
 
+/** The watchdog's current parameters, so the page colours long-running rows amber / red. */
+export interface ManagerWatch {
+  /** Running longer than this: amber. */
+  warnSeconds: number;
+  /** Running longer than this: red. */
+  alertSeconds: number;
+  /** The server stops executions running longer (0: off). */
+  limitSeconds: number;
+  /** The server closes Studio sessions idle longer (0: off). */
+  idleSeconds: number;
+}
+
 export interface ManagerSnapshot {
   version: number;
   serverTime: string;
@@ -81,6 +104,38 @@ export interface ManagerSnapshot {
   nodes?: ClusterNode[];
   /** True while Redis cannot be reached: the rows are this node's alone, live; the other nodes' are unknown. */
   degraded?: boolean;
+  /** The watchdog's parameters. */
+  watch?: ManagerWatch;
+}
+
+/** One sample of the server panel (every intervalMs; the last 15 minutes are kept). */
+export interface ServerStatsSample {
+  /** Epoch ms of the sample. */
+  t: number;
+  /** Process CPU (user + system) over the interval, percent of one core. */
+  cpuPercent: number;
+  rssBytes: number;
+  heapBytes: number;
+  /** DuckDB memory of all package instances (the memory accounting). */
+  duckdbBytes: number;
+  /** The memory budget of package instances. */
+  budgetBytes: number;
+  /** Event-loop delay, p99 over the interval. */
+  loopDelayMs: number;
+  /** Executions running at the sample. */
+  running: number;
+  /** Integrator calls per second over the interval. */
+  integratorPerSecond: number;
+  /** p95 duration of the Integrator calls of the interval (0 when none). */
+  integratorP95Ms: number;
+}
+
+/** GET /api/manager/stats. */
+export interface ServerStats {
+  node?: string;
+  intervalMs: number;
+  /** Oldest first. */
+  samples: ServerStatsSample[];
 }
 
 /** Frames of the manager's live WebSocket: a snapshot first, then deltas, or a fresh snapshot. */
@@ -102,7 +157,11 @@ export type ManagerLiveFrame =
       degraded?: boolean;
       /** A node's whole pool (its items, each with its node), replacing the ones of that node. */
       nodePool?: ManagerPoolItem[];
+      /** The watchdog's parameters, when they changed. */
+      watch?: ManagerWatch;
     }
+  /** A server-panel sample, every intervalMs. */
+  | { type: 'stats'; node?: string; sample: ServerStatsSample }
   | { type: 'audit'; entry: import('./auth').AuditEntry }
   /** Sent every few seconds even when nothing changes: the page's "Updated" is the link's last contact. */
   | { type: 'heartbeat'; serverTime: string }

@@ -6,12 +6,21 @@ export type NodeKind = 'import' | 'input' | 'sql' | 'call' | 'export';
 export type NodeAccess = 'private' | 'public' | 'published';
 
 export interface Progress {
-  /** 0..100 */
+  /**
+   * 0..100: (nodesDone + the running statement's fraction) / nodesTotal × 100. While `indeterminate`, the
+   * last figure that was known (the page shows a moving bar instead of it).
+   */
   percent: number;
   /** Id of the node being activated. */
   node: string;
   /** ISO time the node's activation started. */
   nodeStartedAt: string;
+  /** Nodes of this execution already activated. */
+  nodesDone: number;
+  /** Nodes this execution activates (the asked node and the nodes it needs). */
+  nodesTotal: number;
+  /** True while the running statement has no DuckDB progress figure (DuckDB reports −1): draw no number. */
+  indeterminate?: boolean;
 }
 
 export interface NodeDto {

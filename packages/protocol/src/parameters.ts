@@ -30,6 +30,10 @@ export interface ServerParameters {
   sessionPackageLimit: number;
   adminSessionPackageLimit: number;
   executionHistoryLimit: number;
+  runningWarnSeconds: number;
+  runningAlertSeconds: number;
+  runningLimitSeconds: number;
+  studioIdleTimeoutSeconds: number;
 }
 export type ParameterKey = keyof ServerParameters;
 
@@ -157,6 +161,44 @@ export const PARAMETER_DEFS: readonly ParameterDef[] = [
     min: 0,
     max: 1000000,
     help: 'How many finished executions the execution history keeps (the oldest go first); 0 keeps none',
+  },
+  {
+    key: 'runningWarnSeconds',
+    type: 'integer',
+    default: 60,
+    min: 1,
+    max: 30 * 86400,
+    unit: 's',
+    help: 'Running longer than this, a row of the Session Manager turns amber',
+  },
+  {
+    key: 'runningAlertSeconds',
+    type: 'integer',
+    default: 300,
+    min: 1,
+    max: 30 * 86400,
+    unit: 's',
+    help: 'Running longer than this, a row of the Session Manager turns red',
+  },
+  {
+    key: 'runningLimitSeconds',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 30 * 86400,
+    unit: 's',
+    help: 'The server stops any execution running longer than this (audited as stopped by the server); 0: off',
+  },
+  {
+    key: 'studioIdleTimeoutSeconds',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 30 * 86400,
+    unit: 's',
+    help:
+      'The server closes Studio sessions with no activity for this long, backing up unsaved work first ' +
+      '(audited as closed by the server); 0: off',
   },
 ];
 

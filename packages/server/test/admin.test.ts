@@ -34,6 +34,10 @@ describe('server parameters', () => {
       sessionPackageLimit: 20,
       adminSessionPackageLimit: 100,
       executionHistoryLimit: 10000,
+      runningWarnSeconds: 60,
+      runningAlertSeconds: 300,
+      runningLimitSeconds: 0,
+      studioIdleTimeoutSeconds: 0,
     });
   });
 

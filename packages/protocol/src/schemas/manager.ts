@@ -1,6 +1,6 @@
 // Schemas of the Session Manager API: the snapshot, its actions and their answers.
 import { Type, type Static } from '@sinclair/typebox';
-import type { ManagerSnapshot } from '../manager';
+import type { ManagerSnapshot, ServerStats, ServerStatsSample } from '../manager';
 import { OneOf, RoleSchema, Same, sameType } from './common';
 import { ProgressSchema } from './packages';
 
@@ -18,6 +18,8 @@ const packageFields = {
   running: Type.Boolean(),
   dirty: Type.Optional(Type.Boolean()),
   progress: Type.Optional(ProgressSchema),
+  runningSince: Type.Optional(ISO()),
+  memoryBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'DuckDB memory of its instance' })),
   node: Type.Optional(Type.String({ description: 'The cluster node that holds it (with --redis-url)' })),
 };
 
@@ -28,7 +30,7 @@ export const ManagerSessionSchema = Type.Object(
     id: Type.String(),
     name: Type.String(),
     user: Type.String(),
-    kind: OneOf(['studio', 'integrator', 'batch'] as const),
+    kind: OneOf(['studio', 'integrator', 'batch', 'manager'] as const),
     host: Type.String({ description: 'The client address' }),
     hostName: Type.Optional(Type.String({ description: 'Its DNS name, with ?resolveNames=true' })),
     role: Type.Union([RoleSchema, Type.Null()]),
@@ -37,6 +39,8 @@ export const ManagerSessionSchema = Type.Object(
     lastActivityAt: ISO(),
     running: Type.Boolean(),
     requestId: Type.Optional(Type.String()),
+    runningSince: Type.Optional(ISO()),
+    memoryBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'DuckDB memory of its packages, summed' })),
     packages: Type.Array(ManagerPackageSchema),
     node: Type.Optional(Type.String({ description: 'The cluster node the session lives on (with --redis-url)' })),
   },
@@ -62,7 +66,13 @@ export const ManagerSharedPackageSchema = Type.Object(
 );
 
 export const ManagerPoolItemSchema = Type.Object(
-  { ...packageFields, checkedOut: Type.Boolean(), hits: Type.Integer(), lastUsedAt: ISO() },
+  {
+    ...packageFields,
+    instanceId: Type.String({ description: 'Tells pooled instances of one package apart' }),
+    checkedOut: Type.Boolean(),
+    hits: Type.Integer(),
+    lastUsedAt: ISO(),
+  },
   { additionalProperties: false },
 );
 
@@ -74,6 +84,16 @@ export const ClusterNodeSchema = Type.Object(
     pool: Type.Object({ size: Type.Integer(), max: Type.Integer() }, { additionalProperties: false }),
     sessions: Type.Integer(),
     self: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const ManagerWatchSchema = Type.Object(
+  {
+    warnSeconds: Type.Integer({ description: 'Running longer: amber' }),
+    alertSeconds: Type.Integer({ description: 'Running longer: red' }),
+    limitSeconds: Type.Integer({ description: 'The server stops executions running longer (0: off)' }),
+    idleSeconds: Type.Integer({ description: 'The server closes Studio sessions idle longer (0: off)' }),
   },
   { additionalProperties: false },
 );
@@ -91,10 +111,38 @@ export const ManagerSnapshotSchema = Type.Object(
     node: Type.Optional(Type.String({ description: 'The node answering (with --redis-url)' })),
     nodes: Type.Optional(Type.Array(ClusterNodeSchema, { description: 'Every node of the cluster' })),
     degraded: Type.Optional(Type.Boolean({ description: 'Redis cannot be reached: the rows are this node’s alone' })),
+    watch: Type.Optional(ManagerWatchSchema),
   },
   { additionalProperties: false },
 );
 sameType<Same<Static<typeof ManagerSnapshotSchema>, ManagerSnapshot>>(true);
+
+export const ServerStatsSampleSchema = Type.Object(
+  {
+    t: Type.Integer({ description: 'Epoch ms of the sample' }),
+    cpuPercent: Type.Number({ minimum: 0, description: 'Process CPU over the interval, percent of one core' }),
+    rssBytes: Type.Integer({ minimum: 0 }),
+    heapBytes: Type.Integer({ minimum: 0 }),
+    duckdbBytes: Type.Integer({ minimum: 0, description: 'DuckDB memory of all package instances' }),
+    budgetBytes: Type.Integer({ minimum: 0, description: 'The memory budget of package instances' }),
+    loopDelayMs: Type.Number({ minimum: 0, description: 'Event-loop delay, p99 over the interval' }),
+    running: Type.Integer({ minimum: 0, description: 'Executions running' }),
+    integratorPerSecond: Type.Number({ minimum: 0 }),
+    integratorP95Ms: Type.Number({ minimum: 0, description: 'p95 of the interval’s Integrator calls; 0 when none' }),
+  },
+  { additionalProperties: false },
+);
+sameType<Same<Static<typeof ServerStatsSampleSchema>, ServerStatsSample>>(true);
+
+export const ServerStatsSchema = Type.Object(
+  {
+    node: Type.Optional(Type.String({ description: 'The node answering (with --redis-url)' })),
+    intervalMs: Type.Integer(),
+    samples: Type.Array(ServerStatsSampleSchema, { description: 'The last 15 minutes, oldest first' }),
+  },
+  { additionalProperties: false },
+);
+sameType<Same<Static<typeof ServerStatsSchema>, ServerStats>>(true);
 
 export const SnapshotQuerySchema = Type.Object({
   resolveNames: Type.Optional(

@@ -20,6 +20,11 @@ export const ProgressSchema = Type.Object(
     percent: Type.Number({ minimum: 0, maximum: 100 }),
     node: Type.String({ description: 'The node being activated' }),
     nodeStartedAt: ISO(),
+    nodesDone: Type.Integer({ minimum: 0, description: 'Nodes of this execution already activated' }),
+    nodesTotal: Type.Integer({ minimum: 0, description: 'Nodes this execution activates' }),
+    indeterminate: Type.Optional(
+      Type.Boolean({ description: 'The running statement has no DuckDB progress figure: draw no number' }),
+    ),
   },
   { additionalProperties: false },
 );

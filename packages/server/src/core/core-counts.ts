@@ -17,9 +17,9 @@ export interface CoreCounts {
 
 /** One pass over sessions and instances; no row is built (a snapshot costs far more). */
 export function coreCounts<H>(s: CoreState<H>): CoreCounts {
-  const sessions: Record<SessionKind, number> = { studio: 0, integrator: 0, batch: 0 };
+  const sessions: Record<SessionKind, number> = { studio: 0, integrator: 0, batch: 0, manager: 0 };
   for (const session of s.sessions.values()) sessions[session.kind]++;
-  const running: Record<ExecutionKind, number> = { studio: 0, integrator: 0, batch: 0, none: 0 };
+  const running: Record<ExecutionKind, number> = { studio: 0, integrator: 0, batch: 0, manager: 0, none: 0 };
   const instances: Record<InstanceKind, number> = { session: 0, shared: 0, pool: 0 };
   for (const rec of s.instances.values()) {
     instances[rec.kind]++;

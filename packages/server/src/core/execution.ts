@@ -8,6 +8,10 @@ export interface ExecutionProgress {
   node: string;
   /** Milliseconds since the epoch when that node's activation started. */
   nodeStartedAt: number;
+  nodesDone: number;
+  nodesTotal: number;
+  /** The running statement has no DuckDB figure (the page draws a moving bar). */
+  indeterminate?: boolean;
 }
 
 export type ExecutionOutcome = 'done' | 'failed' | 'cancelled';
@@ -137,7 +141,14 @@ export class ExecutionRecord implements Execution {
     if (this.ended) return;
     // The engine may overshoot or report NaN at the edges; the view wants 0..100.
     const percent = Number.isFinite(p.percent) ? Math.min(100, Math.max(0, p.percent)) : 0;
-    this.progress = { percent, node: p.node, nodeStartedAt: p.nodeStartedAt };
+    this.progress = {
+      percent,
+      node: p.node,
+      nodeStartedAt: p.nodeStartedAt,
+      nodesDone: p.nodesDone,
+      nodesTotal: p.nodesTotal,
+    };
+    if (p.indeterminate) this.progress.indeterminate = true;
     this.host.progressed(this);
   }
 

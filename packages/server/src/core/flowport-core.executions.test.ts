@@ -16,7 +16,7 @@ describe('executions', () => {
     const exec = core.beginExecution(a.id, { node: 'scored' });
     expect(exec.node).toBe('scored');
     const started = clock.t;
-    exec.setProgress({ percent: 40, node: 'joined', nodeStartedAt: started });
+    exec.setProgress({ percent: 40, node: 'joined', nodeStartedAt: started, nodesDone: 0, nodesTotal: 1 });
     expect(core.getInstance(a.id)).toMatchObject({
       running: true,
       progress: { percent: 40, node: 'joined', nodeStartedAt: started },
@@ -35,9 +35,9 @@ describe('executions', () => {
   it('keeps progress within 0..100', async () => {
     const { core, a } = await opened();
     const exec = core.beginExecution(a.id);
-    exec.setProgress({ percent: 140, node: 'n', nodeStartedAt: 0 });
+    exec.setProgress({ percent: 140, node: 'n', nodeStartedAt: 0, nodesDone: 0, nodesTotal: 1 });
     expect(core.getInstance(a.id)?.progress?.percent).toBe(100);
-    exec.setProgress({ percent: Number.NaN, node: 'n', nodeStartedAt: 0 });
+    exec.setProgress({ percent: Number.NaN, node: 'n', nodeStartedAt: 0, nodesDone: 0, nodesTotal: 1 });
     expect(core.getInstance(a.id)?.progress?.percent).toBe(0);
   });
 
@@ -149,7 +149,7 @@ describe('executions', () => {
     exec.end('done');
     const count = events.length;
     exec.end('failed');
-    exec.setProgress({ percent: 50, node: 'n', nodeStartedAt: 0 });
+    exec.setProgress({ percent: 50, node: 'n', nodeStartedAt: 0, nodesDone: 0, nodesTotal: 1 });
     expect(events.length).toBe(count);
   });
 

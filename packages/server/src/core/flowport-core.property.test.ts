@@ -247,7 +247,7 @@ class World {
           return;
         }
         const exec = core.beginExecution(id);
-        exec.setProgress({ percent: 10, node: 'n', nodeStartedAt: this.clock.t });
+        exec.setProgress({ percent: 10, node: 'n', nodeStartedAt: this.clock.t, nodesDone: 0, nodesTotal: 1 });
         this.executions.push(exec);
         return;
       }

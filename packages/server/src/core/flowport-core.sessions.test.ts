@@ -60,7 +60,7 @@ describe('sessions', () => {
     const exec = core.beginExecution(p.id);
     expect(core.getSession(id)?.lastActivityAt).toBe(ran);
     const progressed = clock.advance(1_000);
-    exec.setProgress({ percent: 10, node: 'n1', nodeStartedAt: ran });
+    exec.setProgress({ percent: 10, node: 'n1', nodeStartedAt: ran, nodesDone: 0, nodesTotal: 1 });
     expect(core.getSession(id)?.lastActivityAt).toBe(progressed);
     expect(core.getInstance(p.id)?.lastActivityAt).toBe(progressed);
   });

@@ -49,7 +49,16 @@ export function packageRow<H>(rec: InstanceRecord<H>): ManagerPackage {
   };
   if (rec.kind === 'session') row.dirty = rec.dirty;
   const p = rec.progress;
-  if (p) row.progress = { percent: p.percent, node: p.node, nodeStartedAt: iso(p.nodeStartedAt) };
+  if (p) {
+    row.progress = {
+      percent: p.percent,
+      node: p.node,
+      nodeStartedAt: iso(p.nodeStartedAt),
+      nodesDone: p.nodesDone,
+      nodesTotal: p.nodesTotal,
+    };
+    if (p.indeterminate) row.progress.indeterminate = true;
+  }
   return row;
 }
 
@@ -89,8 +98,14 @@ export function sharedRow<H>(state: CoreState<H>, rec: InstanceRecord<H>): Manag
   return Object.assign(packageRow(rec), { refCount: referencedBy.length, referencedBy, stale: rec.stale });
 }
 
+/** The head of the instance id: enough to tell a package's few pooled instances apart on a page. */
+export function shortInstanceId(id: string): string {
+  return id.replace(/-/g, '').slice(0, 8);
+}
+
 function poolItem<H>(rec: InstanceRecord<H>): ManagerPoolItem {
   return Object.assign(packageRow(rec), {
+    instanceId: shortInstanceId(rec.id),
     checkedOut: rec.checkedOut,
     hits: rec.hits,
     lastUsedAt: iso(rec.lastUsedAt),

@@ -25,7 +25,10 @@ export interface DuckDbOptions {
 
 export interface QueryOptions {
   signal?: AbortSignal;
-  /** Called about every 100 ms while the query runs, with DuckDB's progress 0..1 (table scans only). */
+  /**
+   * Called about every 100 ms while the query runs, with DuckDB's progress 0..1 (table scans only), or
+   * with −1 while DuckDB has no figure for the statement (so the page shows "working", not a frozen number).
+   */
   onProgress?(fraction: number): void;
 }
 
@@ -196,7 +199,7 @@ export class LockedConnection {
     const poll = onProgress
       ? setInterval(() => {
           const pct = this.raw.progress.percentage;
-          if (pct >= 0) onProgress(Math.min(1, pct / 100));
+          onProgress(pct >= 0 ? Math.min(1, pct / 100) : -1);
         }, POLL_MS)
       : undefined;
     try {

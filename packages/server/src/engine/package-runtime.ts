@@ -158,7 +158,8 @@ export class PackageRuntime implements CallTarget {
         bindVariables(this.def),
         inputs,
         signal,
-        { onProgress: onFraction && ((p) => onFraction(p.percent / 100)) },
+        // A called package's own statement with no figure keeps the caller's bar indeterminate too.
+        { onProgress: onFraction && ((p) => onFraction(p.indeterminate ? -1 : p.percent / 100)) },
         // Planned under this call's own signal: a caller that gives up stops the planning too.
         { ...(chain ?? rootChain()), signal },
       );

@@ -22,11 +22,22 @@ export class RunReport {
     private readonly total: number,
   ) {}
 
+  /** `fraction` of the running statement, 0..1, or negative while DuckDB reports none (indeterminate). */
   progress(node: string, startedAt: number, fraction: number): void {
     if (!this.listeners.onProgress) return;
-    const { total } = this;
-    this.best = Math.max(this.best, total ? ((this.done + Math.min(1, fraction)) / total) * 100 : 100);
-    this.listeners.onProgress({ percent: Math.round(this.best * 10) / 10, node, nodeStartedAt: startedAt });
+    const { total, done } = this;
+    const indeterminate = fraction < 0;
+    const own = indeterminate ? 0 : Math.min(1, fraction);
+    this.best = Math.max(this.best, total ? ((done + own) / total) * 100 : 100);
+    const p: RunProgress = {
+      percent: Math.round(this.best * 10) / 10,
+      node,
+      nodeStartedAt: startedAt,
+      nodesDone: Math.min(done, total),
+      nodesTotal: total,
+    };
+    if (indeterminate) p.indeterminate = true;
+    this.listeners.onProgress(p);
   }
 
   started(node: string, at: number): void {

@@ -7,6 +7,10 @@ export interface RunProgress {
   node: string;
   /** Epoch ms the node's activation started. */
   nodeStartedAt: number;
+  nodesDone: number;
+  nodesTotal: number;
+  /** The running statement has no DuckDB figure: `percent` is the nodes' share alone. */
+  indeterminate?: boolean;
 }
 
 export type NodeEvent =

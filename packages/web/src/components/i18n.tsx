@@ -84,6 +84,10 @@ const en: Messages = {
   'param.adminSessionLimit.label': 'Sessions per administrator',
   'param.sessionPackageLimit.label': 'Packages per session',
   'param.adminSessionPackageLimit.label': 'Packages per administrator session',
+  'param.runningWarnSeconds.label': 'Long-running warning',
+  'param.runningAlertSeconds.label': 'Long-running alert',
+  'param.runningLimitSeconds.label': 'Running time limit',
+  'param.studioIdleTimeoutSeconds.label': 'Studio idle timeout',
   'param.range': 'From {min} to {max}',
   'param.default': 'default {value}',
   'unit.s': 's',
@@ -197,6 +201,10 @@ const ru: Messages = {
   'param.adminSessionLimit.label': 'Сеансов на администратора',
   'param.sessionPackageLimit.label': 'Пакетов в сеансе',
   'param.adminSessionPackageLimit.label': 'Пакетов в сеансе администратора',
+  'param.runningWarnSeconds.label': 'Предупреждение о долгом выполнении',
+  'param.runningAlertSeconds.label': 'Тревога о долгом выполнении',
+  'param.runningLimitSeconds.label': 'Предельное время выполнения',
+  'param.studioIdleTimeoutSeconds.label': 'Тайм-аут бездействия Studio',
   'param.packagePoolSize.help':
     'Сколько экземпляров пакетов держать загруженными в пуле для Integrator и BatchLauncher',
   'param.executionHistoryLimit.help':
@@ -224,6 +232,13 @@ const ru: Messages = {
     'Сколько пакетов может быть открыто одновременно в одном сеансе Studio пользователя, не являющегося администратором',
   'param.adminSessionPackageLimit.help':
     'Сколько пакетов может быть открыто одновременно в одном сеансе Studio администратора',
+  'param.runningWarnSeconds.help': 'Строка Менеджера сеансов, выполняющаяся дольше, становится жёлтой',
+  'param.runningAlertSeconds.help': 'Строка Менеджера сеансов, выполняющаяся дольше, становится красной',
+  'param.runningLimitSeconds.help':
+    'Сервер останавливает любое выполнение, идущее дольше (в журнале аудита — остановлено сервером); 0 — выключено',
+  'param.studioIdleTimeoutSeconds.help':
+    'Сервер закрывает сеансы Studio без активности дольше этого времени, сначала сохранив несохранённые ' +
+    'изменения в резервную копию (в журнале аудита — закрыто сервером); 0 — выключено',
   'param.range': 'От {min} до {max}',
   'param.default': 'по умолчанию {value}',
   'unit.s': 'с',

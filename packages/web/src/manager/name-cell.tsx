@@ -6,7 +6,12 @@ import { useT } from '../components/i18n';
 import type { ManagerFormat } from './manager-format';
 import type { GroupRow, ManagerRow, PackageRow, PoolRow, SharedRow } from './manager-rows';
 
-const KIND_COLORS: Record<SessionKind, string> = { studio: 'geekblue', integrator: 'purple', batch: 'orange' };
+const KIND_COLORS: Record<SessionKind, string> = {
+  studio: 'geekblue',
+  integrator: 'purple',
+  batch: 'orange',
+  manager: 'gold',
+};
 
 function GroupTitle({ row }: { row: GroupRow }) {
   const t = useT();

@@ -71,7 +71,7 @@ describe('open packages', () => {
     expect(s.byId.p1.dto.running).toBe(true);
     expect(s.byId.p1.dto.nodes[0].state).toBe('running');
     expect(s.byId.p2.dto.running).toBe(false);
-    const progress = { percent: 40, node: 'a', nodeStartedAt: '2026-01-01T00:00:00Z' };
+    const progress = { percent: 40, node: 'a', nodeStartedAt: '2026-01-01T00:00:00Z', nodesDone: 0, nodesTotal: 1 };
     s = ev({ type: 'event', event: { type: 'progress', packageId: 'p1', progress } });
     expect(s.byId.p1.dto.progress).toEqual(progress);
     s = ev({ type: 'event', event: { type: 'node-finished', packageId: 'p1', node: 'a', rows: 7, durationMs: 12 } });
