@@ -1,5 +1,5 @@
 // The live feed of the Session Manager: a WebSocket reconnected with backoff, and 5-second polling while it is down.
-import type { AuditEntry, ManagerLiveFrame, ManagerSnapshot } from '@flowport/protocol';
+import type { AuditEntry, ManagerLiveFrame, ManagerSnapshot, ServerStatsSample } from '@flowport/protocol';
 import { ApiError } from '../api/http-client';
 import { liveUrl, managerApi } from './manager-api';
 
@@ -12,6 +12,8 @@ export interface LiveHandlers {
   snapshot(snapshot: ManagerSnapshot, authoritative: boolean): void;
   delta(delta: DeltaFrame): void;
   audit(entry: AuditEntry): void;
+  /** A server-panel sample (every few seconds), of `node` in a cluster. */
+  stats?(sample: ServerStatsSample, node: string | undefined): void;
   state(state: ConnectionState): void;
   /** A failure to report (null clears it); `code` NETWORK_ERROR when the server does not answer at all. */
   error(message: string | null, code?: string): void;
@@ -127,6 +129,9 @@ export class LiveConnection {
         break;
       case 'audit':
         this.on.audit(frame.entry);
+        break;
+      case 'stats':
+        this.on.stats?.(frame.sample, frame.node);
         break;
       case 'error':
         this.on.error(frame.error?.message ?? String(frame.error?.code));

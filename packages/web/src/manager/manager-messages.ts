@@ -1,5 +1,6 @@
 // English and Russian texts of the Session Manager page (Russian uses the seed's own terms), registered at load.
 import { addMessages, type Messages } from '../components/i18n';
+import './table-messages';
 
 const en: Messages = {
   'mgr.table': 'Sessions and packages',
@@ -38,6 +39,7 @@ const en: Messages = {
   'mgr.kind.studio': 'Studio',
   'mgr.kind.integrator': 'Integrator',
   'mgr.kind.batch': 'Batch',
+  'mgr.kind.manager': 'Session Manager',
   'mgr.pkg.draft': 'draft',
   'mgr.pkg.dirty': 'unsaved changes',
   'mgr.pkg.stale': 'outdated',
@@ -186,6 +188,7 @@ const ru: Messages = {
   'mgr.kind.studio': 'Студия',
   'mgr.kind.integrator': 'Интегратор',
   'mgr.kind.batch': 'BatchLauncher',
+  'mgr.kind.manager': 'Диспетчер сессий',
   'mgr.pkg.draft': 'черновик',
   'mgr.pkg.dirty': 'есть несохраненные изменения',
   'mgr.pkg.stale': 'устарел',

@@ -85,7 +85,9 @@ export function WatchLegend() {
           : t('mgr.watch.legendLimitOff')}
       </span>
       <span>
-        {watch.idleSeconds > 0 ? t('mgr.watch.legendIdle', { seconds: watch.idleSeconds }) : t('mgr.watch.legendIdleOff')}
+        {watch.idleSeconds > 0
+          ? t('mgr.watch.legendIdle', { seconds: watch.idleSeconds })
+          : t('mgr.watch.legendIdleOff')}
       </span>
     </span>
   );
