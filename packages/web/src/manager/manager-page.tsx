@@ -27,9 +27,11 @@ import { useHiddenColumns } from './use-hidden-columns';
 import { useManagerActions } from './use-manager-actions';
 import { useManagerLive } from './use-manager-live';
 import { ClusterPanel } from './cluster-panel';
+import { ServerPanel, useServerPanelOpen } from './server-panel';
 import { useManagerShortcuts } from './use-manager-shortcuts';
 import { useRowSelection } from './use-row-selection';
 import { isBoolean, STORAGE_KEYS, useStoredState } from './use-stored-state';
+import { useServerStats } from './use-server-stats';
 import { useTableSearch } from './use-table-search';
 import { DEFAULT_WATCH, WatchContext, WatchLegend } from './watch-marker';
 
@@ -48,7 +50,9 @@ function SessionManager() {
   const tableRef = useRef<TableHandle>(null);
 
   const audit = useAuditLog();
-  const live = useManagerLive(resolveNames, audit.add);
+  const [serverOpen, setServerOpen] = useServerPanelOpen();
+  const stats = useServerStats(serverOpen);
+  const live = useManagerLive(resolveNames, audit.add, stats.onSample);
   const { model, connection, cluster } = live;
   // The Node column exists only in a cluster (on a single server every row is this server's).
   const hidden = useMemo<ReadonlySet<ColumnKey>>(
@@ -211,6 +215,13 @@ function SessionManager() {
           cluster={cluster}
           filter={columnSearches.node ?? ''}
           onFilter={(node) => setColumnSearch('node', node)}
+        />
+        <ServerPanel
+          byNode={stats.byNode}
+          error={stats.error}
+          format={format}
+          open={serverOpen}
+          onOpen={setServerOpen}
         />
         <ActionFailures failures={actions.failures} onClose={actions.dismissFailures} />
         <GroupJump

@@ -1,4 +1,4 @@
-// English and Russian texts of the table's sorting, widths, group links, time and memory columns, watchdog, progress.
+// English and Russian texts of the table's sorting, widths, group links, new columns, watchdog, progress, server panel.
 import { addMessages, type Messages } from '../components/i18n';
 
 const en: Messages = {
@@ -21,6 +21,19 @@ const en: Messages = {
   'mgr.watch.legendLimitOff': 'no running time limit',
   'mgr.watch.legendIdle': 'idle Studio sessions closed after {seconds} s',
   'mgr.watch.legendIdleOff': 'no idle timeout',
+  'mgr.server.title': 'Server: the last 15 minutes',
+  'mgr.server.node': 'Node {node}',
+  'mgr.server.cpu': 'CPU',
+  'mgr.server.rss': 'Memory (RSS)',
+  'mgr.server.heap': 'JS heap',
+  'mgr.server.duckdb': 'DuckDB / budget',
+  'mgr.server.loop': 'Event-loop delay p99',
+  'mgr.server.running': 'Running executions',
+  'mgr.server.integrator': 'Integrator calls/s',
+  'mgr.server.p95': 'Integrator p95',
+  'mgr.server.chart': '{metric} over the last 15 minutes',
+  'mgr.server.empty': 'No samples yet: the server takes one every few seconds',
+  'mgr.server.loadFailed': 'The server figures cannot be loaded',
 };
 
 const ru: Messages = {
@@ -43,6 +56,19 @@ const ru: Messages = {
   'mgr.watch.legendLimitOff': 'предела времени выполнения нет',
   'mgr.watch.legendIdle': 'бездействующие сессии Студии закрываются через {seconds} с',
   'mgr.watch.legendIdleOff': 'тайм-аута бездействия нет',
+  'mgr.server.title': 'Сервер: последние 15 минут',
+  'mgr.server.node': 'Узел {node}',
+  'mgr.server.cpu': 'ЦП',
+  'mgr.server.rss': 'Память (RSS)',
+  'mgr.server.heap': 'Куча JS',
+  'mgr.server.duckdb': 'DuckDB / бюджет',
+  'mgr.server.loop': 'Задержка цикла событий p99',
+  'mgr.server.running': 'Выполнений',
+  'mgr.server.integrator': 'Вызовов Интегратора в с',
+  'mgr.server.p95': 'Интегратор p95',
+  'mgr.server.chart': '{metric} за последние 15 минут',
+  'mgr.server.empty': 'Замеров пока нет: сервер делает их раз в несколько секунд',
+  'mgr.server.loadFailed': 'Не удалось загрузить показатели сервера',
 };
 
 addMessages('en', en);
