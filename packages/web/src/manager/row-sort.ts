@@ -62,43 +62,76 @@ export function sortValue(row: ItemRow, column: ColumnKey, ctx: TextContext): So
   }
 }
 
-function compareValues(a: SortValue, b: SortValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return collator.compare(String(a), String(b));
+/** Stable order of the indexes 0..n-1 by `before` (insertion sort: packages under a session are a handful). */
+function insertionOrder(n: number, before: (i: number, j: number) => boolean): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let at = i;
+    while (at > 0 && before(i, order[at - 1])) at--;
+    order.splice(at, 0, i);
+  }
+  return order;
 }
 
 /** The rows ordered by the spec's column; equal values keep their order; rows without a value go last. */
 export function sortItems<T extends ItemRow>(rows: readonly T[], spec: SortSpec, ctx: TextContext): T[] {
   const sign = spec.direction === 'asc' ? 1 : -1;
-  const values = rows.map((row) => sortValue(row, spec.column, ctx));
-  const order = rows.map((_, i) => i);
-  order.sort((i, j) => {
-    const a = values[i];
-    const b = values[j];
-    if (a === null || b === null) return a === b ? i - j : a === null ? 1 : -1;
-    return sign * compareValues(a, b) || i - j;
-  });
-  return order.map((i) => rows[i]);
+  const n = rows.length;
+  // Rows with a value are ordered; the ones without follow in their order.
+  const valued: number[] = [];
+  const none: number[] = [];
+  const values: SortValue[] = new Array<SortValue>(n);
+  let numeric = true;
+  for (let i = 0; i < n; i++) {
+    const v = sortValue(rows[i], spec.column, ctx);
+    values[i] = v;
+    if (v === null) none.push(i);
+    else {
+      valued.push(i);
+      if (typeof v !== 'number') numeric = false;
+    }
+  }
+  let order: number[];
+  if (numeric) {
+    // Numbers in a typed array: the comparator stays monomorphic and fast at 10,000 rows.
+    const keys = new Float64Array(n);
+    for (const i of valued) keys[i] = sign * (values[i] as number);
+    if (valued.length <= 8) order = insertionOrder(valued.length, (a, b) => keys[valued[a]] < keys[valued[b]]);
+    else order = valued.map((_, k) => k).sort((a, b) => keys[valued[a]] - keys[valued[b]] || a - b);
+  } else {
+    const texts = values.map((v) => (v === null ? '' : String(v)));
+    const cmp = (a: number, b: number) => sign * collator.compare(texts[valued[a]], texts[valued[b]]);
+    if (valued.length <= 8) order = insertionOrder(valued.length, (a, b) => cmp(a, b) < 0);
+    else order = valued.map((_, k) => k).sort((a, b) => cmp(a, b) || a - b);
+  }
+  const sorted: T[] = new Array<T>(n);
+  let at = 0;
+  for (const k of order) sorted[at++] = rows[valued[k]];
+  for (const i of none) sorted[at++] = rows[i];
+  return sorted;
 }
 
-const sortedSessions = new WeakMap<SessionRow, { key: string; row: SessionRow }>();
-
-/** A session row with its package rows in the spec's order (made once per row and spec). */
-function withSortedChildren(row: SessionRow, spec: SortSpec, ctx: TextContext): SessionRow {
-  if (!row.children || row.children.length < 2) return row;
-  const key = `${spec.column}:${spec.direction}:${ctx.resolveNames}`;
-  const cached = sortedSessions.get(row);
-  if (cached?.key === key) return cached.row;
-  const children = sortItems(row.children, spec, ctx);
-  const sorted = children.every((c, i) => c === row.children![i]) ? row : { ...row, children };
-  sortedSessions.set(row, { key, row: sorted });
+/**
+ * A session row with its package rows in the spec's order, kept on the row (rows are reused while their session
+ * does not change, so live updates re-sort only the changed sessions' packages).
+ */
+function withSortedChildren(row: SessionRow, spec: SortSpec, ctx: TextContext, key: string): SessionRow {
+  const list = row.children;
+  if (!list || list.length < 2) return row;
+  if (row.sorted?.key === key) return row.sorted.row;
+  const children = sortItems(list, spec, ctx);
+  let same = true;
+  for (let i = 0; i < list.length && same; i++) same = children[i] === list[i];
+  const sorted: SessionRow = same ? row : { ...row, children, sorted: undefined };
+  row.sorted = { key, row: sorted };
   return sorted;
 }
 
 /** The searched rows in the order of the spec; without a spec, as they came. */
 export function sortRows(rows: FilteredRows, spec: SortSpec | null, ctx: TextContext): FilteredRows {
   if (!spec) return rows;
-  const sessions = sortItems(rows.sessions, spec, ctx).map((row) => withSortedChildren(row, spec, ctx));
+  const key = `${spec.column}:${spec.direction}:${ctx.resolveNames}`;
+  const sessions = sortItems(rows.sessions, spec, ctx).map((row) => withSortedChildren(row, spec, ctx, key));
   return { ...rows, sessions, shared: sortItems(rows.shared, spec, ctx), pool: sortItems(rows.pool, spec, ctx) };
 }
 
