@@ -35,6 +35,8 @@ export class CoreState<H> {
   readonly resolver: ReferenceResolver<H>;
   readonly ids: IdGenerator;
   readonly limits: () => UserLimits;
+  /** DuckDB bytes of an instance as the adapter last measured them (the Session Manager's Memory); none when unset. */
+  memoryOf: (instanceId: string) => number | undefined = () => undefined;
 
   constructor(o: CoreStateOptions<H>) {
     this.limits = o.limits ?? (() => NO_USER_LIMITS);

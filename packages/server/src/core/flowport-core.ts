@@ -307,6 +307,23 @@ export class FlowportCore<H> {
     return stopped;
   }
 
+  /** Executions started before `t` and not stopping yet (the running-time watchdog's candidates). */
+  executionsStartedBefore(t: number): { executionId: string; instanceId: string; startedAt: number }[] {
+    const out: { executionId: string; instanceId: string; startedAt: number }[] = [];
+    for (const rec of this.s.instances.values())
+      for (const e of rec.executions)
+        if (e.startedAt < t && !e.stopping) out.push({ executionId: e.id, instanceId: rec.id, startedAt: e.startedAt });
+    return out;
+  }
+
+  /** Aborts one execution (a shared instance runs many: only this one stops); false when it is gone or stopping. */
+  stopExecution(instanceId: string, executionId: string, reason: string): boolean {
+    const rec = this.s.instances.get(instanceId);
+    if (!rec) return false;
+    for (const e of rec.executions) if (e.id === executionId) return e.stop(reason);
+    return false;
+  }
+
   /** Aborts every execution of the session's packages; returns how many were aborted. */
   stopSession(sessionId: string, reason = 'stopped'): number {
     const s = this.s.requireSession(sessionId);
@@ -374,6 +391,11 @@ export class FlowportCore<H> {
 
   // ---- views ----
 
+  /** Where the rows' memoryBytes come from (the adapter's memory accounting; the core measures nothing). */
+  setMemoryReader(read: (instanceId: string) => number | undefined): void {
+    this.s.memoryOf = read;
+  }
+
   /** The whole Session Manager state (protocol's ManagerSnapshot); hostName is left for the adapter to fill. */
   snapshot(): ManagerSnapshot {
     return view.snapshot(this.s);
@@ -382,7 +404,7 @@ export class FlowportCore<H> {
   /** One session's row, or undefined when it is gone (a delta's removal). */
   sessionView(id: string): ManagerSession | undefined {
     const s = this.s.sessions.get(id);
-    return s ? view.sessionRow(s) : undefined;
+    return s ? view.sessionRow(s, this.s.memoryOf) : undefined;
   }
 
   /** One shared package's row, or undefined when it is unloaded. */

@@ -36,7 +36,14 @@ function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : iso(ms);
 }
 
-export function packageRow<H>(rec: InstanceRecord<H>): ManagerPackage {
+/** The start of the oldest execution of the instance, or undefined while nothing runs. */
+function runningSince<H>(rec: InstanceRecord<H>): number | undefined {
+  let since: number | undefined;
+  for (const e of rec.executions) if (since === undefined || e.startedAt < since) since = e.startedAt;
+  return since;
+}
+
+export function packageRow<H>(rec: InstanceRecord<H>, memoryOf?: (id: string) => number | undefined): ManagerPackage {
   const row: ManagerPackage = {
     id: rec.id,
     name: rec.name,
@@ -59,15 +66,24 @@ export function packageRow<H>(rec: InstanceRecord<H>): ManagerPackage {
     };
     if (p.indeterminate) row.progress.indeterminate = true;
   }
+  const since = runningSince(rec);
+  if (since !== undefined) row.runningSince = iso(since);
+  const bytes = memoryOf?.(rec.id);
+  if (bytes !== undefined) row.memoryBytes = bytes;
   return row;
 }
 
-export function sessionRow<H>(s: SessionRecord<H>): ManagerSession {
+export function sessionRow<H>(s: SessionRecord<H>, memoryOf?: (id: string) => number | undefined): ManagerSession {
   const packages: ManagerPackage[] = [];
   let running = false;
+  let since: number | undefined;
+  let memory: number | undefined;
   for (const p of s.packages) {
-    const row = packageRow(p);
+    const row = packageRow(p, memoryOf);
     running ||= row.running;
+    const started = runningSince(p);
+    if (started !== undefined && (since === undefined || started < since)) since = started;
+    if (row.memoryBytes !== undefined) memory = (memory ?? 0) + row.memoryBytes;
     packages.push(row);
   }
   const row: ManagerSession = {
@@ -84,6 +100,8 @@ export function sessionRow<H>(s: SessionRecord<H>): ManagerSession {
     packages,
   };
   if (s.requestId !== undefined) row.requestId = s.requestId;
+  if (since !== undefined) row.runningSince = iso(since);
+  if (memory !== undefined) row.memoryBytes = memory;
   return row;
 }
 
@@ -95,7 +113,11 @@ export function sharedRow<H>(state: CoreState<H>, rec: InstanceRecord<H>): Manag
   }));
   if (holders.pool) referencedBy.push({ name: POOL_HOLDER_NAME, sessionId: null });
   // Object.assign onto the fresh row: a spread followed by more properties is many times slower on Node 20.
-  return Object.assign(packageRow(rec), { refCount: referencedBy.length, referencedBy, stale: rec.stale });
+  return Object.assign(packageRow(rec, state.memoryOf), {
+    refCount: referencedBy.length,
+    referencedBy,
+    stale: rec.stale,
+  });
 }
 
 /** The head of the instance id: enough to tell a package's few pooled instances apart on a page. */
@@ -103,8 +125,8 @@ export function shortInstanceId(id: string): string {
   return id.replace(/-/g, '').slice(0, 8);
 }
 
-function poolItem<H>(rec: InstanceRecord<H>): ManagerPoolItem {
-  return Object.assign(packageRow(rec), {
+function poolItem<H>(state: CoreState<H>, rec: InstanceRecord<H>): ManagerPoolItem {
+  return Object.assign(packageRow(rec, state.memoryOf), {
     instanceId: shortInstanceId(rec.id),
     checkedOut: rec.checkedOut,
     hits: rec.hits,
@@ -115,15 +137,15 @@ function poolItem<H>(rec: InstanceRecord<H>): ManagerPoolItem {
 /** Checked-out instances first, then idle ones, most recently used first. */
 export function poolView<H>(state: CoreState<H>): ManagerSnapshot['pool'] {
   const items: ManagerPoolItem[] = [];
-  for (const rec of state.pool.checkedOutItems()) items.push(poolItem(rec));
+  for (const rec of state.pool.checkedOutItems()) items.push(poolItem(state, rec));
   const idle = [...state.pool.idleItems()];
-  for (let i = idle.length - 1; i >= 0; i--) items.push(poolItem(idle[i]));
+  for (let i = idle.length - 1; i >= 0; i--) items.push(poolItem(state, idle[i]));
   return { max: state.pool.max, items, hits: state.pool.hits, misses: state.pool.misses };
 }
 
 export function snapshot<H>(state: CoreState<H>): ManagerSnapshot {
   const sessions: ManagerSession[] = [];
-  for (const s of state.sessions.values()) sessions.push(sessionRow(s));
+  for (const s of state.sessions.values()) sessions.push(sessionRow(s, state.memoryOf));
   const shared: ManagerSharedPackage[] = [];
   for (const rec of state.shared.values()) shared.push(sharedRow(state, rec));
   return { version: state.bus.version, serverTime: iso(state.now()), sessions, shared, pool: poolView(state) };
@@ -142,7 +164,7 @@ export function delta<H>(state: CoreState<H>, affects: Affects): ManagerDelta {
   };
   for (const id of new Set(affects.sessions)) {
     const s = state.sessions.get(id);
-    if (s) frame.upsertSessions.push(sessionRow(s));
+    if (s) frame.upsertSessions.push(sessionRow(s, state.memoryOf));
     else frame.removeSessions.push(id);
   }
   for (const id of new Set(affects.shared)) {

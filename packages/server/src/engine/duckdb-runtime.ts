@@ -28,6 +28,7 @@ export interface QueryOptions {
   /**
    * Called about every 100 ms while the query runs, with DuckDB's progress 0..1 (table scans only), or
    * with −1 while DuckDB has no figure for the statement (so the page shows "working", not a frozen number).
+   * A 0 before DuckDB's first figure counts as none: it says 0 until it has weighed the statement.
    */
   onProgress?(fraction: number): void;
 }
@@ -196,10 +197,14 @@ export class LockedConnection {
       reinterrupt ??= setInterval(() => !settled && this.raw.interrupt(), REINTERRUPT_MS);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // DuckDB says 0 until it has weighed the statement (about two seconds), then −1 when it cannot
+    // tell (range(), a function's output) or its figure: a 0 before any figure is no figure either.
+    let known = false;
     const poll = onProgress
       ? setInterval(() => {
           const pct = this.raw.progress.percentage;
-          onProgress(pct >= 0 ? Math.min(1, pct / 100) : -1);
+          known ||= pct > 0;
+          onProgress(pct > 0 || (known && pct === 0) ? Math.min(1, pct / 100) : -1);
         }, POLL_MS)
       : undefined;
     try {

@@ -1,5 +1,5 @@
 // The Session Manager's live feed: follows the core's changes and sends them as deltas a few times a second, per client.
-import type { ManagerLiveFrame, ManagerSession, ManagerSnapshot } from '@flowport/protocol';
+import type { ManagerLiveFrame, ManagerSession, ManagerSnapshot, ManagerWatch } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { Affects, CoreListener, ManagerDelta } from '../core';
 import { endSocket, type AccessOwner } from '../workspace/access-revocation';
@@ -42,6 +42,8 @@ export class ManagerFeed {
   private readonly dirtySessions = new Set<string>();
   private readonly dirtyShared = new Set<string>();
   private poolDirty = false;
+  private watchDirty = false;
+  private watch: (() => ManagerWatch) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly unfollow: () => void;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -58,6 +60,23 @@ export class ManagerFeed {
   /** In a cluster: snapshots and deltas go through the cluster's view. */
   setView(view: FeedView): void {
     this.view = view;
+  }
+
+  /** The watchdog's parameters go with every snapshot, and with a delta when they change (`watchChanged`). */
+  setWatch(read: () => ManagerWatch): void {
+    this.watch = read;
+  }
+
+  /** The watchdog's parameters changed: the next delta carries them. */
+  watchChanged(): void {
+    if (this.clients.size === 0 || !this.watch) return;
+    this.watchDirty = true;
+    this.schedule();
+  }
+
+  /** A snapshot with the watchdog's parameters (the page colours long-running rows with them). */
+  withWatch(snap: ManagerSnapshot): ManagerSnapshot {
+    return this.watch ? { ...snap, watch: this.watch() } : snap;
   }
 
   get clientCount(): number {
@@ -151,6 +170,7 @@ export class ManagerFeed {
     this.dirtySessions.clear();
     this.dirtyShared.clear();
     this.poolDirty = false;
+    this.watchDirty = false;
   }
 
   /** Builds each changed row once (in the core) and sends the same delta to every client that keeps up. */
@@ -162,6 +182,7 @@ export class ManagerFeed {
       pool: this.poolDirty,
     });
     const { upsertSessions, ...base } = this.view ? this.view.stamp(local) : local;
+    if (this.watchDirty && this.watch) base.watch = this.watch();
     this.clearDirty();
     const texts = new Map<Client['decorate'], string>();
     for (const c of this.clients) {
@@ -180,7 +201,7 @@ export class ManagerFeed {
 
   private sendSnapshot(c: Client): void {
     const local = this.source.snapshot();
-    const snap = this.view ? this.view.merge(local) : local;
+    const snap = this.withWatch(this.view ? this.view.merge(local) : local);
     c.lagging = false;
     this.write(
       c,

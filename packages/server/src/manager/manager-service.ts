@@ -70,7 +70,7 @@ export class ManagerService {
 
   async snapshot(resolveNames: boolean): Promise<ManagerSnapshot> {
     const local = this.d.core.snapshot();
-    const snap = this.cluster ? this.cluster.merge(local) : local;
+    const snap = this.d.feed.withWatch(this.cluster ? this.cluster.merge(local) : local);
     if (!resolveNames) return snap;
     return { ...snap, sessions: snap.sessions.map(this.named) };
   }

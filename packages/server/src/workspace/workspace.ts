@@ -25,6 +25,7 @@ import { MemoryAccounting } from './memory-accounting';
 import { budgetBytes, duckdbSize, instanceMemory, machineMemory, mb } from './memory-budget';
 import { MemoryStops, type ExecutionHooks } from './memory-stops';
 import { MemoryWatchdog } from './memory-watchdog';
+import { runningLimitError, RunningWatchdog, WATCH_KEYS, watchOf } from '../manager/running-watchdog';
 import { StudioService } from './studio-service';
 
 export interface WorkspaceOptions {
@@ -117,6 +118,10 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   });
 
   const feed = new ManagerFeed(core);
+  feed.setWatch(() => watchOf(o.params.get()));
+  o.params.onChange((next, prev) => {
+    if (WATCH_KEYS.some((k) => next[k] !== prev[k])) feed.watchChanged();
+  });
   // Names (and an Integrator call's request id) outlive their sessions by one event, so the close is
   // logged with them: session and package opens and closes are info lines, each naming its session.
   const sessionNames = new Map<string, { session: string; requestId?: string }>();
@@ -190,6 +195,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   };
   const closer = new SessionCloser({ core, backup });
   const memory = new MemoryAccounting({ core, budget });
+  core.setMemoryReader((id) => memory.usage().perInstance.get(id));
   // The watchdog decides whom to stop, the stops say why; each needs the other.
   // eslint-disable-next-line prefer-const
   let watchdog: MemoryWatchdog;
@@ -209,7 +215,14 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   });
   watchdog.start();
   log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
-  const runner = new ExecutionRunner(core, log, {}, stops);
+  const running = new RunningWatchdog({ core, closer, params: () => o.params.get(), audit: o.audit, log });
+  running.start();
+  // Either watchdog's stop is explained to the caller by the one that made it.
+  const hooks: ExecutionHooks = {
+    admit: () => stops.admit(),
+    explain: (err, reason, inst) => runningLimitError(reason) ?? stops.explain(err, reason, inst),
+  };
+  const runner = new ExecutionRunner(core, log, {}, hooks);
   const studio = new StudioService({ core, loader, storage, runner, clock: o.clock, closer, files });
   const hostNames = o.hostNames ?? new HostNames();
   const manager = new ManagerService({ core, feed, hostNames, studio, closer, onAudit: o.onAudit });
@@ -278,9 +291,10 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
         );
     },
     memory,
-    executionHooks: stops,
+    executionHooks: hooks,
     async shutdown() {
       watchdog.stop();
+      running.stop();
       monitor.stop();
       feed.close();
       await watcher?.close();
