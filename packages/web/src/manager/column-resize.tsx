@@ -59,6 +59,6 @@ export function ResizableHeaderCell({ onResizeWidth, resizeLabel, children, ...r
 }
 
 export const RESIZE_CSS = `
-.fp-manager .fp-col-resize { position: absolute; top: 0; bottom: 0; right: -4px; width: 8px; cursor: col-resize; z-index: 2; touch-action: none; }
+.fp-manager .fp-col-resize { position: absolute; top: 0; bottom: 0; right: 0; width: 6px; cursor: col-resize; z-index: 2; touch-action: none; }
 .fp-manager .fp-col-resize:hover, .fp-manager .fp-col-resize:focus-visible { background: rgba(22, 119, 255, 0.35); outline: none; }
 `;

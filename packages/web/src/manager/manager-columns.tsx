@@ -120,7 +120,8 @@ export function buildColumns(o: ColumnsOptions): TableColumnsType<ManagerRow> {
       sorter: true,
       sortOrder: o.sort?.column === key ? (o.sort.direction === 'asc' ? 'ascend' : 'descend') : null,
       showSorterTooltip: { title: o.t('mgr.col.sortHint') },
-      onHeaderCell: () => header as React.HTMLAttributes<HTMLElement>,
+      // A new object each time: antd wraps the returned onClick with its sorter's.
+      onHeaderCell: () => ({ ...header }) as React.HTMLAttributes<HTMLElement>,
       ellipsis: key === 'path' || key === 'host',
       render: (_: unknown, row: ManagerRow) => renderCell(key, row, o),
       // A group row's title spans the whole row.

@@ -250,7 +250,7 @@ function SessionManager() {
               onRowClick={onRowClick}
               onRowContextMenu={onRowContextMenu}
               onWidth={setTableWidth}
-              onSort={layout.toggleSort}
+              onSort={layout.setSort}
               tableRef={tableRef}
             />
           </div>

@@ -2,9 +2,10 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type Ref } from 'react';
 import { Table, type TableColumnsType } from 'antd';
 import { PROGRESS_CSS } from './activity-cell';
-import { isColumnKey, type ColumnKey } from './column-keys';
+import { isColumnKey } from './column-keys';
 import { ResizableHeaderCell, RESIZE_CSS } from './column-resize';
 import { canExpand, isRunning, type GroupRow, type ManagerRow } from './manager-rows';
+import type { SortSpec } from './row-sort';
 import { WATCH_CSS } from './watch-marker';
 
 /** The table's handle for the jump links. */
@@ -27,8 +28,8 @@ export interface ManagerTableProps {
   onRowContextMenu: (row: ManagerRow) => void;
   /** Reports the width the table has, for the columns. */
   onWidth: (width: number) => void;
-  /** A column header was clicked to sort. */
-  onSort: (column: ColumnKey) => void;
+  /** A column header was clicked: the next sort (null: off). */
+  onSort: (sort: SortSpec | null) => void;
   tableRef?: Ref<TableHandle>;
 }
 
@@ -127,7 +128,9 @@ export function ManagerTable(p: ManagerTableProps) {
           components={COMPONENTS}
           onChange={(_pagination, _filters, sorter, extra) => {
             if (extra.action !== 'sort' || Array.isArray(sorter)) return;
-            if (isColumnKey(sorter.columnKey)) onSort(sorter.columnKey);
+            // antd steps ascending, descending, off; off comes without a column.
+            const column = sorter.order && isColumnKey(sorter.columnKey) ? sorter.columnKey : null;
+            onSort(column ? { column, direction: sorter.order === 'ascend' ? 'asc' : 'desc' } : null);
           }}
           size="small"
           rowKey="key"

@@ -7,7 +7,7 @@ import './manager-messages';
 import { makeFormat } from './manager-format';
 import type { PackageRow, SessionRow } from './manager-rows';
 import type { FilteredRows } from './row-filter';
-import { isSortSpec, nextSort, sortItems, sortRows, sortValue, type SortSpec } from './row-sort';
+import { isSortSpec, sortItems, sortRows, sortValue, type SortSpec } from './row-sort';
 
 const t = (key: string, vars?: Record<string, string | number>) => translate('en', key, vars);
 const ctx = { t, format: makeFormat('en-GB'), resolveNames: false };
@@ -140,16 +140,7 @@ describe('sortRows', () => {
   });
 });
 
-describe('nextSort', () => {
-  it('cycles a header through ascending, descending and off; another header starts ascending', () => {
-    const asc = nextSort(null, 'memory');
-    expect(asc).toEqual({ column: 'memory', direction: 'asc' });
-    const desc = nextSort(asc, 'memory');
-    expect(desc).toEqual({ column: 'memory', direction: 'desc' });
-    expect(nextSort(desc, 'memory')).toBeNull();
-    expect(nextSort(desc, 'name')).toEqual({ column: 'name', direction: 'asc' });
-  });
-
+describe('isSortSpec', () => {
   it('accepts only a known column and direction from storage', () => {
     expect(isSortSpec(null)).toBe(true);
     expect(isSortSpec({ column: 'memory', direction: 'desc' })).toBe(true);

@@ -135,12 +135,6 @@ export function sortRows(rows: FilteredRows, spec: SortSpec | null, ctx: TextCon
   return { ...rows, sessions, shared: sortItems(rows.shared, spec, ctx), pool: sortItems(rows.pool, spec, ctx) };
 }
 
-/** The next spec when a column's header is clicked: ascending, descending, then off. */
-export function nextSort(current: SortSpec | null, column: ColumnKey): SortSpec | null {
-  if (current?.column !== column) return { column, direction: 'asc' };
-  return current.direction === 'asc' ? { column, direction: 'desc' } : null;
-}
-
 export function isSortSpec(value: unknown): value is SortSpec | null {
   if (value === null) return true;
   if (typeof value !== 'object') return false;

@@ -1,7 +1,7 @@
 // The table's sort and its column widths, remembered in localStorage like the hidden columns.
 import { useCallback, useMemo } from 'react';
 import { isColumnKey, MIN_COLUMN_WIDTH, type ColumnKey } from './column-keys';
-import { isSortSpec, nextSort, type SortSpec } from './row-sort';
+import { isSortSpec, type SortSpec } from './row-sort';
 import { STORAGE_KEYS, useStoredState } from './use-stored-state';
 
 export type ColumnWidths = Partial<Record<ColumnKey, number>>;
@@ -15,14 +15,9 @@ const isWidths = (value: unknown): value is ColumnWidths =>
 export function useColumnLayout() {
   const [sort, setSort] = useStoredState<SortSpec | null>(STORAGE_KEYS.sort, null, isSortSpec);
   const [widths, setWidths] = useStoredState<ColumnWidths>(STORAGE_KEYS.columnWidths, {}, isWidths);
-  const toggleSort = useCallback((column: ColumnKey) => setSort((current) => nextSort(current, column)), [setSort]);
   const setWidth = useCallback(
     (column: ColumnKey, width: number) => setWidths((current) => ({ ...current, [column]: width })),
     [setWidths],
   );
-  const resetWidths = useCallback(() => setWidths({}), [setWidths]);
-  return useMemo(
-    () => ({ sort, toggleSort, widths, setWidth, resetWidths }),
-    [sort, toggleSort, widths, setWidth, resetWidths],
-  );
+  return useMemo(() => ({ sort, setSort, widths, setWidth }), [sort, setSort, widths, setWidth]);
 }
