@@ -2,6 +2,9 @@
 import type { Role } from './roles';
 import type { Progress } from './packages';
 
+/** The close code of a Session Manager socket whose row (kind `manager`) was closed; the reason says by whom. */
+export const MANAGER_SESSION_CLOSED = 4410;
+
 /** manager: an administrator's own Session Manager connection (one live socket; no packages; Close only). */
 export type SessionKind = 'studio' | 'integrator' | 'batch' | 'manager';
 

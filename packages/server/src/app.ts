@@ -42,6 +42,7 @@ import { createLogger } from './logger';
 import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
 import { nodeName, setNodeName } from './metrics/node-name';
+import { ServerStatsRecorder } from './metrics/server-stats';
 import { ClusterView } from './cluster/cluster-view';
 import { PoolInvalidation } from './cluster/pool-invalidation';
 import { RedisLink } from './cluster/redis-link';
@@ -67,6 +68,8 @@ export interface BuildOptions {
   /** Watch the storage for changes made by other programs (default on). */
   watchStorage?: boolean;
   hostNames?: HostNames;
+  /** How often the server panel samples (default 5 s; tests take less). */
+  statsIntervalMs?: number;
   /** Called with each route as it is registered (the OpenAPI test compares them with the document). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -185,6 +188,22 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     (err) => logger.warn({ err }, 'recording an execution in the history failed'),
   );
   metrics.readMemory(() => workspace.memory.usage());
+  const statsNode = config.redisUrl ? nodeName() : undefined;
+  const stats = new ServerStatsRecorder({
+    memory: () => workspace.memory.usage(),
+    running: () => {
+      let n = 0;
+      for (const k of Object.values(workspace.core.counts().running)) n += k;
+      return n;
+    },
+    integrator: () => metrics.integratorCalls(),
+    intervalMs: options.statsIntervalMs,
+    node: statsNode,
+  });
+  stats.onSample((sample) =>
+    workspace.feed.broadcast(statsNode ? { type: 'stats', node: statsNode, sample } : { type: 'stats', sample }),
+  );
+  await stats.start();
   // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
   // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
   auth.sessions.onAccessEnded((ended) => {
@@ -251,7 +270,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(sessionRoutes, { studio: workspace.studio });
   await app.register(backupRoutes, { folder: paths.backups });
   await app.register(executionRoutes, { history });
-  await app.register(managerRoutes, { manager: workspace.manager, audit });
+  await app.register(managerRoutes, { manager: workspace.manager, audit, stats });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });
   await app.register(openApiRoutes);
@@ -280,6 +299,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     const waitMs = Math.min(5000, params.get().serverStopTimeoutSeconds * 500);
     const { cancelled, unanswered } = await shutdownGate.close(waitMs);
     if (cancelled) logger.info({ cancelled, unanswered }, 'calls in flight cancelled: the server is shutting down');
+    stats.stop();
     await workspace.shutdown();
   });
   app.addHook('onClose', async () => {

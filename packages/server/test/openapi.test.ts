@@ -182,6 +182,7 @@ describe('answers match their documented schemas', () => {
     expect((await send('DELETE', `/api/backups${which}`)).statusCode).toBe(204);
     expect((await send('GET', '/api/backups/source')).statusCode).toBe(400);
     expect((await send('GET', '/api/manager/executions?search=hello&limit=5')).statusCode).toBe(200);
+    expect((await send('GET', '/api/manager/stats')).statusCode).toBe(200);
 
     // The Integrator and the BatchLauncher.
     await createUser(t.app, admin, 'ian', ['batch']);

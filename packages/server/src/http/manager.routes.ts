@@ -8,6 +8,7 @@ import {
   PoolClearQuerySchema,
   PoolClearedSchema,
   SessionClosedSchema,
+  ServerStatsSchema,
   SessionsStoppedSchema,
   SnapshotQuerySchema,
 } from '@flowport/protocol/schemas';
@@ -15,6 +16,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
 import type { ManagerService } from '../manager/manager-service';
+import type { ServerStatsRecorder } from '../metrics/server-stats';
 import { auditor, type AuditedAction } from './audited';
 import { GUARDED, responses } from './responses';
 import { principalOf } from './route-guard';
@@ -33,7 +35,7 @@ type Query = Static<typeof SnapshotQuerySchema>;
 
 export async function managerRoutes(
   app: FastifyInstance,
-  { manager, audit }: { manager: ManagerService; audit: AuditLog },
+  { manager, audit, stats }: { manager: ManagerService; audit: AuditLog; stats: ServerStatsRecorder },
 ) {
   const audited = auditor(audit);
   const wantsNames = (q: Query) => q.resolveNames === 'true' || q.resolveNames === '1';
@@ -52,6 +54,19 @@ export async function managerRoutes(
     async (request) => manager.snapshot(wantsNames(request.query)),
   );
 
+  app.get(
+    '/api/manager/stats',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'The server panel: CPU, memory, event-loop delay, executions, Integrator calls, the last 15 minutes',
+        tags,
+        response: responses({ 200: ServerStatsSchema }, [...GUARDED]),
+      },
+    },
+    async () => stats.view(),
+  );
+
   app.get<{ Querystring: Query }>(
     '/api/manager/live',
     {
@@ -65,7 +80,8 @@ export async function managerRoutes(
     },
     (socket, request) => {
       const p = principalOf(request);
-      manager.attachLive(socket, wantsNames(request.query), { user: p.user, login: p.sessionName, roles: p.roles });
+      const owner = { user: p.user, login: p.sessionName, roles: p.roles };
+      manager.attachLive(socket, wantsNames(request.query), owner, request.ip);
     },
   );
 

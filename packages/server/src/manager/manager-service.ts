@@ -1,9 +1,9 @@
 // Session Manager use cases: snapshots with host names, the live feed, and the administrator's actions.
-import type { AuditEntry, ManagerSession, ManagerSnapshot } from '@flowport/protocol';
+import { MANAGER_SESSION_CLOSED, type AuditEntry, type ManagerSession, type ManagerSnapshot } from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
-import type { AccessOwner } from '../workspace/access-revocation';
+import { endSocket, type AccessOwner } from '../workspace/access-revocation';
 import type { EngineHandle } from '../workspace/engine-handle';
 import type { ClusterPort, NodeCommand } from './cluster-port';
 import type { HostNames } from './host-names';
@@ -75,8 +75,30 @@ export class ManagerService {
     return { ...snap, sessions: snap.sessions.map(this.named) };
   }
 
-  /** Starts the live feed for an administrator; it ends when their access does (see access-revocation.ts). */
-  attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner): void {
+  /**
+   * Starts the live feed for an administrator; it ends when their access does (see access-revocation.ts).
+   * The socket is a session of kind `manager` while it is open (Megaladata lists the administrator's
+   * own session): its row comes in the first snapshot, and closing the row closes the socket.
+   */
+  attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner, host: string): void {
+    const s = this.d.core.openSession({ user: admin.user, roles: [...admin.roles], host, kind: 'manager' });
+    let open = true;
+    const unfollow = this.d.core.on((e) => {
+      if (e.type !== 'session-closed' || e.sessionId !== s.id) return;
+      open = false;
+      unfollow();
+      const by = e.by ? ` by ${e.by}` : '';
+      endSocket(socket, MANAGER_SESSION_CLOSED, `Session Manager connection closed${by} (${e.reason})`);
+    });
+    const end = () => {
+      if (!open) return;
+      open = false;
+      unfollow();
+      if (this.d.core.getSession(s.id)) this.d.core.closeSession(s.id, 'client');
+    };
+    socket.on('close', end);
+    socket.on('error', end);
+    socket.on('message', () => this.d.core.touchSession(s.id));
     this.d.feed.attach(socket, resolveNames ? this.named : this.plain, admin);
   }
 
@@ -101,6 +123,8 @@ export class ManagerService {
     if (owner) return (await this.cluster!.send(owner, { op: 'session.stop', id, by })) as { stopped: number };
     const s = this.d.core.getSession(id);
     if (!s) throw new DomainError('SESSION_NOT_FOUND', `No session "${id}"; it may have closed already`);
+    if (s.kind === 'manager')
+      throw new DomainError('NOT_RUNNING', `Session ${s.name} is a Session Manager connection: it executes nothing`);
     // Named before the stop, while each still knows the node it executes.
     const running = this.d.core
       .listInstances()

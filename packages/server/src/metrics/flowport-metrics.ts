@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CoreCounts, ExecutionKind, ExecutionOutcome, InstanceKind } from '../core';
 import { IntegratorLabels, statusClass } from './integrator-labels';
 import { processMetrics } from './process-metrics';
+import type { CallHistogram } from './server-stats';
 import { stopCause, type StopCause } from './stop-cause';
 
 /** The memory figures the metrics show; undefined while none are known. */
@@ -232,6 +233,22 @@ export class FlowportMetrics {
       { package: t.package, package_node: t.node, status_class: statusClass(status) },
       seconds,
     );
+  }
+
+  /** The Integrator duration histogram with every label summed (the server panel's calls per second and p95). */
+  async integratorCalls(): Promise<CallHistogram> {
+    const byBound = new Map<number, number>();
+    let count = 0;
+    for (const v of (await this.integratorDuration.get()).values) {
+      if (v.metricName?.endsWith('_count')) count += v.value;
+      else if (v.metricName?.endsWith('_bucket')) {
+        const bound = (v.labels as { le?: string | number }).le;
+        const le = bound === '+Inf' ? Infinity : Number(bound);
+        byBound.set(le, (byBound.get(le) ?? 0) + v.value);
+      }
+    }
+    const buckets = [...byBound].map(([le, n]) => ({ le, count: n })).sort((a, b) => a.le - b.le);
+    return { count, buckets };
   }
 
   loginFailed(): void {

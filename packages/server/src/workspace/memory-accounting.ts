@@ -15,6 +15,8 @@ export interface MemoryUsage {
   rssBytes: number;
   /** What Node itself holds: its JavaScript heap, its external buffers, the process before any package ran. */
   nodeBytes: number;
+  /** Node's JavaScript heap in use (the server panel's heap). */
+  heapBytes: number;
   /** The instances' use as the budget counts it: the larger of duckdbBytes and rssBytes - nodeBytes. */
   usedBytes: number;
   /** Core instance id -> DuckDB bytes as last measured (0 for an instance whose DuckDB has not started). */
@@ -43,6 +45,8 @@ export interface MemorySample extends MemoryUsage {
 export interface ProcessMemory {
   rss: number;
   heapTotal: number;
+  /** In use of heapTotal (absent in fakes: heapTotal is taken). */
+  heapUsed?: number;
   external: number;
 }
 
@@ -165,6 +169,7 @@ export class MemoryAccounting {
       duckdbBytes,
       rssBytes: p.rss,
       nodeBytes,
+      heapBytes: p.heapUsed ?? p.heapTotal,
       usedBytes: Math.max(duckdbBytes, engine),
       perInstance: new Map(this.perInstance),
       measuredAt: now,

@@ -30,6 +30,7 @@ const usage = (o: Partial<MemoryUsage> = {}): MemorySample => ({
   duckdbBytes: 10 * MiB,
   rssBytes: 500 * MiB,
   nodeBytes: 200 * MiB,
+  heapBytes: 100 * MiB,
   usedBytes: 300 * MiB,
   perInstance: new Map(),
   measuredAt: 0,

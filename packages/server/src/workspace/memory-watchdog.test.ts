@@ -23,6 +23,7 @@ function sample(o: {
     duckdbBytes,
     rssBytes: nodeBytes + duckdbBytes + untrackedBytes,
     nodeBytes,
+    heapBytes: nodeBytes / 2,
     usedBytes: duckdbBytes + untrackedBytes,
     perInstance,
     measuredAt: 0,
