@@ -1,5 +1,11 @@
 // The live feed of the Session Manager: a WebSocket reconnected with backoff, and 5-second polling while it is down.
-import type { AuditEntry, ManagerLiveFrame, ManagerSnapshot, ServerStatsSample } from '@flowport/protocol';
+import {
+  MANAGER_SESSION_CLOSED,
+  type AuditEntry,
+  type ManagerLiveFrame,
+  type ManagerSnapshot,
+  type ServerStatsSample,
+} from '@flowport/protocol';
 import { ApiError } from '../api/http-client';
 import { liveUrl, managerApi } from './manager-api';
 
@@ -107,9 +113,16 @@ export class LiveConnection {
       this.on.contact(Date.now());
       this.onFrame(frame);
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event.code === MANAGER_SESSION_CLOSED) {
+        // An administrator closed this page's own session (its row in the list): it stays closed until a reload.
+        clearTimeout(this.openTimer);
+        this.setState('offline');
+        this.on.error(event.reason || 'closed', 'MANAGER_SESSION_CLOSED');
+        return;
+      }
       this.down();
     };
   }

@@ -194,7 +194,15 @@ function SessionManager() {
           stale={live.serverDown}
           format={format}
         />
-        {live.serverDown ? (
+        {live.closedReason ? (
+          <Alert
+            type="warning"
+            showIcon
+            role="alert"
+            data-testid="own-session-closed"
+            title={t('mgr.ownClosed', { reason: live.closedReason })}
+          />
+        ) : live.serverDown ? (
           <Alert
             type="warning"
             showIcon

@@ -21,6 +21,8 @@ const en: Messages = {
   'mgr.watch.legendLimitOff': 'no running time limit',
   'mgr.watch.legendIdle': 'idle Studio sessions closed after {seconds} s',
   'mgr.watch.legendIdleOff': 'no idle timeout',
+  'mgr.ownClosed': "This page's Session Manager session was closed ({reason}). Reload the page to connect again.",
+  'mgr.audit.byServer': 'the server',
   'mgr.server.title': 'Server: the last 15 minutes',
   'mgr.server.node': 'Node {node}',
   'mgr.server.cpu': 'CPU',
@@ -56,6 +58,9 @@ const ru: Messages = {
   'mgr.watch.legendLimitOff': 'предела времени выполнения нет',
   'mgr.watch.legendIdle': 'бездействующие сессии Студии закрываются через {seconds} с',
   'mgr.watch.legendIdleOff': 'тайм-аута бездействия нет',
+  'mgr.ownClosed':
+    'Сессия диспетчера этой страницы закрыта ({reason}). Чтобы подключиться снова, перезагрузите страницу.',
+  'mgr.audit.byServer': 'сервер',
   'mgr.server.title': 'Сервер: последние 15 минут',
   'mgr.server.node': 'Узел {node}',
   'mgr.server.cpu': 'ЦП',

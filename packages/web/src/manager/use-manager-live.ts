@@ -21,6 +21,8 @@ export interface ManagerLive {
   refresh: () => Promise<void>;
   /** The watchdog's thresholds, or null from a server without them. */
   watch: ManagerWatch | null;
+  /** Why this page's own Session Manager session was closed by an administrator (it then stays offline). */
+  closedReason: string | null;
 }
 
 export type StatsListener = (sample: ServerStatsSample, node: string | undefined) => void;
@@ -115,5 +117,6 @@ export function useManagerLive(
     serverDown,
     refresh,
     watch,
+    closedReason: errorCode === 'MANAGER_SESSION_CLOSED' ? error : null,
   };
 }
