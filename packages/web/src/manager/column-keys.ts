@@ -22,9 +22,9 @@ export const HIDEABLE_COLUMNS: readonly ColumnKey[] = COLUMN_KEYS.filter((k) => 
 export const COLUMN_WIDTHS: Record<ColumnKey, number> = {
   name: 300,
   activity: 180,
-  runningFor: 110,
-  idleFor: 110,
-  memory: 100,
+  runningFor: 140,
+  idleFor: 120,
+  memory: 120,
   host: 140,
   role: 80,
   version: 100,
