@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ManagerLiveFrame, ManagerSnapshot } from '@flowport/protocol';
+import { encodeLiveFrame, type ManagerLiveFrame, type ManagerSnapshot } from '@flowport/protocol';
 import { ADMIN_USER, REPO_ROOT, startServer, stopServer } from '../e2e/fixtures';
 import { SessionUser } from '../e2e/manager-helpers';
 import { measureSnapshot, printSnapshotTable } from './manager-snapshot';
@@ -174,7 +174,8 @@ function progressDeltas(snapshot: ManagerSnapshot) {
       upsertShared: [],
       removeShared: [],
     };
-    return JSON.stringify(frame);
+    // In the compact form the page asks for (?wire=compact).
+    return JSON.stringify(encodeLiveFrame(frame));
   };
 }
 
@@ -184,7 +185,7 @@ function progressDeltas(snapshot: ManagerSnapshot) {
  */
 async function startLiveProxy(target: string, snapshot: ManagerSnapshot) {
   const next = progressDeltas(snapshot);
-  const first = JSON.stringify({ type: 'snapshot', snapshot } satisfies ManagerLiveFrame);
+  const first = JSON.stringify(encodeLiveFrame({ type: 'snapshot', snapshot } satisfies ManagerLiveFrame));
   const sockets = new Set<WebSocket>();
   const timer = setInterval(() => {
     if (sockets.size === 0) return;

@@ -5,6 +5,7 @@ export * from './parameters';
 export * from './auth';
 export * from './packages';
 export * from './manager';
+export * from './manager-wire';
 export * from './health';
 export * from './batch';
 export * from './integrator';

@@ -1,8 +1,15 @@
 // The server panel's samples and the administrator's own Session Manager connection, through the real HTTP and WebSocket servers.
-import { MANAGER_SESSION_CLOSED, type ManagerSnapshot, type ServerStats } from '@flowport/protocol';
+import {
+  decodeLiveFrame,
+  MANAGER_SESSION_CLOSED,
+  type ManagerSnapshot,
+  type ServerStats,
+  type WireLiveFrame,
+} from '@flowport/protocol';
+import { StudioClient } from './helpers/studio-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedWithin, liveSocket } from './helpers/live-socket';
-import { basicAuth, listen, snapshot, waitFor } from './helpers/integration-helpers';
+import { basicAuth, listen, setParameters, snapshot, waitFor } from './helpers/integration-helpers';
 import { auditEntries } from './helpers/hostile-helpers';
 import { ADMIN_PASSWORD, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
 
@@ -111,5 +118,45 @@ describe("the administrator's own session", () => {
     feed.ws.close();
     await closedWithin(feed, 2000);
     await waitFor('no row', async () => !(await snapshot(t.app, admin)).sessions.some((s) => s.kind === 'manager'));
+  });
+});
+
+describe('compact live frames (?wire=compact)', () => {
+  it('carry the same rows as the full snapshot, in less than half the bytes', async () => {
+    const s = await StudioClient.open(t.app, admin);
+    for (const p of ['demo/hello.pkg.yaml', 'lib/common.pkg.yaml', 'demo/long-aggregation.pkg.yaml'])
+      await s.openPackage(p);
+    const headers = { cookie: admin.headers.cookie, origin: ws.replace('ws', 'http') };
+    const compact = liveSocket(`${ws}/api/manager/live?wire=compact`, headers);
+    await compact.opened;
+    const frame = (await compact.waitFor((f) => f.type === 'snapshot')).data as unknown as WireLiveFrame;
+    const decoded = decodeLiveFrame(frame) as { type: 'snapshot'; snapshot: ManagerSnapshot };
+    const full = await snapshot(t.app, admin);
+    expect(decoded.snapshot.sessions).toEqual(full.sessions);
+    expect(decoded.snapshot.pool).toEqual(full.pool);
+    const wire = (frame as Extract<WireLiveFrame, { type: 'snapshot' }>).snapshot.sessions;
+    const compactBytes = JSON.stringify(wire.filter((r) => r.kind === undefined)).length;
+    expect(compactBytes).toBeLessThan(JSON.stringify(full.sessions.filter((r) => r.kind === 'studio')).length / 2);
+    // A delta in the compact form too: the session's close.
+    await s.request('DELETE', '');
+    const delta = await compact.waitFor((f) => f.type === 'delta' && (f.removeSessions as string[]).includes(s.sid));
+    expect(typeof (delta.data as { serverTime: unknown }).serverTime).toBe('number');
+    compact.ws.close();
+    await closedWithin(compact, 2000);
+  });
+});
+
+describe('the watchdog parameters on the live feed', () => {
+  it('come with the snapshot, and a delta carries them when they change', async () => {
+    const feed = live();
+    await feed.opened;
+    const first = (await feed.waitFor((f) => f.type === 'snapshot')).data as { snapshot: ManagerSnapshot };
+    expect(first.snapshot.watch).toEqual({ warnSeconds: 60, alertSeconds: 300, limitSeconds: 0, idleSeconds: 0 });
+    await setParameters(t.app, admin, { runningAlertSeconds: 120 });
+    const delta = await feed.waitFor((f) => f.type === 'delta' && f.watch !== undefined);
+    expect(delta.data.watch).toEqual({ warnSeconds: 60, alertSeconds: 120, limitSeconds: 0, idleSeconds: 0 });
+    await setParameters(t.app, admin, { runningAlertSeconds: 300 });
+    feed.ws.close();
+    await closedWithin(feed, 2000);
   });
 });

@@ -150,6 +150,17 @@ export const SnapshotQuerySchema = Type.Object({
   ),
 });
 
+export const LiveQuerySchema = Type.Object({
+  ...SnapshotQuerySchema.properties,
+  wire: Type.Optional(
+    OneOf(['full', 'compact'] as const, {
+      description:
+        'compact: frames with each package file once per frame, times in epoch ms and defaults left out ' +
+        '(about a third of the size; decodeLiveFrame in @flowport/protocol gives the full frames back)',
+    }),
+  ),
+});
+
 export const ManagerIdParamsSchema = Type.Object({ id: Type.String() });
 
 export const SessionsStoppedSchema = Type.Object(

@@ -14,9 +14,11 @@ describe('counts', () => {
     const pooled = await k.core.checkout('p.pkg.yaml', call);
     const exec = k.core.beginExecution(pooled.id);
     k.core.beginExecution(a.id);
+    // An administrator's Session Manager connection is a session too (kind manager), running nothing.
+    k.core.openSession({ user: 'admin', roles: ['admin'], host: 'h', kind: 'manager' });
     expect(k.core.counts()).toEqual({
-      sessions: { studio: 1, integrator: 1, batch: 0 },
-      running: { studio: 1, integrator: 1, batch: 0, none: 0 },
+      sessions: { studio: 1, integrator: 1, batch: 0, manager: 1 },
+      running: { studio: 1, integrator: 1, batch: 0, manager: 0, none: 0 },
       instances: { session: 1, shared: 1, pool: 1 },
       pool: { capacity: 3, idle: 0, checkedOut: 1, hits: 0, misses: 1 },
     });

@@ -69,7 +69,8 @@ export function packageRow<H>(rec: InstanceRecord<H>, memoryOf?: (id: string) =>
   const since = runningSince(rec);
   if (since !== undefined) row.runningSince = iso(since);
   const bytes = memoryOf?.(rec.id);
-  if (bytes !== undefined) row.memoryBytes = bytes;
+  // 0: its DuckDB has not started (nothing measured yet), shown as no figure.
+  if (bytes) row.memoryBytes = bytes;
   return row;
 }
 

@@ -1,6 +1,7 @@
 // The Session Manager API (docs/http-api.md), administrators only: snapshot, live feed, stop, close, clear pool.
 import type { Static } from '@sinclair/typebox';
 import {
+  LiveQuerySchema,
   ManagerIdParamsSchema,
   ManagerSnapshotSchema,
   PackageClosedSchema,
@@ -67,7 +68,7 @@ export async function managerRoutes(
     async () => stats.view(),
   );
 
-  app.get<{ Querystring: Query }>(
+  app.get<{ Querystring: Static<typeof LiveQuerySchema> }>(
     '/api/manager/live',
     {
       config: { ...ADMIN },
@@ -75,13 +76,13 @@ export async function managerRoutes(
       schema: {
         summary: 'WebSocket: a snapshot, then every change as it happens (ManagerLiveFrame frames)',
         tags,
-        querystring: SnapshotQuerySchema,
+        querystring: LiveQuerySchema,
       },
     },
     (socket, request) => {
       const p = principalOf(request);
       const owner = { user: p.user, login: p.sessionName, roles: p.roles };
-      manager.attachLive(socket, wantsNames(request.query), owner, request.ip);
+      manager.attachLive(socket, wantsNames(request.query), owner, request.ip, request.query.wire === 'compact');
     },
   );
 

@@ -1,5 +1,11 @@
 // The Session Manager's live feed: follows the core's changes and sends them as deltas a few times a second, per client.
-import type { ManagerLiveFrame, ManagerSession, ManagerSnapshot, ManagerWatch } from '@flowport/protocol';
+import {
+  encodeLiveFrame,
+  type ManagerLiveFrame,
+  type ManagerSession,
+  type ManagerSnapshot,
+  type ManagerWatch,
+} from '@flowport/protocol';
 import type { WebSocket } from 'ws';
 import type { Affects, CoreListener, ManagerDelta } from '../core';
 import { endSocket, type AccessOwner } from '../workspace/access-revocation';
@@ -29,7 +35,12 @@ interface Client {
   decorate: (s: ManagerSession) => ManagerSession;
   /** Set when the client fell behind; it gets a fresh snapshot once its buffer drains. */
   lagging: boolean;
+  /** Asked for the compact frames (?wire=compact, protocol/manager-wire.ts). */
+  compact: boolean;
 }
+
+/** Frames as a client reads them: the full form, or the compact one. */
+const text = (frame: ManagerLiveFrame, compact: boolean) => JSON.stringify(compact ? encodeLiveFrame(frame) : frame);
 
 /** A client whose unsent data passes this is skipped and later resynchronised with a snapshot. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -83,8 +94,13 @@ export class ManagerFeed {
     return this.clients.size;
   }
 
-  attach(socket: WebSocket, decorate: (s: ManagerSession) => ManagerSession, owner?: AccessOwner): void {
-    const client: Client = { socket, decorate, lagging: false, owner };
+  attach(
+    socket: WebSocket,
+    decorate: (s: ManagerSession) => ManagerSession,
+    owner?: AccessOwner,
+    compact = false,
+  ): void {
+    const client: Client = { socket, decorate, lagging: false, owner, compact };
     this.clients.add(client);
     this.sendSnapshot(client);
     if (!this.heartbeat) {
@@ -126,8 +142,13 @@ export class ManagerFeed {
 
   /** Sends a frame to every client at once (audit entries, resolved host names trigger a session change instead). */
   broadcast(frame: ManagerLiveFrame): void {
-    const text = JSON.stringify(frame);
-    for (const c of this.clients) if (!c.lagging) this.write(c, text);
+    // Each form made once, and only when a client reads it.
+    const texts: (string | undefined)[] = [undefined, undefined];
+    for (const c of this.clients) {
+      if (c.lagging) continue;
+      const i = Number(c.compact);
+      this.write(c, (texts[i] ??= text(frame, c.compact)));
+    }
   }
 
   /**
@@ -184,18 +205,18 @@ export class ManagerFeed {
     const { upsertSessions, ...base } = this.view ? this.view.stamp(local) : local;
     if (this.watchDirty && this.watch) base.watch = this.watch();
     this.clearDirty();
-    const texts = new Map<Client['decorate'], string>();
+    // One text per decoration and form, shared by the clients that read it.
+    const texts = new Map<Client['decorate'], (string | undefined)[]>();
     for (const c of this.clients) {
       if (c.lagging) {
         if (c.socket.bufferedAmount < MAX_BUFFERED / 4) this.sendSnapshot(c);
         continue;
       }
-      let text = texts.get(c.decorate);
-      if (text === undefined) {
-        text = JSON.stringify({ ...base, upsertSessions: upsertSessions.map(c.decorate) } satisfies ManagerLiveFrame);
-        texts.set(c.decorate, text);
-      }
-      this.write(c, text);
+      let forms = texts.get(c.decorate);
+      if (!forms) texts.set(c.decorate, (forms = [undefined, undefined]));
+      const i = Number(c.compact);
+      forms[i] ??= text({ ...base, upsertSessions: upsertSessions.map(c.decorate) }, c.compact);
+      this.write(c, forms[i]);
     }
   }
 
@@ -205,10 +226,7 @@ export class ManagerFeed {
     c.lagging = false;
     this.write(
       c,
-      JSON.stringify({
-        type: 'snapshot',
-        snapshot: { ...snap, sessions: snap.sessions.map(c.decorate) },
-      } satisfies ManagerLiveFrame),
+      text({ type: 'snapshot', snapshot: { ...snap, sessions: snap.sessions.map(c.decorate) } }, c.compact),
     );
   }
 

@@ -80,7 +80,7 @@ export class ManagerService {
    * The socket is a session of kind `manager` while it is open (Megaladata lists the administrator's
    * own session): its row comes in the first snapshot, and closing the row closes the socket.
    */
-  attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner, host: string): void {
+  attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner, host: string, compact = false): void {
     const s = this.d.core.openSession({ user: admin.user, roles: [...admin.roles], host, kind: 'manager' });
     let open = true;
     const unfollow = this.d.core.on((e) => {
@@ -99,7 +99,7 @@ export class ManagerService {
     socket.on('close', end);
     socket.on('error', end);
     socket.on('message', () => this.d.core.touchSession(s.id));
-    this.d.feed.attach(socket, resolveNames ? this.named : this.plain, admin);
+    this.d.feed.attach(socket, resolveNames ? this.named : this.plain, admin, compact);
   }
 
   sessionLabel(id: string): string {

@@ -1,10 +1,12 @@
 // The live feed of the Session Manager: a WebSocket reconnected with backoff, and 5-second polling while it is down.
 import {
+  decodeLiveFrame,
   MANAGER_SESSION_CLOSED,
   type AuditEntry,
   type ManagerLiveFrame,
   type ManagerSnapshot,
   type ServerStatsSample,
+  type WireLiveFrame,
 } from '@flowport/protocol';
 import { ApiError } from '../api/http-client';
 import { liveUrl, managerApi } from './manager-api';
@@ -104,7 +106,8 @@ export class LiveConnection {
       const received = performance.now();
       let frame: ManagerLiveFrame;
       try {
-        frame = JSON.parse(message.data) as ManagerLiveFrame;
+        // The compact frames (liveUrl asks for them) read back as the full ones, here only.
+        frame = decodeLiveFrame(JSON.parse(message.data) as WireLiveFrame);
       } catch {
         return;
       }

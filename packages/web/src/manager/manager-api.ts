@@ -4,10 +4,13 @@ import { http } from '../api/http-client';
 
 const enc = encodeURIComponent;
 
-/** The address of the live WebSocket on the page's own origin (the cookie authenticates it). */
+/**
+ * The address of the live WebSocket on the page's own origin (the cookie authenticates it), asking for
+ * the compact frames: live-connection.ts reads them with decodeLiveFrame (protocol/manager-wire.ts).
+ */
 export function liveUrl(resolveNames: boolean): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/api/manager/live${resolveNames ? '?resolveNames=true' : ''}`;
+  return `${scheme}://${window.location.host}/api/manager/live?wire=compact${resolveNames ? '&resolveNames=true' : ''}`;
 }
 
 export type TargetKind = 'session' | 'package';

@@ -188,7 +188,7 @@ const ru: Messages = {
   'mgr.kind.studio': 'Студия',
   'mgr.kind.integrator': 'Интегратор',
   'mgr.kind.batch': 'BatchLauncher',
-  'mgr.kind.manager': 'Диспетчер сессий',
+  'mgr.kind.manager': 'Диспетчер',
   'mgr.pkg.draft': 'черновик',
   'mgr.pkg.dirty': 'есть несохраненные изменения',
   'mgr.pkg.stale': 'устарел',
