@@ -88,6 +88,7 @@ describe("the administrator's own session", () => {
     expect(own).toHaveLength(1);
     expect(own[0]).toMatchObject({ user: 'admin', host: '127.0.0.1', packages: [], running: false, role: 'admin' });
     const id = own[0]!.id;
+    await new Promise((r) => setTimeout(r, 5));
 
     const stop = await t.app.inject({
       method: 'POST',
@@ -96,6 +97,11 @@ describe("the administrator's own session", () => {
     });
     expect(stop.statusCode).toBe(409);
     expect(stop.json().error.message).toContain('Session Manager connection');
+    // The administrator's action is that connection's activity.
+    const touched = await waitFor('its activity', async () =>
+      (await snapshot(t.app, admin)).sessions.find((x) => x.id === id && x.lastActivityAt > own[0]!.lastActivityAt),
+    );
+    expect(Date.parse(touched.lastActivityAt)).toBeGreaterThan(Date.parse(own[0]!.createdAt));
 
     const close = await t.app.inject({
       method: 'POST',

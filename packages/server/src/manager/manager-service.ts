@@ -30,6 +30,8 @@ export class ManagerService {
   };
 
   private cluster: ClusterPort | undefined;
+  /** Login -> its open Session Manager connections (kind manager): an action of that login is their activity. */
+  private readonly connections = new Map<string, Set<string>>();
 
   constructor(private readonly d: ManagerServiceDeps) {
     d.onAudit?.((entry) => d.feed.broadcast({ type: 'audit', entry }));
@@ -82,11 +84,19 @@ export class ManagerService {
    */
   attachLive(socket: WebSocket, resolveNames: boolean, admin: AccessOwner, host: string, compact = false): void {
     const s = this.d.core.openSession({ user: admin.user, roles: [...admin.roles], host, kind: 'manager' });
+    let mine = this.connections.get(admin.login);
+    if (!mine) this.connections.set(admin.login, (mine = new Set()));
+    mine.add(s.id);
+    const forget = () => {
+      mine.delete(s.id);
+      if (mine.size === 0) this.connections.delete(admin.login);
+    };
     let open = true;
     const unfollow = this.d.core.on((e) => {
       if (e.type !== 'session-closed' || e.sessionId !== s.id) return;
       open = false;
       unfollow();
+      forget();
       const by = e.by ? ` by ${e.by}` : '';
       endSocket(socket, MANAGER_SESSION_CLOSED, `Session Manager connection closed${by} (${e.reason})`);
     });
@@ -94,12 +104,18 @@ export class ManagerService {
       if (!open) return;
       open = false;
       unfollow();
+      forget();
       if (this.d.core.getSession(s.id)) this.d.core.closeSession(s.id, 'client');
     };
     socket.on('close', end);
     socket.on('error', end);
     socket.on('message', () => this.d.core.touchSession(s.id));
     this.d.feed.attach(socket, resolveNames ? this.named : this.plain, admin, compact);
+  }
+
+  /** An action by `login` (its session name) is activity of its Session Manager connections. */
+  private acted(login: string): void {
+    for (const sid of this.connections.get(login) ?? []) this.d.core.touchSession(sid);
   }
 
   sessionLabel(id: string): string {
@@ -119,6 +135,7 @@ export class ManagerService {
   }
 
   async stopSession(id: string, by: string, here = false): Promise<{ stopped: number }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'session', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'session.stop', id, by })) as { stopped: number };
     const s = this.d.core.getSession(id);
@@ -137,6 +154,7 @@ export class ManagerService {
   }
 
   async closeSession(id: string, by: string, here = false): Promise<{ closed: number }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'session', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'session.close', id, by })) as { closed: number };
     const s = this.d.core.getSession(id);
@@ -146,6 +164,7 @@ export class ManagerService {
   }
 
   async stopPackage(id: string, by: string, here = false): Promise<{ stopped: true }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'package', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'package.stop', id, by })) as { stopped: true };
     const i = this.d.core.getInstance(id);
@@ -159,6 +178,7 @@ export class ManagerService {
   }
 
   async closePackage(id: string, by: string, here = false): Promise<{ closed: true }> {
+    this.acted(by);
     const owner = this.remoteOwner(id, 'package', here);
     if (owner) return (await this.cluster!.send(owner, { op: 'package.close', id, by })) as { closed: true };
     const sessionId = this.d.core.getInstance(id)?.sessionId;
