@@ -1,6 +1,7 @@
 // Session Manager page benchmark (the Playwright part): a real server with N sessions x 3 packages opened through
 // the real API, then in Chromium the time from navigation to the first rows, search times, and the page under live
-// updates of 500 running packages. Prints a table. SESSIONS (10000), IN_FLIGHT (32), USERS (10) tune it.
+// updates of 500 running packages, and the page's sort of those rows. Prints tables. SESSIONS (10000), IN_FLIGHT (32),
+// USERS (10) tune it.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { encodeLiveFrame, type ManagerLiveFrame, type ManagerSnapshot } from '@f
 import { ADMIN_USER, REPO_ROOT, startServer, stopServer } from '../e2e/fixtures';
 import { SessionUser } from '../e2e/manager-helpers';
 import { measureSnapshot, printSnapshotTable } from './manager-snapshot';
+import { measureSort, printSortTable, withRunningTimes } from './manager-sort';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 
 const SESSIONS = Number(process.env.SESSIONS ?? 10_000);
@@ -270,6 +272,7 @@ cpSync(path.join(REPO_ROOT, 'packages/web/dist'), webDir, { recursive: true });
 const loadBefore = os.loadavg()[0];
 const server = await startServer({ adminPassword: 'bench-Admin-Pa55word', env: { FLOWPORT_WEB_DIR: webDir } });
 let browser: Browser | null = null;
+let sortRows: ReturnType<typeof measureSort> = [];
 try {
   const admin = await new SessionUser(server.baseURL).login(ADMIN_USER, server.adminPassword);
   await admin.put('/api/admin/parameters', { connectionCheckPeriodSeconds: 86400 });
@@ -296,6 +299,8 @@ try {
     `${ms(performance.now() - t)}, ${(snapshotText.length / 1048576).toFixed(1)} MiB`,
   );
   const snapshot = JSON.parse(snapshotText) as ManagerSnapshot;
+  // The page's sort of these rows by Running for (every package given a running time: an idle server has none).
+  sortRows = measureSort(withRunningTimes(snapshot));
 
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await newPage(browser, server.baseURL, admin);
@@ -372,6 +377,7 @@ console.log(
     `1-minute load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0].toFixed(1)} after the run)`,
 );
 console.table(rows);
+printSortTable(sortRows);
 
 // Server side: snapshot build-and-serialize time and size at 1,000 and 10,000 sessions x 3 packages.
 printSnapshotTable([await measureSnapshot(1000), await measureSnapshot(10_000)]);

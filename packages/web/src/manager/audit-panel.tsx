@@ -20,7 +20,13 @@ export function AuditPanel({ audit }: { audit: AuditLogState }) {
 
   const columns: TableColumnsType<AuditEntry> = [
     { key: 'at', title: t('mgr.audit.at'), width: 190, render: (_, e) => format.dateTime(e.at) },
-    { key: 'actor', title: t('mgr.audit.actor'), width: 140, dataIndex: 'actor' },
+    {
+      key: 'actor',
+      title: t('mgr.audit.actor'),
+      width: 140,
+      // The watchdog's stops and closes are the server's own.
+      render: (_, e) => (e.actor === 'server' ? t('mgr.audit.byServer') : e.actor),
+    },
     { key: 'action', title: t('mgr.audit.action'), width: 200, render: (_, e) => actionLabel(e.action) },
     {
       key: 'target',
@@ -42,7 +48,11 @@ export function AuditPanel({ audit }: { audit: AuditLogState }) {
       width: 220,
       render: (_, e) =>
         e.outcome === 'ok' ? (
-          <Tag color="green">{t('mgr.audit.ok')}</Tag>
+          <span>
+            <Tag color="green">{t('mgr.audit.ok')}</Tag>
+            {/* The server's own stops and closes say why ("running limit 300 s", "idle 1800 s"). */}
+            {typeof e.details?.reason === 'string' && <span className="fp-audit-reason">{e.details.reason}</span>}
+          </span>
         ) : (
           // Why the server refused (details.reason), on hover.
           <Tooltip title={typeof e.details?.reason === 'string' ? e.details.reason : undefined}>

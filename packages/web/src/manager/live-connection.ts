@@ -1,9 +1,11 @@
 // The live feed of the Session Manager: a WebSocket reconnected with backoff, and 5-second polling while it is down.
 import {
   decodeLiveFrame,
+  MANAGER_SESSION_CLOSED,
   type AuditEntry,
   type ManagerLiveFrame,
   type ManagerSnapshot,
+  type ServerStatsSample,
   type WireLiveFrame,
 } from '@flowport/protocol';
 import { ApiError } from '../api/http-client';
@@ -18,6 +20,8 @@ export interface LiveHandlers {
   snapshot(snapshot: ManagerSnapshot, authoritative: boolean): void;
   delta(delta: DeltaFrame): void;
   audit(entry: AuditEntry): void;
+  /** A server-panel sample (every few seconds), of `node` in a cluster. */
+  stats?(sample: ServerStatsSample, node: string | undefined): void;
   state(state: ConnectionState): void;
   /** A failure to report (null clears it); `code` NETWORK_ERROR when the server does not answer at all. */
   error(message: string | null, code?: string): void;
@@ -112,9 +116,16 @@ export class LiveConnection {
       this.on.contact(Date.now());
       this.onFrame(frame);
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event.code === MANAGER_SESSION_CLOSED) {
+        // An administrator closed this page's own session (its row in the list): it stays closed until a reload.
+        clearTimeout(this.openTimer);
+        this.setState('offline');
+        this.on.error(event.reason || 'closed', 'MANAGER_SESSION_CLOSED');
+        return;
+      }
       this.down();
     };
   }
@@ -134,6 +145,9 @@ export class LiveConnection {
         break;
       case 'audit':
         this.on.audit(frame.entry);
+        break;
+      case 'stats':
+        this.on.stats?.(frame.sample, frame.node);
         break;
       case 'error':
         this.on.error(frame.error?.message ?? String(frame.error?.code));

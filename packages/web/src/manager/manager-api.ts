@@ -1,5 +1,5 @@
-// Typed calls of the Session Manager API (docs/http-api.md): snapshot, actions, audit log and the live feed's address.
-import type { AuditEntry, ExecutionHistoryEntry, ManagerSnapshot } from '@flowport/protocol';
+// Typed calls of the Session Manager API (docs/http-api.md): snapshot, actions, stats, logs, the live feed's address.
+import type { AuditEntry, ExecutionHistoryEntry, ManagerSnapshot, ServerStats } from '@flowport/protocol';
 import { http } from '../api/http-client';
 
 const enc = encodeURIComponent;
@@ -23,6 +23,7 @@ export const managerApi = {
   clearPool: () => http.post<{ removed?: number }>('/api/manager/pool/clear'),
   executions: (search: string, limit = 200) =>
     http.get<{ executions: ExecutionHistoryEntry[] }>('/api/manager/executions', { query: { search, limit } }),
+  stats: (signal?: AbortSignal) => http.get<ServerStats>('/api/manager/stats', { signal }),
   audit: (limit: number, signal?: AbortSignal) =>
     http.get<{ entries: AuditEntry[] }>('/api/manager/audit', { query: { limit }, signal }),
 };

@@ -1,4 +1,4 @@
-// Time formats of the Session Manager in the current language: to the second, the date left out for today.
+// Formats of the Session Manager in the current language: times to the second (no date for today), durations, sizes.
 import { useMemo } from 'react';
 import { useI18n } from '../components/i18n';
 
@@ -7,6 +7,37 @@ export interface ManagerFormat {
   time: (iso: string | null | undefined) => string;
   /** Date and time to the second; '' for no time. */
   dateTime: (iso: string | null | undefined) => string;
+  /** An elapsed time as m:ss or h:mm:ss (hours past 24 go on counting). */
+  duration: (ms: number) => string;
+  /** Bytes in human units (B, KB, MB, GB, TB; 1 KB = 1024 B) in the current language. */
+  bytes: (bytes: number) => string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+function bytesFormat(locale: string) {
+  const formats = UNITS.map(
+    (unit) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }),
+  );
+  return (bytes: number) => {
+    let value = Math.max(0, bytes);
+    let at = 0;
+    while (value >= 1024 && at < UNITS.length - 1) {
+      value /= 1024;
+      at += 1;
+    }
+    return formats[at].format(at === 0 ? Math.round(value) : value);
+  };
 }
 
 export function makeFormat(locale: string): ManagerFormat {
@@ -28,6 +59,8 @@ export function makeFormat(locale: string): ManagerFormat {
       const d = parse(iso);
       return d ? full.format(d) : (iso ?? '');
     },
+    duration: formatDuration,
+    bytes: bytesFormat(locale),
   };
 }
 

@@ -1,5 +1,6 @@
 // English and Russian texts of the Session Manager page (Russian uses the seed's own terms), registered at load.
 import { addMessages, type Messages } from '../components/i18n';
+import './table-messages';
 
 const en: Messages = {
   'mgr.table': 'Sessions and packages',
@@ -187,7 +188,7 @@ const ru: Messages = {
   'mgr.kind.studio': 'Студия',
   'mgr.kind.integrator': 'Интегратор',
   'mgr.kind.batch': 'BatchLauncher',
-  'mgr.kind.manager': 'Менеджер сеансов',
+  'mgr.kind.manager': 'Диспетчер',
   'mgr.pkg.draft': 'черновик',
   'mgr.pkg.dirty': 'есть несохраненные изменения',
   'mgr.pkg.stale': 'устарел',

@@ -11,6 +11,8 @@ export interface SessionRow {
   /** Lower-case text that the table search looks in: made on first use (see searchText). */
   text?: string;
   children?: PackageRow[];
+  /** This row with its packages in the table's order, for the order named by `key` (see row-sort.ts). */
+  sorted?: { key: string; row: SessionRow };
 }
 
 export interface PackageRow {

@@ -5,6 +5,7 @@ import type {
   ManagerSession,
   ManagerSharedPackage,
   ManagerSnapshot,
+  ManagerWatch,
 } from '@flowport/protocol';
 
 type DeltaFrame = Extract<ManagerLiveFrame, { type: 'delta' }>;
@@ -33,6 +34,8 @@ export class ManagerStore {
   node: string | null = null;
   nodes: ClusterNode[] = [];
   degraded = false;
+  /** The watchdog's thresholds (null until a server that has them says so). */
+  watch: ManagerWatch | null = null;
   /** The server's change counter of the state held here; -1 before the first snapshot. */
   version = -1;
   loaded = false;
@@ -62,6 +65,7 @@ export class ManagerStore {
     this.node = snapshot.node ?? null;
     this.nodes = snapshot.nodes ?? [];
     this.degraded = snapshot.degraded ?? false;
+    this.watch = snapshot.watch ?? null;
     this.version = snapshot.version;
     this.loaded = true;
     this.changes = { ...noChanges(), full: true };
@@ -99,6 +103,7 @@ export class ManagerStore {
       changes.pool = true;
     }
     if (delta.degraded !== undefined) this.degraded = delta.degraded;
+    if (delta.watch) this.watch = delta.watch;
     this.version = delta.version;
     this.changed();
     return true;

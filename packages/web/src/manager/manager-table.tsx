@@ -1,7 +1,17 @@
 // The virtualized antd tree table: fills its box, marks selected and running rows, and reports clicks and right-clicks.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type Ref } from 'react';
 import { Table, type TableColumnsType } from 'antd';
+import { PROGRESS_CSS } from './activity-cell';
+import { isColumnKey } from './column-keys';
+import { ResizableHeaderCell, RESIZE_CSS } from './column-resize';
 import { canExpand, isRunning, type GroupRow, type ManagerRow } from './manager-rows';
+import type { SortSpec } from './row-sort';
+import { WATCH_CSS } from './watch-marker';
+
+/** The table's handle for the jump links. */
+export interface TableHandle {
+  scrollTo: (config: { key?: string; index?: number; top?: number }) => void;
+}
 
 export interface ManagerTableProps {
   label: string;
@@ -18,7 +28,12 @@ export interface ManagerTableProps {
   onRowContextMenu: (row: ManagerRow) => void;
   /** Reports the width the table has, for the columns. */
   onWidth: (width: number) => void;
+  /** A column header was clicked: the next sort (null: off). */
+  onSort: (sort: SortSpec | null) => void;
+  tableRef?: Ref<TableHandle>;
 }
+
+const COMPONENTS = { header: { cell: ResizableHeaderCell } };
 
 /** Height of the small table's header row. */
 const HEADER_HEIGHT = 40;
@@ -32,7 +47,7 @@ export const TABLE_CSS = `
 .fp-manager .fp-row-group > .ant-table-cell { background: #f5f5f5; }
 .fp-manager .fp-activity-running { color: #389e0d; }
 .fp-manager.fp-stale .ant-table-tbody .ant-table-row > .ant-table-cell { color: #8c8c8c; opacity: 0.5; }
-`;
+${RESIZE_CSS}${WATCH_CSS}${PROGRESS_CSS}`;
 
 function useBoxSize() {
   const ref = useRef<HTMLDivElement>(null);
@@ -60,7 +75,7 @@ export function ManagerTable(p: ManagerTableProps) {
   }, [box.width, onWidth]);
 
   const expanded = useMemo(() => new Set(p.expandedKeys), [p.expandedKeys]);
-  const { selected, onRowClick, onRowContextMenu, onExpand } = p;
+  const { selected, onRowClick, onRowContextMenu, onExpand, onSort } = p;
 
   const onRow = useMemo(
     () => (row: ManagerRow) => {
@@ -109,6 +124,14 @@ export function ManagerTable(p: ManagerTableProps) {
       {box.width > 0 && (
         <Table<ManagerRow>
           virtual
+          ref={p.tableRef as never}
+          components={COMPONENTS}
+          onChange={(_pagination, _filters, sorter, extra) => {
+            if (extra.action !== 'sort' || Array.isArray(sorter)) return;
+            // antd steps ascending, descending, off; off comes without a column.
+            const column = sorter.order && isColumnKey(sorter.columnKey) ? sorter.columnKey : null;
+            onSort(column ? { column, direction: sorter.order === 'ascend' ? 'asc' : 'desc' } : null);
+          }}
           size="small"
           rowKey="key"
           columns={p.columns}

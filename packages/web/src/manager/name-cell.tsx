@@ -1,10 +1,12 @@
 // The first column: group titles with counts, session names with their kind, package names with draft,
 // reference-count and pool details.
 import { Tag, Tooltip, Typography } from 'antd';
+import { DashboardOutlined } from '@ant-design/icons';
 import type { SessionKind } from '@flowport/protocol';
 import { useT } from '../components/i18n';
 import type { ManagerFormat } from './manager-format';
-import type { GroupRow, ManagerRow, PackageRow, PoolRow, SharedRow } from './manager-rows';
+import type { GroupRow, ManagerRow, PackageRow, PoolRow, SessionRow, SharedRow } from './manager-rows';
+import { WatchMarker } from './watch-marker';
 
 const KIND_COLORS: Record<SessionKind, string> = {
   studio: 'geekblue',
@@ -41,6 +43,7 @@ function PackageName({ row }: { row: PackageRow }) {
   return (
     <span>
       <span className="fp-name">{row.pkg.name}</span>
+      <WatchMarker since={row.pkg.runningSince} />
       {row.pkg.dirty && (
         <span title={t('mgr.pkg.dirty')} aria-label={t('mgr.pkg.dirty')} style={{ marginInlineStart: 4 }}>
           *
@@ -71,6 +74,7 @@ function SharedName({ row }: { row: SharedRow }) {
   return (
     <span>
       <span className="fp-name">{row.pkg.name}</span>
+      <WatchMarker since={row.pkg.runningSince} />
       <Tooltip title={tip} mouseEnterDelay={0.05}>
         <Tag
           color="blue"
@@ -96,6 +100,14 @@ function PoolName({ row, format }: { row: PoolRow; format: ManagerFormat }) {
   return (
     <span>
       <span className="fp-name">{row.pkg.name}</span>
+      <WatchMarker since={row.pkg.runningSince} />
+      {row.pkg.instanceId && (
+        <Tooltip title={t('mgr.pool.instanceHelp')}>
+          <Tag className="fp-pool-instance" style={{ marginInlineStart: 8, fontFamily: 'monospace' }}>
+            #{row.pkg.instanceId}
+          </Tag>
+        </Tooltip>
+      )}
       <Tag bordered={false} color="cyan" className="fp-pool-hits" style={{ marginInlineStart: 8 }}>
         {t('mgr.pool.hits', { hits: row.pkg.hits })}
       </Tag>
@@ -107,20 +119,31 @@ function PoolName({ row, format }: { row: PoolRow; format: ManagerFormat }) {
   );
 }
 
-export function NameCell({ row, format }: { row: ManagerRow; format: ManagerFormat }) {
+function SessionName({ row }: { row: SessionRow }) {
   const t = useT();
+  const { session } = row;
+  // An administrator's own Session Manager connection has its own icon (Megaladata lists it too).
+  const manager = session.kind === 'manager';
+  return (
+    <span>
+      {manager && (
+        <DashboardOutlined className="fp-manager-icon" aria-hidden style={{ color: '#d48806', marginInlineEnd: 6 }} />
+      )}
+      <span className="fp-name">{session.name}</span>
+      <Tag color={KIND_COLORS[session.kind]} className="fp-kind" style={{ marginInlineStart: 8 }}>
+        {t(`mgr.kind.${session.kind}`)}
+      </Tag>
+      <WatchMarker since={session.runningSince} />
+    </span>
+  );
+}
+
+export function NameCell({ row, format }: { row: ManagerRow; format: ManagerFormat }) {
   switch (row.kind) {
     case 'group':
       return <GroupTitle row={row} />;
     case 'session':
-      return (
-        <span>
-          <span className="fp-name">{row.session.name}</span>
-          <Tag color={KIND_COLORS[row.session.kind]} className="fp-kind" style={{ marginInlineStart: 8 }}>
-            {t(`mgr.kind.${row.session.kind}`)}
-          </Tag>
-        </span>
-      );
+      return <SessionName row={row} />;
     case 'package':
       return <PackageName row={row} />;
     case 'shared':

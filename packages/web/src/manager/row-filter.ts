@@ -35,7 +35,7 @@ export interface FilteredRows {
   active: boolean;
 }
 
-const KINDS: SessionKind[] = ['studio', 'integrator', 'batch'];
+const KINDS: SessionKind[] = ['studio', 'integrator', 'batch', 'manager'];
 
 /** What the Host column shows for a session. */
 export function hostText(session: { host: string; hostName?: string }, resolveNames: boolean): string {
@@ -70,6 +70,16 @@ export function columnText(row: ItemRow, column: ColumnKey, ctx: TextContext): s
       return pkg?.path ?? '';
     case 'node':
       return (pkg ?? session)?.node ?? '';
+    case 'runningFor': {
+      const since = (pkg ?? session!).runningSince;
+      return since ? format.duration(Date.now() - Date.parse(since)) : '';
+    }
+    case 'idleFor':
+      return format.duration(Date.now() - Date.parse((pkg ?? session!).lastActivityAt));
+    case 'memory': {
+      const bytes = (pkg ?? session!).memoryBytes;
+      return bytes === undefined ? '' : format.bytes(bytes);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-// Which rows are open: the groups at first, sessions by their "+", and sessions a search opened for their packages.
+// Which rows are open: the groups at first, sessions by their "+" or all at once, and the ones a search opened.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { GROUP_KEYS } from './manager-rows';
 import type { FilteredRows, SearchSpec } from './row-filter';
@@ -7,6 +7,10 @@ export interface ExpandedRows {
   keys: string[];
   set: ReadonlySet<string>;
   toggle: (key: string, open: boolean) => void;
+  /** Opens the groups and the given rows (every session with packages). */
+  expandAll: (keys: readonly string[]) => void;
+  /** Closes every row, the groups too: the three group rows are all that is left, each a click away. */
+  collapseAll: () => void;
 }
 
 export function useExpandedRows(filtered: FilteredRows, spec: SearchSpec): ExpandedRows {
@@ -33,5 +37,15 @@ export function useExpandedRows(filtered: FilteredRows, spec: SearchSpec): Expan
     setClosedMatches(change(!open));
   }, []);
 
-  return { keys, set, toggle };
+  const { expand } = filtered;
+  const expandAll = useCallback((keys: readonly string[]) => {
+    setExpanded(new Set([...GROUP_KEYS, ...keys]));
+    setClosedMatches(new Set());
+  }, []);
+  const collapseAll = useCallback(() => {
+    setExpanded(new Set());
+    setClosedMatches(new Set(expand));
+  }, [expand]);
+
+  return { keys, set, toggle, expandAll, collapseAll };
 }

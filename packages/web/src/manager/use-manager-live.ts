@@ -1,6 +1,6 @@
 // The live state for the page: the store fed by the live connection, rows rebuilt at most 4 times a second.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AuditEntry } from '@flowport/protocol';
+import type { AuditEntry, ManagerWatch, ServerStatsSample } from '@flowport/protocol';
 import { LiveConnection, type ConnectionState } from './live-connection';
 import { RowBuilder, warmSearchText, type RowModel } from './manager-rows';
 import { ManagerStore } from './manager-store';
@@ -19,9 +19,19 @@ export interface ManagerLive {
   serverDown: boolean;
   /** Reloads the whole list now. */
   refresh: () => Promise<void>;
+  /** The watchdog's thresholds, or null from a server without them. */
+  watch: ManagerWatch | null;
+  /** Why this page's own Session Manager session was closed by an administrator (it then stays offline). */
+  closedReason: string | null;
 }
 
-export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntry) => void): ManagerLive {
+export type StatsListener = (sample: ServerStatsSample, node: string | undefined) => void;
+
+export function useManagerLive(
+  resolveNames: boolean,
+  onAudit: (entry: AuditEntry) => void,
+  onStats?: StatsListener,
+): ManagerLive {
   const store = useMemo(() => new ManagerStore(), []);
   const builder = useMemo(() => new RowBuilder(), []);
   const [revision, setRevision] = useState(store.revision);
@@ -36,6 +46,8 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
   const connectionRef = useRef<LiveConnection | null>(null);
   const auditRef = useRef(onAudit);
   auditRef.current = onAudit;
+  const statsRef = useRef(onStats);
+  statsRef.current = onStats;
 
   useEffect(() => store.subscribe(() => setRevision(store.revision)), [store]);
 
@@ -44,6 +56,7 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
       snapshot: (snapshot, authoritative) => store.applySnapshot(snapshot, authoritative),
       delta: (delta) => store.applyDelta(delta),
       audit: (entry) => auditRef.current(entry),
+      stats: (sample, node) => statsRef.current?.(sample, node),
       state: setConnection,
       error: setError,
       contact: setContactAt,
@@ -93,5 +106,17 @@ export function useManagerLive(resolveNames: boolean, onAudit: (entry: AuditEntr
     () => ({ node: store.node, nodes: store.nodes, degraded: store.degraded }),
     [store, revision],
   );
-  return { model, cluster, loaded: store.loaded, connection, updatedAt: contactAt, error, serverDown, refresh };
+  const watch = useMemo(() => store.watch, [store, revision]);
+  return {
+    model,
+    cluster,
+    loaded: store.loaded,
+    connection,
+    updatedAt: contactAt,
+    error,
+    serverDown,
+    refresh,
+    watch,
+    closedReason: errorCode === 'MANAGER_SESSION_CLOSED' ? error : null,
+  };
 }

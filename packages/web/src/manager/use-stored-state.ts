@@ -1,4 +1,4 @@
-// React state remembered in localStorage (hidden columns, "Resolve names by IP", the audit panel), validated on read.
+// React state remembered in localStorage (columns, sort, "Resolve names by IP", the panels), validated on read.
 import { useCallback, useState } from 'react';
 
 export const STORAGE_KEYS = {
@@ -6,6 +6,9 @@ export const STORAGE_KEYS = {
   resolveNames: 'flowport.manager.resolveNames',
   auditOpen: 'flowport.manager.auditOpen',
   executionsOpen: 'flowport.manager.executionsOpen',
+  sort: 'flowport.manager.sort',
+  columnWidths: 'flowport.manager.columnWidths',
+  serverPanelOpen: 'flowport.manager.serverPanelOpen',
 } as const;
 
 function read<T>(key: string, fallback: T, valid: (value: unknown) => value is T): T {
