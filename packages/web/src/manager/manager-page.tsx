@@ -17,7 +17,7 @@ import { ManagerTable, TABLE_CSS } from './manager-table';
 import { ManagerToolbar } from './manager-toolbar';
 import { RowContextMenu, type ContextAction } from './row-context-menu';
 import { filterRows } from './row-filter';
-import { shownOrder, tableData } from './table-data';
+import { poolNodeKeys, shownOrder, tableData } from './table-data';
 import { useAuditLog } from './use-audit-log';
 import { useExpandedRows } from './use-expanded-rows';
 import { useHiddenColumns } from './use-hidden-columns';
@@ -53,7 +53,8 @@ function SessionManager() {
   const search = useTableSearch();
   const textContext = useMemo(() => ({ t, format, resolveNames }), [t, format, resolveNames]);
   const filtered = useMemo(() => filterRows(model, search.spec, textContext), [model, search.spec, textContext]);
-  const expanded = useExpandedRows(filtered, search.spec);
+  const poolHeaders = useMemo(() => poolNodeKeys(model), [model]);
+  const expanded = useExpandedRows(filtered, search.spec, poolHeaders);
   const data = useMemo(() => tableData(model, filtered, expanded.set), [model, filtered, expanded.set]);
 
   const [refreshing, setRefreshing] = useState(false);
