@@ -6,7 +6,7 @@ import type { ClusterPort, NodeCommand } from '../manager/cluster-port';
 import type { FeedSource } from '../manager/manager-feed';
 import { keys } from './cluster-keys';
 import { NodeCommands, type WireCommand } from './node-commands';
-import { NodeHeartbeat } from './node-heartbeat';
+import { NodeHeartbeat, processFigures, type NodeBeat } from './node-heartbeat';
 import type { RedisLink } from './redis-link';
 import { RemoteRows, stampSession } from './remote-rows';
 
@@ -39,6 +39,8 @@ export class ClusterView implements ClusterPort {
   private readonly remote = new RemoteRows();
   private readonly heartbeat: NodeHeartbeat;
   private readonly commands: NodeCommands;
+  /** This node's RSS and CPU while Redis is away (the heartbeat measures its own otherwise). */
+  private readonly figures = processFigures();
   private affects: Affects = { sessions: [], shared: [], pool: false };
   private timer: NodeJS.Timeout | undefined;
   private unfollow: (() => void) | undefined;
@@ -78,11 +80,17 @@ export class ClusterView implements ClusterPort {
     this.heartbeat.start();
   }
 
-  private selfState(): { pool: { size: number; max: number }; sessions: number } {
+  private selfState(): Omit<NodeBeat, 'name' | 'lastSeenAt' | 'rssBytes' | 'cpuPercent'> {
     // Counted without building rows: this runs every second.
     const c = this.d.source.counts();
     const sessions = c.sessions.studio + c.sessions.integrator + c.sessions.batch;
-    return { pool: { size: c.pool.idle + c.pool.checkedOut, max: c.pool.capacity }, sessions };
+    const running = c.running.studio + c.running.integrator + c.running.batch + c.running.none;
+    const { pool } = c;
+    return {
+      pool: { size: pool.idle + pool.checkedOut, max: pool.capacity, hits: pool.hits, misses: pool.misses },
+      sessions,
+      running,
+    };
   }
 
   get degraded(): boolean {
@@ -92,7 +100,7 @@ export class ClusterView implements ClusterPort {
   nodes(): ClusterNode[] {
     const now = new Date().toISOString();
     if (this.degraded || this.heartbeat.current().length === 0)
-      return [{ name: this.node, state: 'live', lastSeenAt: now, ...this.selfState(), self: true }];
+      return [{ name: this.node, state: 'live', lastSeenAt: now, ...this.selfState(), ...this.figures(), self: true }];
     return this.heartbeat.current();
   }
 
