@@ -26,9 +26,21 @@ interface HttpLogin {
 }
 
 /** `flowport serve` from the sources on a free loopback port; resolves once it listens. */
-async function startServer(dataDir: string, env: Record<string, string>): Promise<ServerProcess> {
+async function startServer(dataDir: string, env: Record<string, string>, flags: string[] = []): Promise<ServerProcess> {
   const bin = path.join(REPO, 'packages/server/bin/flowport.mjs');
-  const args = [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--seed-examples', 'false'];
+  const args = [
+    ...flags,
+    bin,
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--seed-examples',
+    'false',
+  ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, FLOWPORT_FROM_SOURCE: '1', FLOWPORT_ADMIN_PASSWORD: PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,12 +125,18 @@ async function main() {
     const node = async (name: string) => {
       const dir = mkdtempSync(path.join(os.tmpdir(), `flowport-bench-${name}-`));
       dirs.push(dir);
-      const s = await startServer(dir, {
-        FLOWPORT_DATABASE_URL: databaseUrl,
-        FLOWPORT_REDIS_URL: redis.url,
-        FLOWPORT_NODE_NAME: name,
-        FLOWPORT_STORAGE_DIR: storage,
-      });
+      // CPU_PROF=<dir> [CPU_PROF_NODE=node-a]: that node runs with --cpu-prof (written when it stops).
+      const prof = process.env.CPU_PROF && name === (process.env.CPU_PROF_NODE ?? 'node-a');
+      const s = await startServer(
+        dir,
+        {
+          FLOWPORT_DATABASE_URL: databaseUrl,
+          FLOWPORT_REDIS_URL: redis.url,
+          FLOWPORT_NODE_NAME: name,
+          FLOWPORT_STORAGE_DIR: storage,
+        },
+        prof ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF}`] : [],
+      );
       nodes.push(s);
       return s;
     };

@@ -52,7 +52,7 @@ function area(url: string, name: string, line: number): string {
 
 /**
  * Usage: [BENCH_BUNDLE=<copy of the bench bundle>] tsx bench/cpu-profile-summary.ts <profile or folder>
- * [calls] [top]. With `calls` (the requests answered while profiled) the times are also given per call.
+ * [calls] [top]. LAST_MS / SKIP_END_MS: a window at the profile's end. With `calls` (the requests answered while profiled) the times are also given per call.
  */
 function main() {
   const [target, callsArg, topArg] = process.argv.slice(2);
@@ -70,8 +70,16 @@ function main() {
   const calls = Number(callsArg ?? 0);
   const top = Number(topArg ?? 40);
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  // LAST_MS: only the samples of the profile's last milliseconds (a bench's final phase, the process's stop excluded by SKIP_END_MS).
+  const lastUs = Number(process.env.LAST_MS ?? 0) * 1000;
+  const skipEndUs = Number(process.env.SKIP_END_MS ?? 0) * 1000;
   const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  let at = p.startTime;
+  p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] ?? 0;
+    if (lastUs && (at < p.endTime - skipEndUs - lastUs || at > p.endTime - skipEndUs)) return;
+    self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const idle = [...self]
     .filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)')

@@ -1,5 +1,5 @@
 // The Session Manager page against three real nodes (real PostgreSQL and Redis): the Node column, a filter by node, a Stop across nodes.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,9 +10,12 @@ import {
   cell,
   expandSession,
   getPackage,
+  groupRow,
+  row,
   runNode,
   screenshot,
   sessionRow,
+  snapshot,
   SessionUser,
   until,
 } from './manager-helpers';
@@ -53,6 +56,14 @@ test.afterAll(async () => {
   if (storage) rmSync(storage, { recursive: true, force: true });
 });
 
+async function logIn(page: Page, node: Node): Promise<void> {
+  await page.goto(`${node.baseURL}/login`);
+  await page.getByLabel('User name').fill(ADMIN_USER);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
 test('one table for three nodes: the Node column, a filter by node, a Stop across nodes', async ({ page }) => {
   const [a, b, c] = nodes as [Node, Node, Node];
   // A Studio session on node A (running the long query) and one on node B, as the administrator.
@@ -63,11 +74,7 @@ test('one table for three nodes: the Node column, a filter by node, a Stop acros
   sessions.push(sa, sb);
 
   // The page is node C's.
-  await page.goto(`${c.baseURL}/login`);
-  await page.getByLabel('User name').fill(ADMIN_USER);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await logIn(page, c);
   await page.goto(`${c.baseURL}/manager`);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
 
@@ -106,4 +113,62 @@ test('one table for three nodes: the Node column, a filter by node, a Stop acros
   expect(after!.nodes.some((n) => n.state === 'cancelled')).toBe(true);
   await expect(page.locator(`[data-row-key="p:${long.id}"]`).getByRole('progressbar')).toHaveCount(0);
   await screenshot(page, 'cluster-manager', test.info());
+});
+
+test("the Package pool group: one header per node with its n / max and its items, the group's count cluster-wide", async ({
+  page,
+}) => {
+  const [a, b, c] = nodes as [Node, Node, Node];
+  // One Integrator call on node A and one on node B leave one pooled instance on each; node C's pool stays empty.
+  const basic = `Basic ${Buffer.from(`${ADMIN_USER}:${ADMIN_PASSWORD}`).toString('base64')}`;
+  for (const n of [a, b]) {
+    const res = await fetch(`${n.baseURL}/integrator/v1/${HELLO}/greeting`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic },
+      body: JSON.stringify({ inputs: { names: [{ name: 'Ann' }] } }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+  const admin = await new SessionUser(c.baseURL).login(ADMIN_USER, ADMIN_PASSWORD);
+  const snap = await until('a pooled instance on nodes A and B, seen by node C', async () => {
+    const s = await snapshot(admin);
+    const by = (node: string) => s.pool.items.filter((i) => i.node === node).length;
+    return by('node-a') >= 1 && by('node-b') >= 1 ? s : null;
+  });
+  if (!snap) throw new Error('no snapshot');
+  const count = (node: string) => snap.pool.items.filter((i) => i.node === node).length;
+  const max = (node: string) => snap.nodes!.find((n) => n.name === node)!.pool.max;
+
+  await logIn(page, c);
+  await page.goto(`${c.baseURL}/manager`);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
+  const total = snap.pool.items.length;
+  const sumMax = max('node-a') + max('node-b') + max('node-c');
+  await expect(groupRow(page, 'pool')).toContainText(`Package pool (${total} / ${sumMax})`);
+  for (const name of ['node-a', 'node-b', 'node-c']) {
+    const header = row(page, `g:pool:${name}`);
+    await expect(header).toContainText(`${name}: ${count(name)} / ${max(name)}`);
+    await expect(header).toHaveAttribute('aria-level', '2');
+  }
+  // Each node's items sit under its header (one level deeper), in the order of the headers.
+  const itemOfA = snap.pool.items.find((i) => i.node === 'node-a')!;
+  const itemOfB = snap.pool.items.find((i) => i.node === 'node-b')!;
+  await expect(row(page, `pl:${itemOfA.id}`)).toHaveAttribute('aria-level', '3');
+  await expect(cell(row(page, `pl:${itemOfA.id}`), 'node')).toHaveText('node-a');
+  const keys = await page
+    .locator('[data-row-key^="g:pool"], [data-row-key^="pl:"]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-key')));
+  expect(keys.indexOf(`pl:${itemOfA.id}`)).toBeGreaterThan(keys.indexOf('g:pool:node-a'));
+  expect(keys.indexOf(`pl:${itemOfA.id}`)).toBeLessThan(keys.indexOf('g:pool:node-b'));
+  expect(keys.indexOf(`pl:${itemOfB.id}`)).toBeGreaterThan(keys.indexOf('g:pool:node-b'));
+  expect(keys.indexOf(`pl:${itemOfB.id}`)).toBeLessThan(keys.indexOf('g:pool:node-c'));
+  await groupRow(page, 'pool').scrollIntoViewIfNeeded();
+  await screenshot(page, 'cluster-pool-nodes', test.info());
+
+  // A node's header closes and opens like a group.
+  await row(page, `g:pool:node-a`).locator('.ant-table-row-expand-icon').click();
+  await expect(row(page, `pl:${itemOfA.id}`)).toHaveCount(0);
+  await expect(row(page, `pl:${itemOfB.id}`)).toBeVisible();
+  await row(page, `g:pool:node-a`).locator('.ant-table-row-expand-icon').click();
+  await expect(row(page, `pl:${itemOfA.id}`)).toBeVisible();
 });

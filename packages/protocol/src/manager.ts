@@ -75,9 +75,15 @@ export interface ClusterNode {
   /** live: its heartbeat is fresh; lost: it stopped (its rows have left the table). */
   state: 'live' | 'lost';
   lastSeenAt: string;
-  /** Its package pool, `size / max`. */
-  pool: { size: number; max: number };
+  /** Its package pool, `size / max`, with its hits and misses (from its heartbeat). */
+  pool: { size: number; max: number; hits?: number; misses?: number };
   sessions: number;
+  /** Executions running on it now. */
+  running?: number;
+  /** Its process's resident memory, bytes, at its last heartbeat. */
+  rssBytes?: number;
+  /** Its process's CPU use between its last two heartbeats, percent of one core. */
+  cpuPercent?: number;
   /** The node answering this snapshot. */
   self?: boolean;
 }

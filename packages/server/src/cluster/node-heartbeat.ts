@@ -7,19 +7,38 @@ import type { RedisLink } from './redis-link';
 export interface NodeBeat {
   name: string;
   lastSeenAt: string;
-  pool: { size: number; max: number };
+  pool: { size: number; max: number; hits: number; misses: number };
   sessions: number;
+  running: number;
+  rssBytes?: number;
+  cpuPercent?: number;
+}
+
+/** The process's resident memory and its CPU use since the last call (percent of one core). */
+export function processFigures(): () => { rssBytes: number; cpuPercent: number } {
+  let cpu = process.cpuUsage();
+  let at = performance.now();
+  return () => {
+    const nowCpu = process.cpuUsage();
+    const now = performance.now();
+    const usedUs = nowCpu.user - cpu.user + (nowCpu.system - cpu.system);
+    const wallUs = Math.max(1, (now - at) * 1000);
+    cpu = nowCpu;
+    at = now;
+    return { rssBytes: process.memoryUsage.rss(), cpuPercent: Math.round((1000 * usedUs) / wallUs) / 10 };
+  };
 }
 
 export class NodeHeartbeat {
   private timer: NodeJS.Timeout | undefined;
   private nodes: ClusterNode[] = [];
   private readonly listeners = new Set<(nodes: ClusterNode[], changed: boolean) => void>();
+  private readonly figures = processFigures();
 
   constructor(
     private readonly link: RedisLink,
     private readonly self: string,
-    private readonly state: () => Omit<NodeBeat, 'name' | 'lastSeenAt'>,
+    private readonly state: () => Omit<NodeBeat, 'name' | 'lastSeenAt' | 'rssBytes' | 'cpuPercent'>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -43,7 +62,12 @@ export class NodeHeartbeat {
   /** Refreshes this node's key, then reads every node's: a missing key is a lost node. */
   async beat(): Promise<void> {
     if (!this.link.up) return this.set([]);
-    const mine: NodeBeat = { name: this.self, lastSeenAt: new Date().toISOString(), ...this.state() };
+    const mine: NodeBeat = {
+      name: this.self,
+      lastSeenAt: new Date().toISOString(),
+      ...this.state(),
+      ...this.figures(),
+    };
     await this.link.cmd
       .multi()
       .set(keys.node(this.self), JSON.stringify(mine), 'EX', HEARTBEAT_TTL_S)
@@ -63,6 +87,9 @@ export class NodeHeartbeat {
             lastSeenAt: b.lastSeenAt,
             pool: b.pool,
             sessions: b.sessions,
+            running: b.running,
+            rssBytes: b.rssBytes,
+            cpuPercent: b.cpuPercent,
             self: name === this.self || undefined,
           };
         }
@@ -73,6 +100,7 @@ export class NodeHeartbeat {
           lastSeenAt: before?.lastSeenAt ?? new Date(0).toISOString(),
           pool: { size: 0, max: before?.pool.max ?? 0 },
           sessions: 0,
+          running: 0,
         };
       }),
     );

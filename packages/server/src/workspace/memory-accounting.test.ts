@@ -90,6 +90,42 @@ describe('MemoryAccounting', () => {
     expect((await accounting.sample()).perInstance.has(b.id)).toBe(false);
   });
 
+  it('measures at most 500 idle instances per walk of all of them (once a second), the rest at the next walk', async () => {
+    const { core, loader, accounting, sid, advance } = kit();
+    for (let i = 0; i < 600; i++) await core.openPackage(sid, `p${i}.pkg.yaml`);
+    const asked = () => [...loader.runtimes.values()].filter((r) => r.asked > 0).length;
+    await accounting.sample();
+    expect(asked()).toBe(500);
+    advance(200);
+    await accounting.sample();
+    expect(asked()).toBe(500);
+    advance(800);
+    await accounting.sample();
+    expect(asked()).toBe(600);
+  });
+
+  it('measures an instance after its run until DuckDB stops computing for it, then only every few seconds', async () => {
+    const { core, loader, accounting, sid, advance } = kit();
+    const a = await core.openPackage(sid, 'a.pkg.yaml');
+    const ra = loader.runtimes.get('a.pkg.yaml')!;
+    await accounting.sample();
+    const run = core.beginExecution(a.id);
+    ra.computing = true;
+    run.end('cancelled');
+    advance(200);
+    await accounting.sample();
+    advance(200);
+    await accounting.sample();
+    expect(ra.asked).toBe(3);
+    ra.computing = false;
+    ra.bytes = 7 * MiB;
+    advance(200);
+    expect((await accounting.sample()).perInstance.get(a.id)).toBe(7 * MiB);
+    advance(200);
+    await accounting.sample();
+    expect(ra.asked).toBe(4);
+  });
+
   it('keeps the executions running, with the untracked memory when each started', async () => {
     const { core, accounting, proc, sid } = kit();
     const a = await core.openPackage(sid, 'a.pkg.yaml');

@@ -62,6 +62,14 @@ export interface MemoryAccountingOptions {
 /** Instances that run nothing are measured this seldom: their DuckDB changes only when they run. */
 const IDLE_REFRESH_MS = 5000;
 /**
+ * Every instance is looked at this often (closed ones forgotten, shared ones noted, idle ones
+ * refreshed), not at every sample: at 9,000 instances a look at all of them five times a second held
+ * the event loop ~20 ms per sample on a loaded machine (the cluster's Stop p99 waited behind it).
+ */
+const WALK_MS = 1000;
+/** At most this many idle instances are measured per walk, the others at a later one. */
+const IDLE_PER_WALK = 500;
+/**
  * How long a measurement waits for DuckDB: its query needs a libuv thread, and long queries may hold
  * all of them. Late answers still update the figures; RSS is measured at once either way.
  */
@@ -70,9 +78,16 @@ const MEASURE_WAIT_MS = 100;
 export class MemoryAccounting {
   private last: MemorySample;
   private readonly perInstance = new Map<string, number>();
+  /** The copy of perInstance handed out with the last sample, while it still holds (null once changed). */
+  private perInstanceCopy: ReadonlyMap<string, number> | null = null;
   private readonly measuredAt = new Map<string, number>();
   private readonly pending = new Set<string>();
   private readonly running = new Map<string, RunningExecution>();
+  /** Instances whose execution ended: measured at every sample until DuckDB stops computing for them. */
+  private readonly settling = new Set<string>();
+  /** Shared instances as the last walk found them (measured at every sample while anything runs). */
+  private shared = new Set<string>();
+  private lastWalk = -Infinity;
   /** The process outside Node's heap and buffers before any package ran (code, DuckDB's library, SQLite). */
   private readonly baseline: number;
   private readonly readProcess: () => ProcessMemory;
@@ -93,8 +108,11 @@ export class MemoryAccounting {
           startedAt: e.at,
           untrackedAtStart: this.last.untrackedBytes,
         });
-      } else if (e.type === 'execution-ended') this.running.delete(e.executionId);
-      else if (e.type === 'package-closed' || e.type === 'shared-closed') this.forget(e.instanceId);
+      } else if (e.type === 'execution-ended') {
+        const r = this.running.get(e.executionId);
+        if (r) this.settling.add(r.instanceId);
+        this.running.delete(e.executionId);
+      } else if (e.type === 'package-closed' || e.type === 'shared-closed') this.forget(e.instanceId);
     });
   }
 
@@ -109,40 +127,43 @@ export class MemoryAccounting {
    */
   async sample(): Promise<MemorySample> {
     const now = this.now();
-    const instances = this.d.core.listInstances();
-    const anyRunning = instances.some((i) => i.running);
-    const live = new Set<string>();
     const waits: Promise<void>[] = [];
-    for (const inst of instances) {
-      const runtime = inst.handle.runtime;
-      if (!runtime) continue;
-      live.add(inst.id);
-      if (!this.perInstance.has(inst.id)) this.perInstance.set(inst.id, 0);
-      const due =
-        inst.running ||
-        runtime.computing ||
-        (anyRunning && inst.kind === 'shared') ||
-        now - (this.measuredAt.get(inst.id) ?? 0) >= IDLE_REFRESH_MS;
-      if (!due || this.pending.has(inst.id)) continue;
-      this.pending.add(inst.id);
-      const id = inst.id;
+    const measure = (id: string, runtime: NonNullable<EngineHandle['runtime']>) => {
+      if (this.pending.has(id)) return;
+      this.pending.add(id);
       waits.push(
         runtime
           .memoryBytes()
           .then(
             (bytes) => {
               if (!this.perInstance.has(id)) return; // closed meanwhile
-              this.perInstance.set(id, bytes);
+              this.setBytes(id, bytes);
               this.measuredAt.set(id, this.now());
             },
             () => undefined,
           )
           .finally(() => this.pending.delete(id)),
       );
-    }
-    for (const id of [...this.perInstance.keys()]) if (!live.has(id)) this.forget(id);
+    };
+    if (now - this.lastWalk >= WALK_MS) this.walk(now, measure);
     // An instance closed under a running execution ends it without an event (the instance is gone).
-    for (const [id, r] of this.running) if (!live.has(r.instanceId)) this.running.delete(id);
+    const busy = new Set<string>();
+    for (const [id, r] of this.running)
+      if (this.d.core.peekInstance(r.instanceId)) busy.add(r.instanceId);
+      else this.running.delete(id);
+    if (this.running.size > 0) for (const id of this.shared) busy.add(id);
+    for (const id of this.settling) busy.add(id);
+    for (const id of busy) {
+      const runtime = this.d.core.peekInstance(id)?.handle.runtime;
+      if (!runtime) {
+        this.settling.delete(id);
+        continue;
+      }
+      if (!this.perInstance.has(id)) this.setBytes(id, 0);
+      // Measured once more after its run, then only while DuckDB still computes (a stop not yet acknowledged).
+      if (this.settling.has(id) && !runtime.computing) this.settling.delete(id);
+      measure(id, runtime);
+    }
     if (waits.length > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([Promise.all(waits), new Promise((r) => (timer = setTimeout(r, MEASURE_WAIT_MS)))]);
@@ -152,8 +173,38 @@ export class MemoryAccounting {
     return this.last;
   }
 
+  /** Looks at every instance: forgets closed ones, notes the shared ones, measures idle ones not measured lately. */
+  private walk(now: number, measure: (id: string, runtime: NonNullable<EngineHandle['runtime']>) => void): void {
+    this.lastWalk = now;
+    const live = new Set<string>();
+    const shared = new Set<string>();
+    let idle = IDLE_PER_WALK;
+    this.d.core.forEachInstance((inst) => {
+      const runtime = inst.handle.runtime;
+      if (!runtime) return;
+      live.add(inst.id);
+      if (inst.kind === 'shared') shared.add(inst.id);
+      if (!this.perInstance.has(inst.id)) this.setBytes(inst.id, 0);
+      if (inst.running || runtime.computing) this.settling.add(inst.id);
+      else if (idle > 0 && now - (this.measuredAt.get(inst.id) ?? 0) >= IDLE_REFRESH_MS) {
+        idle--;
+        measure(inst.id, runtime);
+      }
+    });
+    this.shared = shared;
+    for (const id of [...this.perInstance.keys()]) if (!live.has(id)) this.forget(id);
+  }
+
+  private setBytes(id: string, bytes: number): void {
+    if (this.perInstance.get(id) === bytes) return;
+    this.perInstance.set(id, bytes);
+    this.perInstanceCopy = null;
+  }
+
   private forget(instanceId: string): void {
-    this.perInstance.delete(instanceId);
+    if (this.perInstance.delete(instanceId)) this.perInstanceCopy = null;
+    this.settling.delete(instanceId);
+    this.shared.delete(instanceId);
     this.measuredAt.delete(instanceId);
   }
 
@@ -171,7 +222,8 @@ export class MemoryAccounting {
       nodeBytes,
       heapBytes: p.heapUsed ?? p.heapTotal,
       usedBytes: Math.max(duckdbBytes, engine),
-      perInstance: new Map(this.perInstance),
+      // The same copy while nothing changed (the watchdog keeps one as the use within the budget).
+      perInstance: (this.perInstanceCopy ??= new Map(this.perInstance)),
       measuredAt: now,
       untrackedBytes: Math.max(0, engine - duckdbBytes),
       running: [...this.running.values()],

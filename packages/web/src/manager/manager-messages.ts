@@ -10,6 +10,7 @@ const en: Messages = {
   'mgr.group.count': '{name} ({count})',
   'mgr.group.countFiltered': '{name} ({shown} of {count})',
   'mgr.group.poolCount': '{name} ({count} / {max})',
+  'mgr.group.poolNode': '{node}: {count} / {max}',
   'mgr.group.poolStats': 'hits {hits}, misses {misses}',
 
   'mgr.col.name': 'Sessions and packages',
@@ -159,6 +160,7 @@ const ru: Messages = {
   'mgr.group.count': '{name} ({count})',
   'mgr.group.countFiltered': '{name} ({shown} из {count})',
   'mgr.group.poolCount': '{name} ({count} / {max})',
+  'mgr.group.poolNode': '{node}: {count} / {max}',
   'mgr.group.poolStats': 'попаданий {hits}, промахов {misses}',
 
   'mgr.col.name': 'Сессии и пакеты',

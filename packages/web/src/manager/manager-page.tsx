@@ -19,7 +19,7 @@ import { ManagerToolbar } from './manager-toolbar';
 import { RowContextMenu, type ContextAction } from './row-context-menu';
 import { filterRows } from './row-filter';
 import { sortRows } from './row-sort';
-import { shownOrder, tableData } from './table-data';
+import { poolNodeKeys, shownOrder, tableData } from './table-data';
 import { useAuditLog } from './use-audit-log';
 import { useColumnLayout } from './use-column-layout';
 import { useExpandedRows } from './use-expanded-rows';
@@ -64,7 +64,8 @@ function SessionManager() {
   const textContext = useMemo(() => ({ t, format, resolveNames }), [t, format, resolveNames]);
   const searched = useMemo(() => filterRows(model, search.spec, textContext), [model, search.spec, textContext]);
   const filtered = useMemo(() => sortRows(searched, layout.sort, textContext), [searched, layout.sort, textContext]);
-  const expanded = useExpandedRows(filtered, search.spec);
+  const poolHeaders = useMemo(() => poolNodeKeys(model), [model]);
+  const expanded = useExpandedRows(filtered, search.spec, poolHeaders);
   const data = useMemo(() => tableData(model, filtered, expanded.set), [model, filtered, expanded.set]);
   const { expandAll: openAll } = expanded;
   const expandAll = useCallback(

@@ -1,5 +1,11 @@
 // Rows of the tree table built from the store, reusing the row of every session or package whose data did not change.
-import type { ManagerPackage, ManagerPoolItem, ManagerSession, ManagerSharedPackage } from '@flowport/protocol';
+import type {
+  ClusterNode,
+  ManagerPackage,
+  ManagerPoolItem,
+  ManagerSession,
+  ManagerSharedPackage,
+} from '@flowport/protocol';
 import type { ManagerStore, PoolState } from './manager-store';
 
 export type GroupKey = 'sessions' | 'shared' | 'pool';
@@ -48,7 +54,9 @@ export interface GroupRow {
   /** Items shown after the search. */
   shown: number;
   pool?: PoolState;
-  children?: ItemRow[];
+  /** In a cluster: the node whose pool this header is (under the Package pool group). */
+  node?: string;
+  children?: (ItemRow | GroupRow)[];
 }
 
 export type ManagerRow = GroupRow | ItemRow;
@@ -59,6 +67,8 @@ export interface RowModel {
   shared: SharedRow[];
   pool: PoolRow[];
   poolState: PoolState;
+  /** In a cluster: the node serving the page and every node (for the pool's header per node); null otherwise. */
+  cluster: { node: string; nodes: ClusterNode[] } | null;
   /** Every session and package row by its key. */
   byKey: Map<string, ItemRow>;
   /** Rows made by this build (the others are reused): their search texts are still to be made. */
@@ -146,6 +156,12 @@ function sessionRow(s: ManagerSession): SessionRow {
   return row;
 }
 
+const clusterOf = (store: ManagerStore): RowModel['cluster'] =>
+  store.node ? { node: store.node, nodes: store.nodes } : null;
+
+const sameCluster = (c: RowModel['cluster'], store: ManagerStore) =>
+  c ? c.node === store.node && c.nodes === store.nodes : !store.node;
+
 const sharedRow = (p: ManagerSharedPackage): SharedRow => ({ kind: 'shared', key: `sh:${p.id}`, pkg: p });
 
 const poolRow = (p: ManagerPoolItem): PoolRow => ({ kind: 'pool', key: `pl:${p.id}`, pkg: p });
@@ -187,7 +203,9 @@ export class RowBuilder {
     this.fresh = [];
     const model = this.model;
     if (model && !changes.full && changes.sessions.size === 0 && !changes.shared && !changes.pool) {
-      return model.poolState === store.pool ? model : (this.model = { ...model, poolState: store.pool, fresh: [] });
+      return model.poolState === store.pool && sameCluster(model.cluster, store)
+        ? model
+        : (this.model = { ...model, poolState: store.pool, cluster: clusterOf(store), fresh: [] });
     }
     if (!model || changes.full) this.buildSessions(store);
     else if (changes.sessions.size > 0) this.updateSessions(store, changes.sessions);
@@ -216,6 +234,7 @@ export class RowBuilder {
       shared: sharedRows,
       pool: poolRows,
       poolState: store.pool,
+      cluster: clusterOf(store),
       byKey: this.byKey,
       fresh: this.fresh,
     };

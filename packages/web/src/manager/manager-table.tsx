@@ -49,6 +49,12 @@ export const TABLE_CSS = `
 .fp-manager.fp-stale .ant-table-tbody .ant-table-row > .ant-table-cell { color: #8c8c8c; opacity: 0.5; }
 ${RESIZE_CSS}${WATCH_CSS}${PROGRESS_CSS}`;
 
+/** A row's depth in the tree: a cluster's pool has a header per node, its items one level deeper. */
+function ariaLevel(row: ManagerRow): number {
+  if (row.kind === 'group') return row.node ? 2 : 1;
+  return row.kind === 'package' || (row.kind === 'pool' && row.pkg.node) ? 3 : 2;
+}
+
 function useBoxSize() {
   const ref = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
@@ -83,7 +89,7 @@ export function ManagerTable(p: ManagerTableProps) {
       return {
         role: 'row',
         'aria-selected': row.kind === 'group' ? undefined : selected.has(row.key),
-        'aria-level': row.kind === 'group' ? 1 : row.kind === 'package' ? 3 : 2,
+        'aria-level': ariaLevel(row),
         'aria-expanded': hasChildren ? expanded.has(row.key) : undefined,
         'data-kind': row.kind,
         onMouseDown: (e: MouseEvent) => {

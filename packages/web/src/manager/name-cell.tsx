@@ -19,7 +19,9 @@ function GroupTitle({ row }: { row: GroupRow }) {
   const t = useT();
   const name = t(`mgr.group.${row.group}`);
   let text: string;
-  if (row.group === 'pool' && row.pool) {
+  if (row.node && row.pool) {
+    text = t('mgr.group.poolNode', { node: row.node, count: row.total, max: row.pool.max });
+  } else if (row.group === 'pool' && row.pool) {
     text = t('mgr.group.poolCount', { name, count: row.total, max: row.pool.max });
   } else if (row.shown !== row.total) {
     text = t('mgr.group.countFiltered', { name, shown: row.shown, count: row.total });
@@ -27,7 +29,7 @@ function GroupTitle({ row }: { row: GroupRow }) {
     text = t('mgr.group.count', { name, count: row.total });
   }
   return (
-    <span className="fp-group-title">
+    <span className="fp-group-title" data-testid={row.node ? `pool-node-${row.node}` : undefined}>
       <strong>{text}</strong>
       {row.group === 'pool' && row.pool && (
         <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>

@@ -13,8 +13,14 @@ export interface ExpandedRows {
   collapseAll: () => void;
 }
 
-export function useExpandedRows(filtered: FilteredRows, spec: SearchSpec): ExpandedRows {
+/** `headers`: rows open unless the user closed them (a cluster's pool header per node, known only later). */
+export function useExpandedRows(
+  filtered: FilteredRows,
+  spec: SearchSpec,
+  headers: readonly string[] = [],
+): ExpandedRows {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(GROUP_KEYS));
+  const [closedHeaders, setClosedHeaders] = useState<ReadonlySet<string>>(() => new Set());
   // Sessions the user closed although the search opened them; forgotten when the search changes.
   const [closedMatches, setClosedMatches] = useState<ReadonlySet<string>>(() => new Set());
   useEffect(() => setClosedMatches(new Set()), [spec]);
@@ -22,8 +28,9 @@ export function useExpandedRows(filtered: FilteredRows, spec: SearchSpec): Expan
   const keys = useMemo(() => {
     const all = new Set(expanded);
     for (const key of filtered.expand) if (!closedMatches.has(key)) all.add(key);
+    for (const key of headers) if (!closedHeaders.has(key)) all.add(key);
     return [...all];
-  }, [expanded, filtered.expand, closedMatches]);
+  }, [expanded, filtered.expand, closedMatches, headers, closedHeaders]);
   const set = useMemo(() => new Set(keys), [keys]);
 
   const toggle = useCallback((key: string, open: boolean) => {
@@ -35,6 +42,7 @@ export function useExpandedRows(filtered: FilteredRows, spec: SearchSpec): Expan
     };
     setExpanded(change(open));
     setClosedMatches(change(!open));
+    setClosedHeaders(change(!open));
   }, []);
 
   const { expand } = filtered;
