@@ -62,7 +62,7 @@ export function packageFileContract(fresh: () => Promise<SharedState>, open: () 
       expect(later.files.createdAt(P, Date.now())).toBe(first.createdAtMs);
       expect(later.files.lastSave(P)).toEqual({
         user: 'bob',
-        atMs: Math.round(onB.savedAtMs),
+        atMs: Math.floor(onB.savedAtMs),
         fileVersion: onB.fileVersion,
       });
     });
@@ -81,7 +81,7 @@ export function packageFileContract(fresh: () => Promise<SharedState>, open: () 
       const refused = saveChecked(sb, b.files, P, text(3), { user: 'bob', baseVersion: opened.fileVersion });
       await expect(refused).rejects.toMatchObject({
         code: 'SAVE_CONFLICT',
-        details: { path: P, savedBy: 'ann', at: iso(Math.round(ann.savedAtMs)), fileVersion: ann.fileVersion },
+        details: { path: P, savedBy: 'ann', at: iso(Math.floor(ann.savedAtMs)), fileVersion: ann.fileVersion },
       });
       expect((await sb.readText(P)).text).toBe(text(2));
       expect(b.files.lastSave(P)).toMatchObject({ user: 'ann', fileVersion: ann.fileVersion });
