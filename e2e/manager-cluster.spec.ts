@@ -172,3 +172,23 @@ test("the Package pool group: one header per node with its n / max and its items
   await row(page, `g:pool:node-a`).locator('.ant-table-row-expand-icon').click();
   await expect(row(page, `pl:${itemOfA.id}`)).toBeVisible();
 });
+
+test('the server panel shows every node, each with its own charts', async ({ page }) => {
+  const c = nodes[2]!;
+  await logIn(page, c);
+  await page.goto(`${c.baseURL}/manager`);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
+  const panel = page.getByTestId('server-panel');
+  await panel.getByRole('button', { name: /Server: the last 15 minutes/ }).click();
+  // Node C's own history and the other nodes' (read from Redis), then their live samples; every node samples every 5 s.
+  for (const name of ['node-a', 'node-b', 'node-c']) {
+    const node = panel.locator(`.fp-server-node[data-node="${name}"]`);
+    await expect(node).toBeVisible({ timeout: 15_000 });
+    await expect(node.locator('[data-metric="rss"] .fp-sparkline')).toHaveAttribute('data-points', /^[1-9]\d*$/, {
+      timeout: 15_000,
+    });
+    await expect(node.locator('[data-metric="rss"] .fp-server-value')).toContainText(/B$/);
+  }
+  await expect(panel.locator('.fp-server-node')).toHaveCount(3);
+  await screenshot(page, 'cluster-server-panel', test.info());
+});

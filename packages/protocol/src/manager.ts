@@ -145,6 +145,14 @@ export interface ServerStats {
   intervalMs: number;
   /** Oldest first. */
   samples: ServerStatsSample[];
+  /** In a cluster: every other live node's samples of the same window. */
+  others?: NodeServerStats[];
+}
+
+/** One node's server-panel samples, oldest first. */
+export interface NodeServerStats {
+  node: string;
+  samples: ServerStatsSample[];
 }
 
 /** Frames of the manager's live WebSocket: a snapshot first, then deltas, or a fresh snapshot. */

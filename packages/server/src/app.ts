@@ -4,7 +4,7 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import { FLOWPORT_VERSION, type HealthResponse } from '@flowport/protocol';
+import { FLOWPORT_VERSION, type HealthResponse, type ServerStats } from '@flowport/protocol';
 import { HealthResponseSchema } from '@flowport/protocol/schemas';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { AuthService } from './auth/auth-service';
@@ -40,8 +40,9 @@ import { createLogger } from './logger';
 import { observeCore } from './metrics/core-metrics';
 import { FlowportMetrics } from './metrics/flowport-metrics';
 import { nodeName, setNodeName } from './metrics/node-name';
-import { ServerStatsRecorder } from './metrics/server-stats';
+import { ServerStatsRecorder, STATS_WINDOW_MS } from './metrics/server-stats';
 import { ClusterView } from './cluster/cluster-view';
+import { NodeStats } from './cluster/node-stats';
 import { PoolInvalidation } from './cluster/pool-invalidation';
 import { RedisLink } from './cluster/redis-link';
 import type { AppServices } from './services';
@@ -155,8 +156,9 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   });
   // With Redis: one Session Manager for every node (cluster/); without it nothing of it is made.
   let cluster: ClusterView | undefined;
+  let link: RedisLink | undefined;
   if (config.redisUrl) {
-    const link = new RedisLink(config.redisUrl, logger);
+    link = new RedisLink(config.redisUrl, logger);
     cluster = new ClusterView({
       link,
       node: nodeName(),
@@ -195,10 +197,37 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     intervalMs: options.statsIntervalMs,
     node: statsNode,
   });
-  stats.onSample((sample) =>
-    workspace.feed.broadcast(statsNode ? { type: 'stats', node: statsNode, sample } : { type: 'stats', sample }),
-  );
+  // In a cluster every node's panel shows every node: samples shared through Redis (cluster/node-stats).
+  const view = cluster;
+  const nodeStats =
+    link && view
+      ? new NodeStats({
+          link,
+          node: view.node,
+          others: () => view.nodes().flatMap((n) => (n.state === 'live' && !n.self ? [n.name] : [])),
+          intervalMs: stats.intervalMs,
+          windowMs: STATS_WINDOW_MS,
+          heard: (node, sample) => workspace.feed.broadcast({ type: 'stats', node, sample }),
+          onError: (err) => logger.warn({ err }, 'sharing the server panel through Redis failed'),
+        })
+      : undefined;
+  stats.onSample((sample) => {
+    workspace.feed.broadcast(statsNode ? { type: 'stats', node: statsNode, sample } : { type: 'stats', sample });
+    nodeStats?.share(sample);
+  });
+  // Not awaited: a Redis away at start subscribes once it is back (ioredis re-subscribes).
+  nodeStats?.start().catch((err: unknown) => logger.warn({ err }, 'subscribing to the cluster server panel failed'));
   await stats.start();
+  const statsView = async (): Promise<ServerStats> => {
+    const mine = stats.view();
+    if (!nodeStats) return mine;
+    // The other nodes' history is a nicety: without it the panel still shows this node.
+    const others = await nodeStats.others().catch((err: unknown) => {
+      logger.warn({ err }, "reading the other nodes' server panel failed");
+      return [];
+    });
+    return { ...mine, others };
+  };
   // Where logins end (logout, a blocked, demoted or removed user, a new password, here or by
   // `flowport users`), what was opened with them ends: live sockets and Studio sessions.
   auth.sessions.onAccessEnded((ended) => {
@@ -265,7 +294,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
   await app.register(sessionRoutes, { studio: workspace.studio });
   await app.register(backupRoutes, { folder: paths.backups });
   await app.register(executionRoutes, { history });
-  await app.register(managerRoutes, { manager: workspace.manager, audit, stats });
+  await app.register(managerRoutes, { manager: workspace.manager, audit, stats: statsView });
   await app.register(integratorRoutes, { services });
   await app.register(batchRoutes, { services });
   await app.register(openApiRoutes);

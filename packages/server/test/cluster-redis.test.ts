@@ -2,7 +2,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ManagerSnapshot } from '@flowport/protocol';
+import type { ManagerSnapshot, ServerStats, ServerStatsSample } from '@flowport/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveSocket } from './helpers/live-socket';
 import {
@@ -123,6 +123,32 @@ describe('three nodes, one Session Manager', { timeout: 120_000 }, () => {
       expect(snap.nodes!.every((n) => n.pool.max === 10)).toBe(true);
       expect(snap.nodes!.filter((n) => n.self).map((n) => n.name)).toEqual([snap.node]);
     }
+  });
+
+  it("the server panel on node C shows every node: the others' history and their live samples", async () => {
+    // A node samples every 5 s: within 15 s every node has taken at least one sample after its base.
+    const stats = await until(
+      'the other nodes in the server panel',
+      async () => {
+        const s = (await call(C.url, admin.C, 'GET', '/api/manager/stats')).body as unknown as ServerStats;
+        const others = s.others ?? [];
+        return others.length === 2 && others.every((o) => o.samples.length > 0) && s;
+      },
+      15_000,
+    );
+    expect(stats.node).toBe('node-c');
+    expect(stats.others!.map((o) => o.node).sort()).toEqual(['node-a', 'node-b']);
+    for (const o of stats.others!) {
+      const last = o.samples[o.samples.length - 1]!;
+      expect(last.rssBytes).toBeGreaterThan(0);
+      expect(Date.now() - last.t).toBeLessThan(15 * 60_000);
+    }
+    const feed = liveSocket(`${wsOf(C.url)}/api/manager/live`, { cookie: admin.C.headers.cookie! });
+    await feed.opened;
+    const frame = await feed.waitFor((f) => f.type === 'stats' && f.node === 'node-a', 12_000);
+    const historyEnd = stats.others!.find((o) => o.node === 'node-a')!.samples.at(-1)!.t;
+    expect((frame.data as { sample: ServerStatsSample }).sample.t).toBeGreaterThanOrEqual(historyEnd);
+    feed.ws.close();
   });
 
   it("a Studio session on node A running a long query is on node C's snapshot and live feed, with its node", async () => {

@@ -139,6 +139,15 @@ export const ServerStatsSchema = Type.Object(
     node: Type.Optional(Type.String({ description: 'The node answering (with --redis-url)' })),
     intervalMs: Type.Integer(),
     samples: Type.Array(ServerStatsSampleSchema, { description: 'The last 15 minutes, oldest first' }),
+    others: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { node: Type.String(), samples: Type.Array(ServerStatsSampleSchema) },
+          { additionalProperties: false },
+        ),
+        { description: 'With --redis-url: every other live node’s samples of the same 15 minutes' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -12,6 +12,10 @@ export const keys = {
   commands: (name: string) => `${P}cmd:${name}`,
   /** Answers to the commands a node sent. */
   answers: (name: string) => `${P}answer:${name}`,
+  /** Every node's server-panel samples as they are taken, stamped with their node. */
+  stats: `${P}stats`,
+  /** A node's last 15 minutes of server-panel samples (a stream, trimmed and expiring). */
+  statsHistory: (name: string) => `${P}stats:${name}`,
   /** Package files changed on the shared storage. */
   invalidations: `${P}pool-invalidate`,
 };

@@ -1,5 +1,6 @@
 // The Session Manager API (docs/http-api.md), administrators only: snapshot, live feed, stop, close, clear pool.
 import type { Static } from '@sinclair/typebox';
+import type { ServerStats } from '@flowport/protocol';
 import {
   LiveQuerySchema,
   ManagerIdParamsSchema,
@@ -17,7 +18,6 @@ import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../db/audit-log';
 import type { ManagerService } from '../manager/manager-service';
-import type { ServerStatsRecorder } from '../metrics/server-stats';
 import { auditor, type AuditedAction } from './audited';
 import { GUARDED, responses } from './responses';
 import { principalOf } from './route-guard';
@@ -36,7 +36,16 @@ type Query = Static<typeof SnapshotQuerySchema>;
 
 export async function managerRoutes(
   app: FastifyInstance,
-  { manager, audit, stats }: { manager: ManagerService; audit: AuditLog; stats: ServerStatsRecorder },
+  {
+    manager,
+    audit,
+    stats,
+  }: {
+    manager: ManagerService;
+    audit: AuditLog;
+    /** The server panel: this node's samples, and in a cluster the other nodes'. */
+    stats: () => Promise<ServerStats>;
+  },
 ) {
   const audited = auditor(audit);
   const wantsNames = (q: Query) => q.resolveNames === 'true' || q.resolveNames === '1';
@@ -65,7 +74,7 @@ export async function managerRoutes(
         response: responses({ 200: ServerStatsSchema }, [...GUARDED]),
       },
     },
-    async () => stats.view(),
+    async () => stats(),
   );
 
   app.get<{ Querystring: Static<typeof LiveQuerySchema> }>(

@@ -60,6 +60,14 @@ function SessionManager() {
     [cluster.node, chosenHidden],
   );
 
+  const liveNodes = useMemo(
+    () =>
+      cluster.node
+        ? new Set([cluster.node, ...cluster.nodes.filter((n) => n.state === 'live').map((n) => n.name)])
+        : undefined,
+    [cluster.node, cluster.nodes],
+  );
+
   const search = useTableSearch();
   const textContext = useMemo(() => ({ t, format, resolveNames }), [t, format, resolveNames]);
   const searched = useMemo(() => filterRows(model, search.spec, textContext), [model, search.spec, textContext]);
@@ -227,6 +235,7 @@ function SessionManager() {
         />
         <ServerPanel
           byNode={stats.byNode}
+          liveNodes={liveNodes}
           error={stats.error}
           format={format}
           open={serverOpen}

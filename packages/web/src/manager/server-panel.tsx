@@ -87,19 +87,24 @@ function NodeRow({
 
 export function ServerPanel({
   byNode,
+  liveNodes,
   error,
   format,
   open,
   onOpen,
 }: {
   byNode: StatsByNode;
+  /** In a cluster, the nodes shown live: a lost node's row leaves the panel as its rows leave the table. */
+  liveNodes?: ReadonlySet<string>;
   error: string | null;
   format: ManagerFormat;
   open: boolean;
   onOpen: (open: boolean) => void;
 }) {
   const t = useT();
-  const nodes = [...byNode.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const nodes = [...byNode.entries()]
+    .filter(([node]) => !liveNodes || liveNodes.has(node))
+    .sort(([a], [b]) => a.localeCompare(b));
   let body: ReactNode;
   if (error)
     body = <Alert type="warning" showIcon role="alert" title={t('mgr.server.loadFailed')} description={error} />;

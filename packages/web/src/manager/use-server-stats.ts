@@ -49,6 +49,8 @@ export function useServerStats(open: boolean) {
         loadedRef.current = true;
         setError(null);
         add(stats.node, stats.samples);
+        // In a cluster, the other live nodes' history too; their live frames carry on from it.
+        for (const other of stats.others ?? []) add(other.node, other.samples);
       })
       .catch((e: Error) => {
         if (!abort.signal.aborted) setError(e.message);
