@@ -156,11 +156,26 @@ test.describe('Session Manager watchdog', () => {
     const activity = cell(packageRow(page, pkg.id), 'activity');
     const moving = activity.locator('[data-indeterminate="true"]');
     await expect(moving).toBeVisible({ timeout: 20_000 });
-    await expect(moving).toHaveAttribute('aria-valuetext', /^\d+\/3 nodes$/);
-    // A bar that moves: its runner is animated.
-    const animation = await moving.locator('.fp-progress-runner').evaluate((el) => getComputedStyle(el).animationName);
-    expect(animation).toBe('fp-progress-run');
-    await expect(moving).not.toContainText('%');
+    // The run passes through statements with a DuckDB figure too, so the bar may turn determinate at any moment:
+    // what it says and that it moves are read together, in the page, while it is the indeterminate one.
+    const seen = await page.waitForFunction(
+      (rowKey) => {
+        const bar = document.querySelector(`[data-row-key="${rowKey}"] [data-indeterminate="true"]`);
+        const runner = bar?.querySelector('.fp-progress-runner');
+        if (!bar || !runner) return null;
+        return {
+          text: bar.getAttribute('aria-valuetext'),
+          content: bar.textContent ?? '',
+          animation: getComputedStyle(runner).animationName,
+        };
+      },
+      `p:${pkg.id}`,
+      { timeout: 20_000, polling: 'raf' },
+    );
+    const bar = (await seen.jsonValue())!;
+    expect(bar.text).toMatch(/^\d+\/3 nodes$/);
+    expect(bar.animation).toBe('fp-progress-run');
+    expect(bar.content).not.toContain('%');
     await screenshot(page, 'progress-indeterminate', test.info());
   });
 });
