@@ -153,6 +153,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     },
     onAudit: (listener) => audit.onRecord(listener),
     packageFiles: state.files,
+    idPrefix: config.redisUrl ? nodeName() : undefined,
   });
   // With Redis: one Session Manager for every node (cluster/); without it nothing of it is made.
   let cluster: ClusterView | undefined;

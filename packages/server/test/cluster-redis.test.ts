@@ -197,6 +197,28 @@ describe('three nodes, one Session Manager', { timeout: 120_000 }, () => {
     feed.ws.close();
   });
 
+  it('session and package ids are unique across the nodes: each starts with its node', async () => {
+    const nodes = [
+      { name: 'node-a', s: A, l: admin.A },
+      { name: 'node-b', s: B, l: admin.B },
+      { name: 'node-c', s: C, l: admin.C },
+    ];
+    const opened = await Promise.all(
+      nodes.map(async (n) => ({ ...n, ...(await studioOn(n.s, n.l, 'demo/hello.pkg.yaml')) })),
+    );
+    for (const o of opened) {
+      expect(o.sid.startsWith(`${o.name}.`)).toBe(true);
+      expect(o.pid.startsWith(`${o.name}.`)).toBe(true);
+    }
+    const all = await until('the three sessions on node C', async () => {
+      const snap = await snapshot(C, admin.C);
+      return opened.every((o) => snap.sessions.some((x) => x.id === o.sid)) && snap;
+    });
+    const ids = [...all.sessions.map((x) => x.id), ...all.sessions.flatMap((x) => x.packages.map((p) => p.id))];
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const o of opened) expect((await call(o.s.url, o.l, 'DELETE', `/api/sessions/${o.sid}`)).status).toBe(204);
+  });
+
   it('Close from node B removes a session of node A', async () => {
     const s = await studioOn(A, admin.A, 'demo/hello.pkg.yaml');
     await until('node B sees the session', async () =>

@@ -28,3 +28,8 @@ export const randomId: IdGenerator = () => {
   randomOffset += 8;
   return s;
 };
+
+/** Random ids after `prefix` and a dot (a cluster's node name: ids unique across its nodes). */
+export function prefixedIds(prefix: string, ids: IdGenerator = randomId): IdGenerator {
+  return () => `${prefix}.${ids()}`;
+}

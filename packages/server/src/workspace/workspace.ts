@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Clock } from '../shared/clock';
+import { prefixedIds, type Clock } from '../shared/clock';
 import { FlowportCore } from '../core';
 import { DomainError } from '../shared/domain-error';
 import type { AuditEntry } from '@flowport/protocol';
@@ -46,6 +46,11 @@ export interface WorkspaceOptions {
   onAudit?: (listener: (entry: AuditEntry) => void) => void;
   /** Keeps package files' creation times across saves and who saved them (absent: the file system's times only). */
   packageFiles?: PackageFileStore;
+  /**
+   * In a cluster, this node's name: every session, package instance and execution id starts with it, so
+   * ids are unique across the nodes (random ids alone are checked against this node's only).
+   */
+  idPrefix?: string;
 }
 
 export interface Workspace {
@@ -115,6 +120,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     poolSize: o.params.get().packagePoolSize,
     // The per-user limits are server parameters, read at each check.
     limits: () => o.params.get(),
+    ...(o.idPrefix ? { ids: prefixedIds(o.idPrefix) } : {}),
   });
 
   const feed = new ManagerFeed(core);
