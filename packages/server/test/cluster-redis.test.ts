@@ -286,7 +286,7 @@ describe('three nodes, one Session Manager', { timeout: 120_000 }, () => {
     }
   });
 
-  it("kill -9 of node B: its rows leave the others' view within 10 s, and it is shown lost", async () => {
+  it("kill -9 of node B: its rows leave the others' view within 10 s, shown lost; back, it appears again", async () => {
     const s = await studioOn(B, admin.B, 'demo/hello.pkg.yaml');
     await until('node C sees the session', async () =>
       (await snapshot(C, admin.C)).sessions.some((x) => x.id === s.sid),
@@ -316,6 +316,26 @@ describe('three nodes, one Session Manager', { timeout: 120_000 }, () => {
     );
     expect(removal.data).toMatchObject({ nodePool: [] });
     feed.ws.close();
+
+    // Node B comes back (a new process of the same name): live again everywhere, its new sessions listed.
+    B = await node('node-b');
+    admin.B = await loginOver(B.url);
+    const again = await studioOn(B, admin.B, 'demo/hello.pkg.yaml');
+    for (const [n, l] of [
+      [A, admin.A],
+      [C, admin.C],
+    ] as const)
+      await until(
+        'node B live again with its new session',
+        async () => {
+          const x = await snapshot(n, l);
+          return (
+            x.nodes?.find((m) => m.name === 'node-b')?.state === 'live' &&
+            x.sessions.some((r) => r.id === again.sid && r.node === 'node-b')
+          );
+        },
+        10_000,
+      );
   });
 
   it('Redis stopped: the nodes keep serving, the view says degraded; the cluster view returns with Redis', async () => {
