@@ -36,7 +36,9 @@ function bytesFormat(locale: string) {
       value /= 1024;
       at += 1;
     }
-    return formats[at].format(at === 0 ? Math.round(value) : value);
+    if (at > 0) return formats[at].format(value);
+    // English ICU spells the short byte out ("0 byte") beside "2.2 MB": the symbol, as the other units have.
+    return formats[0].format(Math.round(value)).replace(/ bytes?$/, ' B');
   };
 }
 
