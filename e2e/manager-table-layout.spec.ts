@@ -80,7 +80,7 @@ test.describe('Session Manager table layout', () => {
       const rows = s.sessions.filter((x) => x.id === first.id || x.id === second.id);
       return rows.length === 2 && rows.every((x) => (x.memoryBytes ?? 0) > 0);
     });
-    await expect(cell(sessionRow(page, first.id), 'memory')).toHaveText(/^\d+(\.\d)? (byte|kB|MB|GB)/);
+    await expect(cell(sessionRow(page, first.id), 'memory')).toHaveText(/^\d+(\.\d)? (B|kB|MB|GB)/);
     await sortBy(page, 'Memory', 'descending');
     const shownBytes = () =>
       page.locator('.fp-manager .ant-table-tbody [data-row-key^="s:"]').evaluateAll((rows, wanted) => {
