@@ -46,6 +46,8 @@ const between = (lo: number, hi: number) => lo + random() * (hi - lo);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Set when the bench stops the server itself: an exit before that is a crash, told at once. */
+let stopping = false;
 const ADMIN_PASSWORD = 'soak-admin-password';
 const USER_PASSWORD = 'soak-user-password';
 /** Longest wait for any one request or frame; a wait past it is an unexpected error, so every loop is bounded. */
@@ -186,6 +188,16 @@ async function startServer(): Promise<Server> {
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (text: string) => {
     for (const line of text.split('\n')) if (line.trim()) stderr.push(line);
+  });
+  // A server that dies during the load says why at once (its data directory goes with the bench's end).
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(
+      `\nthe server exited during the load: code ${code}, signal ${signal}\n${stderr.slice(-40).join('\n')}\n`,
+    );
+    const log = path.join(dataDir, 'logs', 'flowport.log');
+    if (existsSync(log))
+      process.stderr.write(`last log lines:\n${readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}\n`);
   });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -912,9 +924,15 @@ async function main(): Promise<void> {
 
     // A graceful stop as an operator's SIGTERM, then what the server itself logged.
     const exited = new Promise<number | null>((r) => server.child.once('exit', (code) => r(code)));
+    stopping = true;
     server.child.kill('SIGTERM');
     const code = await Promise.race([exited, sleep(30_000).then(() => 'timeout' as const)]);
-    if (code !== 0) counts.error('shutdown', `EXIT_${code}`, `SIGTERM ended the server with ${code}`, false);
+    if (code !== 0) {
+      counts.error('shutdown', `EXIT_${code}`, `SIGTERM ended the server with ${code}`, false);
+      const log = path.join(server.dataDir, 'logs', 'flowport.log');
+      if (existsSync(log))
+        process.stderr.write(`last log lines:\n${readFileSync(log, 'utf8').split('\n').slice(-25).join('\n')}\n`);
+    }
     const logFile = path.join(server.dataDir, 'logs', 'flowport.log');
     const levels = new Map<number, string[]>();
     if (existsSync(logFile)) {

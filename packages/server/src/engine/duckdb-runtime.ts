@@ -225,9 +225,11 @@ export class LockedConnection {
 
 export class DuckDbDatabase {
   private readonly idle: LockedConnection[];
-  private readonly waiters: ((c: LockedConnection) => void)[] = [];
+  private readonly waiters: { give: (c: LockedConnection) => void; fail: (err: Error) => void }[] = [];
   private closed = false;
   private measuring: Promise<number> | undefined;
+  /** After close: connections still lent out, and the measurement in flight; the instance is freed when none is left. */
+  private inFlight = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -308,9 +310,15 @@ export class DuckDbDatabase {
     const free = this.idle.pop();
     if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => {
-      const waiter = (c: LockedConnection) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(c);
+      const waiter = {
+        give: (c: LockedConnection) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(c);
+        },
+        fail: (err: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
       };
       const onAbort = () => {
         const i = this.waiters.indexOf(waiter);
@@ -323,28 +331,67 @@ export class DuckDbDatabase {
   }
 
   private release(conn: LockedConnection): void {
+    if (this.closed) {
+      // Its statement has returned: only now may the connection be freed.
+      closeConnection(conn);
+      this.settled();
+      return;
+    }
     const next = this.waiters.shift();
-    if (next) next(conn);
+    if (next) next.give(conn);
     else this.idle.push(conn);
   }
 
-  /** Interrupts whatever runs and frees the database. */
+  /** Interrupts whatever runs and frees the database: idle connections now, the rest once their statements return (freed under one, SIGSEGV). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const c of this.all) {
       try {
         c.raw.interrupt();
-        c.dispose();
-        c.raw.closeSync();
       } catch {}
     }
-    try {
-      if (!this.measuring) this.monitor.memory.destroySync();
-      this.monitor.conn.closeSync();
-    } catch {}
+    const idle = new Set(this.idle.splice(0));
+    for (const c of idle) closeConnection(c);
+    this.inFlight = this.all.length - idle.size;
+    // Waiting callers get no connection: cancelled, as an acquire after the close is.
+    for (const w of this.waiters.splice(0))
+      w.fail(new DomainError('EXECUTION_CANCELLED', 'The package instance was closed.'));
+    const closeMonitor = () => {
+      try {
+        this.monitor.memory.destroySync();
+        this.monitor.conn.closeSync();
+      } catch {}
+    };
+    if (this.measuring) {
+      this.inFlight++;
+      void this.measuring
+        .then(undefined, () => 0)
+        .then(() => {
+          closeMonitor();
+          this.settled();
+        });
+    } else closeMonitor();
+    this.freeIfSettled();
+  }
+
+  /** One of the things in flight at the close has ended. */
+  private settled(): void {
+    this.inFlight--;
+    this.freeIfSettled();
+  }
+
+  private freeIfSettled(): void {
+    if (this.inFlight > 0) return;
     try {
       this.instance.closeSync();
     } catch {}
   }
+}
+
+function closeConnection(c: LockedConnection): void {
+  try {
+    c.dispose();
+    c.raw.closeSync();
+  } catch {}
 }
