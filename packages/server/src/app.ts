@@ -139,6 +139,8 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     error: (err) => logger.warn({ err }, 'applying changes made outside this server failed'),
   });
 
+  // In a cluster (with Redis) this node's name stamps its ids and its server-panel samples.
+  const clusterNode = config.redisUrl ? nodeName() : undefined;
   const workspace = await createWorkspace({
     paths,
     params,
@@ -153,7 +155,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     },
     onAudit: (listener) => audit.onRecord(listener),
     packageFiles: state.files,
-    idPrefix: config.redisUrl ? nodeName() : undefined,
+    idPrefix: clusterNode,
   });
   // With Redis: one Session Manager for every node (cluster/); without it nothing of it is made.
   let cluster: ClusterView | undefined;
@@ -186,7 +188,6 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     (err) => logger.warn({ err }, 'recording an execution in the history failed'),
   );
   metrics.readMemory(() => workspace.memory.usage());
-  const statsNode = config.redisUrl ? nodeName() : undefined;
   const stats = new ServerStatsRecorder({
     memory: () => workspace.memory.usage(),
     running: () => {
@@ -196,7 +197,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     },
     integrator: () => metrics.integratorCalls(),
     intervalMs: options.statsIntervalMs,
-    node: statsNode,
+    node: clusterNode,
   });
   // In a cluster every node's panel shows every node: samples shared through Redis (cluster/node-stats).
   const view = cluster;
@@ -213,7 +214,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
         })
       : undefined;
   stats.onSample((sample) => {
-    workspace.feed.broadcast(statsNode ? { type: 'stats', node: statsNode, sample } : { type: 'stats', sample });
+    workspace.feed.broadcast(clusterNode ? { type: 'stats', node: clusterNode, sample } : { type: 'stats', sample });
     nodeStats?.share(sample);
   });
   // Not awaited: a Redis away at start subscribes once it is back (ioredis re-subscribes).
