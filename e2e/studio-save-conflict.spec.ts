@@ -64,6 +64,7 @@ test.describe('Studio save conflicts', () => {
 
     // Overwrite asks first; cancelling that question writes nothing.
     await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(dialog).toBeVisible();
     await dialog.getByRole('button', { name: 'Overwrite' }).click();
     const confirm = page.getByRole('dialog', { name: 'Overwrite the file?' });
     await expect(confirm).toBeVisible();

@@ -1,5 +1,5 @@
 // A package's file changed since the tab's version: the notice shown at once, and the save conflict's three choices.
-import { Alert, Button, Modal, Space } from 'antd';
+import { Alert, App, Button, Modal, Space } from 'antd';
 import type { FileChange } from '@flowport/protocol';
 import { useFormatTime, useT } from '../components/i18n';
 
@@ -60,7 +60,9 @@ export function SaveConflictDialog({
 }: SaveConflictDialogProps) {
   const t = useT();
   const text = useChangeText();
-  const [modal, holder] = Modal.useModal();
+  // The page's own modal API, not a holder inside this dialog: the dialog's content is destroyed when hidden, and a
+  // confirm asked of an unmounted holder is dropped without a word (seen once in CI: Overwrite asked nothing).
+  const { modal } = App.useApp();
   const confirmOverwrite = () =>
     modal.confirm({
       title: t('studio.conflict.overwriteTitle'),
@@ -91,7 +93,6 @@ export function SaveConflictDialog({
         </Space>
       }
     >
-      {holder}
       {change && <p>{text(change)}</p>}
       <p>{t('studio.conflict.text')}</p>
     </Modal>
