@@ -156,6 +156,7 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     onAudit: (listener) => audit.onRecord(listener),
     packageFiles: state.files,
     idPrefix: clusterNode,
+    processMemoryLimitMB: config.processMemoryLimitMB,
   });
   // With Redis: one Session Manager for every node (cluster/); without it nothing of it is made.
   let cluster: ClusterView | undefined;

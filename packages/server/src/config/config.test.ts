@@ -43,6 +43,18 @@ describe('databaseUrl', () => {
   });
 });
 
+describe('processMemoryLimitMB', () => {
+  it('is automatic (null) unless set; 0 turns it off; whole megabytes of at least 256 otherwise', () => {
+    expect(loadConfig({}, {}).processMemoryLimitMB).toBeNull();
+    expect(loadConfig({ 'process-memory-limit': '4096' }, {}).processMemoryLimitMB).toBe(4096);
+    expect(loadConfig({}, { FLOWPORT_PROCESS_MEMORY_LIMIT: '0' }).processMemoryLimitMB).toBe(0);
+    expect(() => loadConfig({ 'process-memory-limit': '4G' }, {})).toThrow(
+      /flag --process-memory-limit: processMemoryLimitMB must be a whole number of megabytes, 0 \(none\) or at least 256, got "4G"/,
+    );
+    expect(() => loadConfig({ 'process-memory-limit': '100' }, {})).toThrow(/at least 256/);
+  });
+});
+
 describe('redisUrl and nodeName', () => {
   it('are absent by default (this node alone, the host name), taken from the flags or the environment, documented', () => {
     expect(loadConfig({}, {})).toMatchObject({ redisUrl: null, nodeName: null });

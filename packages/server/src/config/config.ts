@@ -31,13 +31,25 @@ export interface FlowportConfig {
   redisUrl: string | null;
   /** This node's name in the cluster (Session Manager rows, audit rows, metrics); null: the host name. */
   nodeName: string | null;
+  /** The process's memory ceiling in MB (an OS limit on its data segment); 0: none; null: the budget plus a quarter of the machine. */
+  processMemoryLimitMB: number | null;
 }
 
 interface OptionDef {
   key: keyof FlowportConfig;
   flag: string;
   env: string;
-  type: 'string' | 'port' | 'boolean' | 'logLevel' | 'path' | 'trustProxy' | 'databaseUrl' | 'redisUrl' | 'nodeName';
+  type:
+    | 'string'
+    | 'port'
+    | 'boolean'
+    | 'logLevel'
+    | 'path'
+    | 'trustProxy'
+    | 'databaseUrl'
+    | 'redisUrl'
+    | 'nodeName'
+    | 'megabytes';
   help: string;
   secret?: boolean;
 }
@@ -141,6 +153,13 @@ export const CONFIG_OPTIONS: readonly OptionDef[] = [
     type: 'nodeName',
     help: "This node's name in the cluster (letters, digits, . _ -; at most 64); default: the host name",
   },
+  {
+    key: 'processMemoryLimitMB',
+    flag: 'process-memory-limit',
+    env: 'FLOWPORT_PROCESS_MEMORY_LIMIT',
+    type: 'megabytes',
+    help: 'Memory ceiling of the process in MB (Linux RLIMIT_DATA): a query past it fails, the server stays; 0: none; default: the memory budget + 1/4 of the machine',
+  },
 ];
 
 /** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
@@ -187,6 +206,7 @@ export function defaultConfig(): FlowportConfig {
     watchPolling: false,
     redisUrl: null,
     nodeName: null,
+    processMemoryLimitMB: null,
   };
 }
 
@@ -246,6 +266,14 @@ function convert(def: OptionDef, raw: unknown, source: string): unknown {
           `${where}: ${def.key} must be 1-64 letters, digits, dots, underscores or dashes, got ${JSON.stringify(raw)}`,
         );
       return raw;
+    }
+    case 'megabytes': {
+      const n = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0 || (n > 0 && n < 256))
+        throw new ConfigError(
+          `${where}: ${def.key} must be a whole number of megabytes, 0 (none) or at least 256, got ${JSON.stringify(raw)}`,
+        );
+      return n;
     }
     case 'logLevel': {
       if (!LOG_LEVELS.includes(raw as LogLevel))

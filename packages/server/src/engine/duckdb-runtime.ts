@@ -7,6 +7,7 @@ import {
 } from '@duckdb/node-api';
 import path from 'node:path';
 import { DomainError } from '../shared/domain-error';
+import { interruptOnAbort, interruptUntilDone } from './duckdb-interrupt';
 import { bindParameters, type BoundValue } from './sql-parameters';
 
 export interface DuckDbOptions {
@@ -34,7 +35,6 @@ export interface QueryOptions {
 }
 
 const POLL_MS = 100;
-const REINTERRUPT_MS = 10;
 /** Statements a connection keeps prepared (the least recently run go first). */
 const PREPARED_PER_CONNECTION = 64;
 /** What DuckDB's buffer manager holds, all tags together (what its memory_limit governs). */
@@ -189,14 +189,7 @@ export class LockedConnection {
   private async guard<T>(opts: QueryOptions, work: () => Promise<T>): Promise<T> {
     const { signal, onProgress } = opts;
     if (signal?.aborted) throw cancelledError();
-    let settled = false;
-    let reinterrupt: ReturnType<typeof setInterval> | undefined;
-    // An interrupt that lands before the query starts is lost, so it is repeated until the query ends.
-    const onAbort = () => {
-      this.raw.interrupt();
-      reinterrupt ??= setInterval(() => !settled && this.raw.interrupt(), REINTERRUPT_MS);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const interrupted = interruptOnAbort(this.raw, signal);
     // DuckDB says 0 until it has weighed the statement (about two seconds), then −1 when it cannot
     // tell (range(), a function's output) or its figure: a 0 before any figure is no figure either.
     let known = false;
@@ -215,10 +208,8 @@ export class LockedConnection {
       if (signal?.aborted || isInterrupt(err)) throw cancelledError();
       throw err;
     } finally {
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
+      interrupted();
       if (poll) clearInterval(poll);
-      if (reinterrupt) clearInterval(reinterrupt);
     }
   }
 }
@@ -230,6 +221,8 @@ export class DuckDbDatabase {
   private measuring: Promise<number> | undefined;
   /** After close: connections still lent out, and the measurement in flight; the instance is freed when none is left. */
   private inFlight = 0;
+  /** After close: the lent connections being interrupted, each until it comes back. */
+  private readonly interrupting = new Map<LockedConnection, () => void>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -333,6 +326,7 @@ export class DuckDbDatabase {
   private release(conn: LockedConnection): void {
     if (this.closed) {
       // Its statement has returned: only now may the connection be freed.
+      this.interrupting.get(conn)?.();
       closeConnection(conn);
       this.settled();
       return;
@@ -346,13 +340,10 @@ export class DuckDbDatabase {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.all) {
-      try {
-        c.raw.interrupt();
-      } catch {}
-    }
     const idle = new Set(this.idle.splice(0));
     for (const c of idle) closeConnection(c);
+    // Each lent connection is interrupted until its statement returns (release() frees it then).
+    for (const c of this.all) if (!idle.has(c)) this.interrupting.set(c, interruptUntilDone(c.raw));
     this.inFlight = this.all.length - idle.size;
     // Waiting callers get no connection: cancelled, as an acquire after the close is.
     for (const w of this.waiters.splice(0))

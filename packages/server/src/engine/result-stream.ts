@@ -1,5 +1,6 @@
 // Streams every row of a result as NDJSON, a DuckDB chunk at a time: memory stays flat however many rows there are.
 import type { DuckDBPreparedStatement } from '@duckdb/node-api';
+import { interruptOnAbort } from './duckdb-interrupt';
 import { cancelledError, sqlIdent, type DuckDbDatabase, type LockedConnection } from './duckdb-runtime';
 import { columnAliases, rowWriter, withOurEscapes } from './answer-writer';
 import { jsonSafeConverter, type ColumnInfo } from './json-values';
@@ -73,8 +74,7 @@ export async function streamQuery(
   signal: AbortSignal,
 ): Promise<Streamed> {
   if (signal.aborted) throw cancelledError();
-  const onAbort = () => conn.raw.interrupt();
-  signal.addEventListener('abort', onAbort, { once: true });
+  const interrupted = interruptOnAbort(conn.raw, signal);
   const statements: DuckDBPreparedStatement[] = [];
   const start = async (text: string) => {
     const stmt = await conn.raw.prepare(text);
@@ -120,7 +120,7 @@ export async function streamQuery(
     if (signal.aborted) throw cancelledError();
     throw err;
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    interrupted();
     for (const stmt of statements) stmt.destroySync();
   }
 }

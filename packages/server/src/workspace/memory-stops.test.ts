@@ -39,7 +39,7 @@ const usage = (o: Partial<MemoryUsage> = {}): MemorySample => ({
   ...o,
 });
 
-async function kit() {
+async function kit(ceiling: number | null = null) {
   const core = new FlowportCore<EngineHandle>({ loader, poolSize: 2, ids: sequentialIds('i') });
   const audits: AuditInput[] = [];
   let current = usage({ usedBytes: 100 * MiB });
@@ -48,6 +48,7 @@ async function kit() {
     core,
     usage: () => current,
     recovering: () => recovering,
+    ceiling: () => ceiling,
     audit: (e) => audits.push(e),
     log: pino({ level: 'silent' }),
   });
@@ -121,6 +122,31 @@ describe('MemoryStops', () => {
     expect(err.message).toMatch(/One instance may use a quarter of the memory budget\. Make the query hold less/);
     expect(err.details).toEqual(engine.details);
     expect(audits[0]).toMatchObject({ actor: 'server', details: { reason: MEMORY_STOP, limit: 'instance' } });
+  });
+
+  it("blames the process's ceiling for an allocation that could not fit under it, whatever DuckDB's words", async () => {
+    const GiB = 1024 * MiB;
+    const { stops, audits, inst } = await kit(3 * GiB);
+    const engine = (requestedBytes: number) =>
+      new DomainError('MEMORY_LIMIT', 'Node "q" needs more memory than one package instance may use', {
+        node: 'q',
+        limit: 'instance',
+        memoryLimit: '2.9GiB',
+        requestedBytes,
+        duckdb: 'Out of Memory Error: failed to allocate data of size 4.0 GiB (56.0 KiB/2.9 GiB used)',
+      });
+    const big = stops.explain(engine(4 * GiB), undefined, inst) as DomainError;
+    expect(big.message).toBe(
+      'Node "q" asked for more memory at once than the server process may take: Out of Memory Error: failed to ' +
+        'allocate data of size 4.0 GiB (56.0 KiB/2.9 GiB used). The server process may take 3072 MB in all ' +
+        '(start-up option processMemoryLimitMB). Make the query hold less at once (a huge string or list is built ' +
+        'in one go), or ask an administrator to raise the server parameter memoryBudgetMB.',
+    );
+    expect(big.details).toMatchObject({ limit: 'process', ceilingBytes: 3 * GiB, requestedBytes: 4 * GiB });
+    expect(audits[0]).toMatchObject({ details: { reason: MEMORY_STOP, limit: 'process', ceilingBytes: 3 * GiB } });
+    // A block that fits under the ceiling was DuckDB's own limit.
+    const small = stops.explain(engine(16 * MiB), undefined, inst) as DomainError;
+    expect(small.details).toMatchObject({ limit: 'instance' });
   });
 
   it('refuses new executions while recovering, and while DuckDB holds the whole budget', async () => {

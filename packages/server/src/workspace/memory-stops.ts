@@ -5,7 +5,9 @@ import { DomainError, isDomainError } from '../shared/domain-error';
 import type { AuditInput } from '../db/audit-log';
 import type { EngineHandle } from './engine-handle';
 import type { MemorySample, MemoryUsage } from './memory-accounting';
+import { processLimitError } from '../engine/memory-errors';
 import { mb } from './memory-budget';
+import { dataSegmentBytes } from './memory-ceiling';
 import type { Offender } from './memory-watchdog';
 
 /** The audit entry's reason, and how the abort reason of every such stop begins. */
@@ -28,6 +30,8 @@ export interface MemoryStopsDeps {
   usage: () => MemoryUsage;
   /** The watchdog waits for a stopped execution to free its memory, with the use still past the budget. */
   recovering: () => boolean;
+  /** The process's memory ceiling (memory-ceiling.ts), or null when none is set. */
+  ceiling?: () => number | null;
   audit?: (entry: AuditInput) => void;
   log: Logger;
 }
@@ -80,6 +84,7 @@ export class MemoryStops implements ExecutionHooks {
     if (typeof reason === 'string' && reason.startsWith(MEMORY_STOP)) {
       return new DomainError('MEMORY_LIMIT', `The execution was ${reason}. ${HOW_TO_FIX}.`, { limit: 'budget' });
     }
+    err = this.blameCeiling(err);
     // DuckDB itself refused memory past the instance's share of the budget: a stop for memory too.
     if (isDomainError(err) && err.code === 'MEMORY_LIMIT' && err.details?.limit === 'instance') {
       this.record(inst, 'instance', { message: err.message, memoryLimit: err.details.memoryLimit });
@@ -89,10 +94,41 @@ export class MemoryStops implements ExecutionHooks {
         err.details,
       );
     }
+    // The kernel refused DuckDB's allocation: one call asked for more than the process's ceiling leaves.
+    if (isDomainError(err) && err.code === 'MEMORY_LIMIT' && err.details?.limit === 'process') {
+      const ceiling = this.d.ceiling?.() ?? null;
+      this.record(inst, 'process', { message: err.message, ceilingBytes: ceiling });
+      const which =
+        ceiling === null
+          ? 'The machine had no memory to give'
+          : `The server process may take ${mb(ceiling)} in all (start-up option processMemoryLimitMB)`;
+      return new DomainError('MEMORY_LIMIT', `${err.message}. ${which}. ${HOW_TO_FIX}.`, {
+        ...err.details,
+        ceilingBytes: ceiling,
+      });
+    }
     return err;
   }
 
-  private record(inst: InstanceInfo<EngineHandle>, limit: 'budget' | 'instance', more: Record<string, unknown>): void {
+  /**
+   * DuckDB words the kernel's refusal of a large allocation as its own ("failed to allocate data of size 4.0 GiB
+   * (56.0 KiB/2.9 GiB used)"): when what it asked for could not fit under the ceiling, the ceiling refused it.
+   */
+  private blameCeiling(err: unknown): unknown {
+    if (!isDomainError(err) || err.code !== 'MEMORY_LIMIT' || err.details?.limit !== 'instance') return err;
+    const ceiling = this.d.ceiling?.() ?? null;
+    const requested = err.details.requestedBytes;
+    const segment = dataSegmentBytes();
+    if (ceiling === null || typeof requested !== 'number' || segment === null || requested < ceiling - segment)
+      return err;
+    return processLimitError(String(err.details.node), String(err.details.duckdb), requested);
+  }
+
+  private record(
+    inst: InstanceInfo<EngineHandle>,
+    limit: 'budget' | 'instance' | 'process',
+    more: Record<string, unknown>,
+  ): void {
     const session = inst.sessionId ? this.d.core.getSession(inst.sessionId) : undefined;
     const target = `${inst.name}${inst.path ? ` (${inst.path})` : ''}${session ? ` in ${session.name}` : ''}`;
     const details = { reason: MEMORY_STOP, limit, instanceId: inst.id, session: session?.name, ...more };

@@ -23,6 +23,7 @@ import { ManagerService } from '../manager/manager-service';
 import { SessionCloser, type BackupWriter } from '../manager/session-closer';
 import { MemoryAccounting } from './memory-accounting';
 import { budgetBytes, duckdbSize, instanceMemory, machineMemory, mb } from './memory-budget';
+import { applyDataLimit, ceilingBytes, currentDataLimit } from './memory-ceiling';
 import { MemoryStops, type ExecutionHooks } from './memory-stops';
 import { MemoryWatchdog } from './memory-watchdog';
 import { runningLimitError, RunningWatchdog, WATCH_KEYS, watchOf } from '../manager/running-watchdog';
@@ -51,6 +52,8 @@ export interface WorkspaceOptions {
    * ids are unique across the nodes (random ids alone are checked against this node's only).
    */
   idPrefix?: string;
+  /** The process's memory ceiling in MB (start-up option processMemoryLimitMB): 0 none, null or absent automatic. */
+  processMemoryLimitMB?: number | null;
 }
 
 export interface Workspace {
@@ -97,6 +100,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   let core: FlowportCore<EngineHandle>;
   const machine = machineMemory();
   const budget = () => budgetBytes(o.params.get().memoryBudgetMB, machine);
+  const ceiling = () => ceilingBytes(o.processMemoryLimitMB ?? null, budget(), machine);
   const loader = new EngineLoader({
     storage,
     scratchDir: o.paths.scratch,
@@ -180,6 +184,8 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     if (next.memoryBudgetMB !== prev.memoryBudgetMB) {
       const removed = core.clearPool();
       log.info({ memoryBudget: mb(budget()), removed }, 'pool cleared: memory budget changed');
+      const now = ceiling();
+      if (now !== null && now !== currentDataLimit()) applyDataLimit(now, log);
     }
   });
 
@@ -209,6 +215,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     core,
     usage: () => memory.usage(),
     recovering: () => watchdog.recovering,
+    ceiling,
     audit: o.audit,
     log,
   });
@@ -221,6 +228,8 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   });
   watchdog.start();
   log.info({ memoryBudget: mb(budget()), machine: mb(machine) }, 'memory budget of package instances');
+  const limit = ceiling();
+  if (limit !== null) applyDataLimit(limit, log);
   const running = new RunningWatchdog({ core, closer, params: () => o.params.get(), audit: o.audit, log });
   running.start();
   // Either watchdog's stop is explained to the caller by the one that made it.

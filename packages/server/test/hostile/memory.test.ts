@@ -33,9 +33,8 @@ beforeAll(async () => {
     'hostile/repeat.pkg.yaml',
     sqlPackage('Repeat', 'big', "SELECT repeat('x', 2000000000) AS s"),
   );
-  // list(range(500000000)) builds its 4 GB list in one call too, and the list() copy of it took 20 GB
-  // here (docs/operations.md): the closest runaway a test machine can afford is the same list
-  // aggregated row by row, which DuckDB's accounting sees.
+  // The same list aggregated row by row, which DuckDB's accounting sees; the one-call form
+  // list(range(500000000)) is bounded by the process's ceiling (memory-ceiling.test.ts).
   writePackage(
     t.dataDir,
     'hostile/list.pkg.yaml',
