@@ -10,6 +10,11 @@ export interface BatchPartOptions {
   connections: number;
   /** False: the Integrator only (for a CPU profile of its calls alone). */
   bare: boolean;
+  /**
+   * engineThreads to compare side by side, each measured in every round after the default's run (pool
+   * cleared and warmed again at each change); empty: one reference run each after the rounds.
+   */
+  threads: number[];
 }
 
 /** Goals of issue 17: server CPU per call by batch size, and the throughput ratio at 1,000 rows. */
@@ -20,6 +25,21 @@ const GROWTH_GOAL = 10;
 /** Distinct bodies per size: more than the pool could keep (see cycledBodies), fewer for big ones. */
 function bodyCount(rows: number): number {
   return rows >= 10_000 ? 256 : rows >= 1000 ? 512 : 4096;
+}
+
+function rowOf(r: LoadResult, round: number, ratio: string): Record<string, string | number> {
+  return {
+    scenario: r.label,
+    round,
+    'req/s': r.rps,
+    'p50 ms': r.p50,
+    'p99 ms': r.p99,
+    'server CPU µs/req': Math.round(r.cpuUs ?? NaN),
+    'main thread µs/req': Math.round(r.mainCpuUs ?? NaN),
+    requests: r.requests,
+    errors: r.errors + r.non2xx,
+    ratio,
+  };
 }
 
 export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Promise<boolean> {
@@ -39,6 +59,7 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
     await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
   }
   const rows: Record<string, string | number>[] = [];
+  const sideBySide = new Map<string, LoadResult[]>();
   const byRound: { n: number; bare: LoadResult; flowport: LoadResult }[][] = [];
   for (let round = 1; round <= o.rounds; round++) {
     const measured: { n: number; bare: LoadResult; flowport: LoadResult }[] = [];
@@ -48,42 +69,35 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
         : skipped;
       const flowport = await run(`Integrator, ${n} rows`, server.base + BATCH_URL, bodies.get(n)!, auth);
       measured.push({ n, bare, flowport });
-      for (const r of o.bare ? [bare, flowport] : [flowport])
-        rows.push({
-          scenario: r.label,
-          round,
-          'req/s': r.rps,
-          'p50 ms': r.p50,
-          'p99 ms': r.p99,
-          'server CPU µs/req': Math.round(r.cpuUs ?? NaN),
-          'main thread µs/req': Math.round(r.mainCpuUs ?? NaN),
-          requests: r.requests,
-          errors: r.errors + r.non2xx,
-          ratio: r === flowport ? (flowport.rps / bare.rps).toFixed(3) : '',
-        });
+      for (const t of o.threads) {
+        await server.setParameters({ engineThreads: t });
+        await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
+        const r = await run(`Integrator, ${n} rows, engineThreads ${t}`, server.base + BATCH_URL, bodies.get(n)!, auth);
+        (sideBySide.get(`${n}/${t}`) ?? sideBySide.set(`${n}/${t}`, []).get(`${n}/${t}`)!).push(r);
+        rows.push(rowOf(r, round, (r.rps / bare.rps).toFixed(3)));
+        await server.setParameters({ engineThreads: 2 });
+        await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
+      }
+    }
+    for (const m of measured) {
+      const at = rows.findIndex((r) => r.round === round && String(r.scenario).startsWith(`Integrator, ${m.n} rows,`));
+      const own = (o.bare ? [m.bare, m.flowport] : [m.flowport]).map((r) =>
+        rowOf(r, round, r === m.flowport ? (m.flowport.rps / m.bare.rps).toFixed(3) : ''),
+      );
+      rows.splice(at < 0 ? rows.length : at, 0, ...own);
     }
     byRound.push(measured);
   }
   // Reference rows: the same Integrator calls with one DuckDB thread per package instance (server
   // parameter engineThreads; the default is 2), once each after the rounds.
-  if (o.bare) await server.setParameters({ engineThreads: 1 });
-  for (const n of o.bare ? o.sizes : []) {
+  const reference = o.bare && o.threads.length === 0;
+  if (reference) await server.setParameters({ engineThreads: 1 });
+  for (const n of reference ? o.sizes : []) {
     await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
     const r = await run(`Integrator, ${n} rows, engineThreads 1`, server.base + BATCH_URL, bodies.get(n)!, auth);
-    rows.push({
-      scenario: r.label,
-      round: 0,
-      'req/s': r.rps,
-      'p50 ms': r.p50,
-      'p99 ms': r.p99,
-      'server CPU µs/req': Math.round(r.cpuUs ?? NaN),
-      'main thread µs/req': Math.round(r.mainCpuUs ?? NaN),
-      requests: r.requests,
-      errors: r.errors + r.non2xx,
-      ratio: '',
-    });
+    rows.push(rowOf(r, 0, ''));
   }
-  if (o.bare) await server.setParameters({ engineThreads: 2 });
+  if (reference) await server.setParameters({ engineThreads: 2 });
   printTable(
     `(4) Batches, a new body per call, ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s ` +
       '(ratio: Integrator throughput / the same round and size on the bare route; round 0: references)',
@@ -110,6 +124,15 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
       process.stdout.write(
         `throughput ratio Integrator/bare at ${n} rows, median round: ${median(ratios).toFixed(3)}\n`,
       );
+  }
+  for (const [key, runs] of sideBySide) {
+    const [n, t] = key.split('/');
+    const cpu = runs.map((r) => r.cpuUs ?? NaN);
+    const against = of(Number(n)).map((m) => m.flowport.cpuUs ?? NaN);
+    process.stdout.write(
+      `server CPU µs per ${n}-row call with engineThreads ${t}, median round: ${median(cpu).toFixed(0)} ` +
+        `(rounds ${cpu.map((v) => v.toFixed(0)).join(', ')}; the default's in the same rounds ${against.map((v) => v.toFixed(0)).join(', ')})\n`,
+    );
   }
   if (o.sizes.includes(1000) && o.sizes.includes(10_000)) {
     const growth = byRound.map((r) => {

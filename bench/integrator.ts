@@ -37,6 +37,7 @@ const GREETING = '/integrator/v1/demo/hello.pkg.yaml/greeting';
 const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,1000,10000').split(',').map(Number);
 const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
 const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 5);
+// BENCH_BATCH_THREADS=1 measures engineThreads 1 beside the default in every round (else one reference run after them).
 // BENCH_BATCH_BARE=0 leaves the bare route out (with BENCH_CPU_PROF=<dir>: a profile of Integrator calls only).
 
 const row = (r: LoadResult) => ({
@@ -299,6 +300,7 @@ try {
       seconds: BATCH_SECONDS,
       connections: 16,
       bare: process.env.BENCH_BATCH_BARE !== '0',
+      threads: (process.env.BENCH_BATCH_THREADS ?? '').split(',').filter(Boolean).map(Number),
     });
   }
 } catch (err) {
