@@ -11,7 +11,7 @@ export interface BatchPartOptions {
   /** False: the Integrator only (for a CPU profile of its calls alone). */
   bare: boolean;
   /**
-   * engineThreads to compare side by side, each measured in every round after the default's run (pool
+   * poolEngineThreads to compare side by side, each measured in every round after the default's run (pool
    * cleared and warmed again at each change); empty: one reference run each after the rounds.
    */
   threads: number[];
@@ -70,12 +70,13 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
       const flowport = await run(`Integrator, ${n} rows`, server.base + BATCH_URL, bodies.get(n)!, auth);
       measured.push({ n, bare, flowport });
       for (const t of o.threads) {
-        await server.setParameters({ engineThreads: t });
+        await server.setParameters({ poolEngineThreads: t });
         await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
-        const r = await run(`Integrator, ${n} rows, engineThreads ${t}`, server.base + BATCH_URL, bodies.get(n)!, auth);
+        const label = `Integrator, ${n} rows, poolEngineThreads ${t}`;
+        const r = await run(label, server.base + BATCH_URL, bodies.get(n)!, auth);
         (sideBySide.get(`${n}/${t}`) ?? sideBySide.set(`${n}/${t}`, []).get(`${n}/${t}`)!).push(r);
         rows.push(rowOf(r, round, (r.rps / bare.rps).toFixed(3)));
-        await server.setParameters({ engineThreads: 2 });
+        await server.setParameters({ poolEngineThreads: 1 });
         await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
       }
     }
@@ -88,16 +89,16 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
     }
     byRound.push(measured);
   }
-  // Reference rows: the same Integrator calls with one DuckDB thread per package instance (server
-  // parameter engineThreads; the default is 2), once each after the rounds.
+  // Reference rows: the same Integrator calls with two DuckDB threads per pooled instance (server
+  // parameter poolEngineThreads; the default is 1), two threads, once each after the rounds.
   const reference = o.bare && o.threads.length === 0;
-  if (reference) await server.setParameters({ engineThreads: 1 });
+  if (reference) await server.setParameters({ poolEngineThreads: 2 });
   for (const n of reference ? o.sizes : []) {
     await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
-    const r = await run(`Integrator, ${n} rows, engineThreads 1`, server.base + BATCH_URL, bodies.get(n)!, auth);
+    const r = await run(`Integrator, ${n} rows, poolEngineThreads 2`, server.base + BATCH_URL, bodies.get(n)!, auth);
     rows.push(rowOf(r, 0, ''));
   }
-  if (reference) await server.setParameters({ engineThreads: 2 });
+  if (reference) await server.setParameters({ poolEngineThreads: 1 });
   printTable(
     `(4) Batches, a new body per call, ${o.connections} connections, ${o.rounds} interleaved rounds of ${o.seconds} s ` +
       '(ratio: Integrator throughput / the same round and size on the bare route; round 0: references)',
@@ -130,7 +131,7 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
     const cpu = runs.map((r) => r.cpuUs ?? NaN);
     const against = of(Number(n)).map((m) => m.flowport.cpuUs ?? NaN);
     process.stdout.write(
-      `server CPU µs per ${n}-row call with engineThreads ${t}, median round: ${median(cpu).toFixed(0)} ` +
+      `server CPU µs per ${n}-row call with poolEngineThreads ${t}, median round: ${median(cpu).toFixed(0)} ` +
         `(rounds ${cpu.map((v) => v.toFixed(0)).join(', ')}; the default's in the same rounds ${against.map((v) => v.toFixed(0)).join(', ')})\n`,
     );
   }

@@ -37,7 +37,7 @@ const GREETING = '/integrator/v1/demo/hello.pkg.yaml/greeting';
 const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,1000,10000').split(',').map(Number);
 const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
 const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 5);
-// BENCH_BATCH_THREADS=1 measures engineThreads 1 beside the default in every round (else one reference run after them).
+// BENCH_BATCH_THREADS=2 measures poolEngineThreads 2 beside the default (1) in every round (else one reference run after them).
 // BENCH_BATCH_BARE=0 leaves the bare route out (with BENCH_CPU_PROF=<dir>: a profile of Integrator calls only).
 
 const row = (r: LoadResult) => ({
@@ -216,18 +216,18 @@ try {
       `${server.bareBase}/bare/greeting-duckdb`,
       greetingBody,
     );
-    // The same Integrator calls with one DuckDB thread per package instance (server parameter
-    // engineThreads; the default is 2): DuckDB's second thread costs tiny statements about as much again.
-    await server.setParameters({ engineThreads: 1 });
+    // The same Integrator calls with two DuckDB threads per pooled instance (server parameter
+    // poolEngineThreads; the default is 1): DuckDB wakes its second thread for every statement.
+    await server.setParameters({ poolEngineThreads: 2 });
     await warmUp(server.base + GREETING, auth, greetingBody, 16);
-    const oneThread = await run(
-      'Integrator, a new body per call, engineThreads 1',
+    const twoThreads = await run(
+      'Integrator, a new body per call, poolEngineThreads 2',
       server.base + GREETING,
       greetingBody,
       { headers: auth },
     );
-    await server.setParameters({ engineThreads: 2 });
-    for (const r of [bare, me, duck, oneThread]) show(r, 0, bare);
+    await server.setParameters({ poolEngineThreads: 1 });
+    for (const r of [bare, me, duck, twoThreads]) show(r, 0, bare);
     printTable(
       `(2) Trivial published node vs bare Fastify, ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s ` +
         "(ratio: throughput / the same round's bare run; round 0: references)",
@@ -243,7 +243,7 @@ try {
         `server CPU per request, bare/Integrator (same body), median round: ${median(cpuRatios).toFixed(3)}\n` +
         `for reference: an authenticated empty-ish route of the app ${(me.rps / bare.rps).toFixed(3)}, ` +
         `one DuckDB statement per call ${(duck.rps / bare.rps).toFixed(3)}, ` +
-        `a new body per call with engineThreads 1 ${(oneThread.rps / bare.rps).toFixed(3)}\n`,
+        `a new body per call with poolEngineThreads 2 ${(twoThreads.rps / bare.rps).toFixed(3)}\n`,
     );
     if (SCRAPE_METRICS) {
       const each = (xs: number[]) =>

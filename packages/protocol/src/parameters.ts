@@ -24,6 +24,7 @@ export interface ServerParameters {
   integratorBodyLimitBytes: number;
   integratorTimeoutSeconds: number;
   engineThreads: number;
+  poolEngineThreads: number;
   memoryBudgetMB: number;
   userSessionLimit: number;
   adminSessionLimit: number;
@@ -107,8 +108,19 @@ export const PARAMETER_DEFS: readonly ParameterDef[] = [
     min: 1,
     max: 64,
     help:
-      'DuckDB threads of each package instance, for instances loaded after a change (the pool is cleared); ' +
-      '1 makes many small Integrator calls cheaper, more make large queries faster',
+      'DuckDB threads of each package instance opened in the Studio (and of referenced packages), for ' +
+      'instances loaded after a change; more make large queries faster',
+  },
+  {
+    key: 'poolEngineThreads',
+    type: 'integer',
+    default: 1,
+    min: 1,
+    max: 64,
+    help:
+      'DuckDB threads of each pooled package instance (Integrator and batch calls, which run in parallel ' +
+      'themselves), for instances loaded after a change (the pool is cleared); 1 saves DuckDB waking a second ' +
+      'thread for every statement, more make one large call faster',
   },
   {
     key: 'memoryBudgetMB',

@@ -28,6 +28,7 @@ describe('server parameters', () => {
       integratorBodyLimitBytes: 10 * 1024 * 1024,
       integratorTimeoutSeconds: 60,
       engineThreads: 2,
+      poolEngineThreads: 1,
       memoryBudgetMB: 0,
       userSessionLimit: 20,
       adminSessionLimit: 100,

@@ -14,6 +14,7 @@ import {
   type IntegratorApp,
 } from './helpers/integrator-app';
 import { errorCode, type LoggedIn, type TestApp } from './helpers/test-app';
+import { StudioClient } from './helpers/studio-client';
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -264,7 +265,7 @@ describe('the pool', () => {
     expect(await waitFor('a pooled 1.1.0 instance', () => pooledVersion('1.1.0'))).toBe('second');
   });
 
-  it('loads packages with the engine threads the server parameter sets, and clears the pool when it changes', async () => {
+  it('loads pooled packages with poolEngineThreads and Studio ones with engineThreads; the pool is cleared when the first changes', async () => {
     const file = path.join(t.dataDir, 'storage/it/threads.pkg.yaml');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(
@@ -280,25 +281,38 @@ describe('the pool', () => {
     };
     const pooled = async () =>
       (await snapshot(t.app, admin)).pool.items.filter((i) => i.path === 'it/threads.pkg.yaml');
-    expect(await threads()).toBe(2); // the default
+    // A Studio run of the same package: engineThreads (2 by default).
+    const studio = await StudioClient.open(t.app, admin);
+    const studioThreads = async () => {
+      const pkg = await studio.openPackage('it/threads.pkg.yaml');
+      await studio.runToEnd(pkg.id, { node: 'threads' });
+      const rows = (await studio.request('GET', `/packages/${pkg.id}/nodes/threads/rows`)).json().rows;
+      await studio.request('DELETE', `/packages/${pkg.id}`);
+      return Number(rows[0].threads);
+    };
+    expect(await threads()).toBe(1); // the pool's default
+    expect(await studioThreads()).toBe(2);
     expect(await pooled()).toHaveLength(1);
     try {
-      await setParameters(t.app, admin, { engineThreads: 1 });
+      await setParameters(t.app, admin, { poolEngineThreads: 2 });
       expect(await pooled()).toHaveLength(0);
-      expect(await threads()).toBe(1);
-      await setParameters(t.app, admin, { engineThreads: 3 });
+      expect(await threads()).toBe(2);
+      await setParameters(t.app, admin, { poolEngineThreads: 3, engineThreads: 1 });
       expect(await threads()).toBe(3);
+      expect(await studioThreads()).toBe(1);
     } finally {
-      await setParameters(t.app, admin, { engineThreads: 2 });
+      await setParameters(t.app, admin, { poolEngineThreads: 1, engineThreads: 2 });
     }
-    const refused = await t.app.inject({
-      method: 'PUT',
-      url: '/api/admin/parameters',
-      headers: admin.headers,
-      payload: { engineThreads: 0 },
-    });
-    expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('engineThreads');
+    for (const key of ['engineThreads', 'poolEngineThreads']) {
+      const refused = await t.app.inject({
+        method: 'PUT',
+        url: '/api/admin/parameters',
+        headers: admin.headers,
+        payload: { [key]: 0 },
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain(key);
+    }
   });
 });
 

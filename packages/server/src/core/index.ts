@@ -1,6 +1,6 @@
 // Public surface of the core bookkeeping: the facade and the types adapters need.
 export { FlowportCore, type ClosedSession, type FlowportCoreOptions } from './flowport-core';
-export type { LoadedPackage, PackageLoader } from './package-loader';
+export type { LoadedPackage, LoadOptions, PackageLoader } from './package-loader';
 export type { ReferenceSite } from './reference-cycles';
 export type { InstanceGlance, InstanceInfo, InstanceKind } from './package-instance';
 export type { OpenSessionOptions, SessionInfo } from './session-registry';

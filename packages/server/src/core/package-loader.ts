@@ -20,6 +20,10 @@ export interface LoadedPackage<H> {
   handle: H;
 }
 
+export interface LoadOptions {
+  pooled?: boolean;
+}
+
 export interface PackageLoader<H> {
   /**
    * The current fileVersion of a file; throws (or rejects with) DomainError FILE_NOT_FOUND. A
@@ -27,7 +31,8 @@ export interface PackageLoader<H> {
    * hands out a pooled instance without waiting.
    */
   currentVersion(path: string): string | Promise<string>;
-  load(path: string): Promise<LoadedPackage<H>>;
+  /** `pooled`: the instance is for the pool (Integrator and batch calls), which may be made differently. */
+  load(path: string, opts?: LoadOptions): Promise<LoadedPackage<H>>;
   /**
    * Frees the engine resources of a handle; never throws. The core calls it right after aborting
    * the handle's executions, so the engine must cope with a handle whose run is still unwinding.

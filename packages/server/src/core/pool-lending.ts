@@ -48,7 +48,7 @@ export class PoolLending<H> {
         missed = true;
         this.s.pool.misses++;
       }
-      const loaded = await this.s.loader.load(path);
+      const loaded = await this.s.loader.load(path, { pooled: true });
       const rec = await this.opening.attachNew('pool', sessionId, path, loaded, epoch, (r) => this.lend(r, sessionId));
       if (rec) return rec.info();
       this.s.unload(loaded.handle);

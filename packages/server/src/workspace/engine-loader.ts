@@ -1,7 +1,7 @@
 // The core's package loader over the file storage and the DuckDB engine.
 import path from 'node:path';
 import type { PackageIssue } from '@flowport/protocol';
-import type { LoadedPackage, PackageLoader, ReferenceSite } from '../core';
+import type { LoadedPackage, LoadOptions, PackageLoader, ReferenceSite } from '../core';
 import { DomainError } from '../shared/domain-error';
 import {
   describePackage,
@@ -23,8 +23,8 @@ export interface EngineLoaderOptions {
   scratchDir: string;
   /** DuckDB memory limit and spill limit of a package instance, asked when it loads (from the memory budget). */
   memory?: () => { limit: string; maxTemp: string };
-  /** DuckDB threads of a package instance, asked when it loads (a server parameter). */
-  threads?: () => number;
+  /** DuckDB threads of a package instance, asked when it loads (server parameters: pooled or not). */
+  threads?: (pooled: boolean) => number;
   /** Which runtime serves a reference of the package whose handle is given; decided by the core. */
   resolveReference: (from: EngineHandle, ref: ReferenceDef) => PackageRuntime;
 }
@@ -36,9 +36,9 @@ export class EngineLoader implements PackageLoader<EngineHandle> {
     return this.opts.storage.versionNow(relPath);
   }
 
-  async load(relPath: string): Promise<LoadedForCore> {
+  async load(relPath: string, opts: LoadOptions = {}): Promise<LoadedForCore> {
     const file = await loadPackage(this.opts.storage, relPath);
-    const handle = this.handleFor(file.path, file.text, file);
+    const handle = this.handleFor(file.path, file.text, file, opts.pooled ?? false);
     return {
       ...this.describe(handle, file.path),
       fileVersion: file.stat.fileVersion,
@@ -62,7 +62,7 @@ export class EngineLoader implements PackageLoader<EngineHandle> {
     return handle.runtime?.close().catch(() => undefined) ?? Promise.resolve();
   }
 
-  private handleFor(relPath: string | null, text: string, parsed: ParseResult): EngineHandle {
+  private handleFor(relPath: string | null, text: string, parsed: ParseResult, pooled = false): EngineHandle {
     const { def, issues, graphIssues } = parsed;
     const handle: EngineHandle = { path: relPath, text, def, issues: [...issues] };
     if (def) {
@@ -73,7 +73,7 @@ export class EngineLoader implements PackageLoader<EngineHandle> {
         scratchDir: this.opts.scratchDir,
         memoryLimit: memory?.limit,
         maxTempDirectorySize: memory?.maxTemp,
-        threads: this.opts.threads?.(),
+        threads: this.opts.threads?.(pooled),
         resolveReference: (_alias, ref) => this.opts.resolveReference(handle, ref),
         graphIssues,
       });

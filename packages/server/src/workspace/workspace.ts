@@ -108,7 +108,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
       const m = instanceMemory(budget());
       return { limit: duckdbSize(m.limitBytes), maxTemp: duckdbSize(m.maxTempBytes) };
     },
-    threads: () => o.params.get().engineThreads,
+    threads: (pooled) => (pooled ? o.params.get().poolEngineThreads : o.params.get().engineThreads),
     resolveReference: (from, ref): PackageRuntime => {
       const inst = core.instanceByHandle(from);
       if (!inst) throw new DomainError('INTERNAL', 'A package calls a reference before it is registered');
@@ -176,9 +176,9 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   o.params.onChange((next, prev) => {
     if (next.packagePoolSize !== prev.packagePoolSize) core.setPoolSize(next.packagePoolSize);
     // Pooled instances keep the threads they were made with: they go, so the next calls load anew.
-    if (next.engineThreads !== prev.engineThreads) {
+    if (next.poolEngineThreads !== prev.poolEngineThreads) {
       const removed = core.clearPool();
-      log.info({ engineThreads: next.engineThreads, removed }, 'pool cleared: engine threads changed');
+      log.info({ poolEngineThreads: next.poolEngineThreads, removed }, 'pool cleared: engine threads changed');
     }
     // Likewise for the DuckDB memory limit, derived from the budget.
     if (next.memoryBudgetMB !== prev.memoryBudgetMB) {

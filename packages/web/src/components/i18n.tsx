@@ -79,6 +79,7 @@ const en: Messages = {
   'param.integratorBodyLimitBytes.label': 'Integrator body limit',
   'param.integratorTimeoutSeconds.label': 'Integrator timeout',
   'param.engineThreads.label': 'Engine threads per package',
+  'param.poolEngineThreads.label': 'Engine threads per pooled package',
   'param.memoryBudgetMB.label': 'Memory budget of package instances',
   'param.userSessionLimit.label': 'Sessions per user',
   'param.adminSessionLimit.label': 'Sessions per administrator',
@@ -196,6 +197,7 @@ const ru: Messages = {
   'param.integratorBodyLimitBytes.label': 'Наибольший размер запроса Integrator',
   'param.integratorTimeoutSeconds.label': 'Тайм-аут вызова Integrator',
   'param.engineThreads.label': 'Потоков движка на пакет',
+  'param.poolEngineThreads.label': 'Потоков движка на пакет в пуле',
   'param.memoryBudgetMB.label': 'Бюджет памяти экземпляров пакетов',
   'param.userSessionLimit.label': 'Сеансов на пользователя',
   'param.adminSessionLimit.label': 'Сеансов на администратора',
@@ -219,8 +221,12 @@ const ru: Messages = {
   'param.integratorBodyLimitBytes.help': 'Наибольший размер тела запроса к Integrator',
   'param.integratorTimeoutSeconds.help': 'Наибольшее время выполнения вызова Integrator',
   'param.engineThreads.help':
-    'Потоков DuckDB у каждого экземпляра пакета, загруженного после изменения (пул очищается); ' +
-    '1 удешевляет много мелких вызовов Integrator, больше ускоряет большие запросы',
+    'Потоков DuckDB у каждого экземпляра пакета, открытого в Studio (и у пакетов, на которые ссылаются), ' +
+    'загруженного после изменения; больше ускоряет большие запросы',
+  'param.poolEngineThreads.help':
+    'Потоков DuckDB у каждого экземпляра пакета в пуле (вызовы Integrator и пакетные запуски, которые и так идут ' +
+    'параллельно), загруженного после изменения (пул очищается); 1 избавляет DuckDB от пробуждения второго ' +
+    'потока на каждый запрос, больше ускоряет один большой вызов',
   'param.memoryBudgetMB.help':
     'Память, которую все экземпляры пакетов могут занимать вместе; 0 — половина памяти машины (или её контейнера). ' +
     'Каждый экземпляр, загруженный после изменения, может занять в DuckDB четверть бюджета (пул очищается); ' +
