@@ -17,6 +17,7 @@ import {
 } from './manager-helpers';
 import { LONG, designer, pkgOf, trackedSessions, waitUntilRunning } from './manager-support';
 import { storageFile } from './studio-helpers';
+import { phasesPackage } from '../packages/server/test/support/phases-package';
 
 const session = trackedSessions();
 
@@ -25,24 +26,8 @@ const setParameters = async (api: ApiHelper, values: Record<string, number>) =>
 
 const OFF = { runningWarnSeconds: 60, runningAlertSeconds: 300, runningLimitSeconds: 0, studioIdleTimeoutSeconds: 0 };
 
-/** `spin` computes over range(): DuckDB has no progress figure for it; `totals` then scans a table. */
-const PHASES = `name: Phases
-nodes:
-  - id: events
-    kind: sql
-    sql: SELECT range AS i FROM range(150000)
-  - id: spin
-    kind: sql
-    sql: >-
-      SELECT sum(length(list_reduce(list_transform(range(40), x -> x::VARCHAR),
-      (acc, x) -> md5(acc || x), range::VARCHAR))) AS s FROM range(200000)
-  - id: totals
-    kind: sql
-    inputs: [events, spin]
-    sql: >-
-      SELECT sum(length(list_reduce(list_transform(range(30), x -> x::VARCHAR),
-      (acc, x) -> md5(acc || x), i::VARCHAR))) AS d FROM events, spin
-`;
+/** A longer `spin` than the server tests': the bar is watched moving. */
+const PHASES = phasesPackage({ spinRows: 200_000, spinDepth: 40 });
 
 test.describe('Session Manager watchdog', () => {
   test.describe.configure({ timeout: 150_000 });

@@ -5,33 +5,14 @@ import { auditEntries, liveSocket, sqlPackage, writePackage } from './helpers/ho
 import { listen, setParameters, snapshot, waitFor } from './helpers/integration-helpers';
 import { StudioClient } from './helpers/studio-client';
 import { createUser, login, makeTestApp, type LoggedIn, type TestApp } from './helpers/test-app';
+import { phasesPackage } from './support/phases-package';
 
 let t: TestApp;
 let admin: LoggedIn;
 let dana: LoggedIn;
 let base: string;
 
-/**
- * `spin` computes over range(): DuckDB has no progress figure for it (−1); `totals` scans a table,
- * for which it has one. Each takes a second or two on two cores.
- */
-const PHASES = `name: Phases
-nodes:
-  - id: events
-    kind: sql
-    sql: SELECT range AS i FROM range(150000)
-  - id: spin
-    kind: sql
-    sql: >-
-      SELECT sum(length(list_reduce(list_transform(range(30), x -> x::VARCHAR),
-      (acc, x) -> md5(acc || x), range::VARCHAR))) AS s FROM range(60000)
-  - id: totals
-    kind: sql
-    inputs: [events, spin]
-    sql: >-
-      SELECT sum(length(list_reduce(list_transform(range(30), x -> x::VARCHAR),
-      (acc, x) -> md5(acc || x), i::VARCHAR))) AS d FROM events, spin
-`;
+const PHASES = phasesPackage();
 
 beforeAll(async () => {
   t = await makeTestApp({ seedExamples: true }, { watchStorage: false, exampleDataRows: 200 });

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunProgress } from './package-runtime';
 import { engineFixture, type EngineFixture } from '../../test/support/engine-fixture';
+import { phasesPackage } from '../../test/support/phases-package';
 
 let fx: EngineFixture;
 beforeEach(() => {
@@ -11,25 +12,7 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-/** `spin` computes over range() (DuckDB reports −1 for it); `totals` scans a table (DuckDB has a figure). */
-const PHASES = `
-name: Phases
-nodes:
-  - id: events
-    kind: sql
-    sql: SELECT range AS i FROM range(150000)
-  - id: spin
-    kind: sql
-    sql: >-
-      SELECT sum(length(list_reduce(list_transform(range(30), x -> x::VARCHAR),
-      (acc, x) -> md5(acc || x), range::VARCHAR))) AS s FROM range(60000)
-  - id: totals
-    kind: sql
-    inputs: [events, spin]
-    sql: >-
-      SELECT sum(length(list_reduce(list_transform(range(30), x -> x::VARCHAR),
-      (acc, x) -> md5(acc || x), i::VARCHAR))) AS d FROM events, spin
-`;
+const PHASES = phasesPackage();
 
 describe('run progress', () => {
   it('is indeterminate over range(), then numeric over a table, counting the nodes done', async () => {
