@@ -47,6 +47,7 @@ import { PoolInvalidation } from './cluster/pool-invalidation';
 import { RedisLink } from './cluster/redis-link';
 import type { AppServices } from './services';
 import type { HostNames } from './manager/host-names';
+import { currentDataLimit, dataSegmentBytes } from './workspace/memory-ceiling';
 import { createWorkspace } from './workspace/workspace';
 import { backupRoutes } from './http/backups.routes';
 import { executionRoutes } from './http/executions.routes';
@@ -188,7 +189,12 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     () => params.get().executionHistoryLimit,
     (err) => logger.warn({ err }, 'recording an execution in the history failed'),
   );
-  metrics.readMemory(() => workspace.memory.usage());
+  metrics.readMemory(() => ({
+    ...workspace.memory.usage(),
+    // What is in effect (set by this server, or by whoever started it), not what was asked for.
+    ceilingBytes: currentDataLimit(),
+    dataSegmentBytes: dataSegmentBytes(),
+  }));
   const stats = new ServerStatsRecorder({
     memory: () => workspace.memory.usage(),
     running: () => {

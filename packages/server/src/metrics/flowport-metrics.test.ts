@@ -39,6 +39,8 @@ describe('FlowportMetrics', () => {
       'flowport_pool_evictions_total',
       'flowport_pool_hits_total',
       'flowport_pool_misses_total',
+      'flowport_process_data_bytes',
+      'flowport_process_memory_ceiling_bytes',
       'flowport_sessions_open',
     ]);
     expect(names).toEqual(expect.arrayContaining(['process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds']));
@@ -175,9 +177,14 @@ describe('FlowportMetrics', () => {
   it('shows the memory source’s figures, NaN while it has none', async () => {
     const { metrics, read } = setUp();
     expect((await read()).value('flowport_duckdb_memory_bytes')).toBeNaN();
-    metrics.readMemory(() => ({ duckdbBytes: 1234, budgetBytes: 1e9 }));
+    expect((await read()).value('flowport_process_memory_ceiling_bytes')).toBeNaN();
+    metrics.readMemory(() => ({ duckdbBytes: 1234, budgetBytes: 1e9, ceilingBytes: 2e9, dataSegmentBytes: 4e8 }));
     const m = await read();
     expect(m.value('flowport_duckdb_memory_bytes')).toBe(1234);
     expect(m.value('flowport_memory_budget_bytes')).toBe(1e9);
+    expect(m.value('flowport_process_memory_ceiling_bytes')).toBe(2e9);
+    expect(m.value('flowport_process_data_bytes')).toBe(4e8);
+    metrics.readMemory(() => ({ duckdbBytes: 1234, budgetBytes: 1e9, ceilingBytes: null }));
+    expect((await read()).value('flowport_process_memory_ceiling_bytes')).toBeNaN();
   });
 });

@@ -11,6 +11,9 @@ import { stopCause, type StopCause } from './stop-cause';
 export interface MemoryFigures {
   duckdbBytes: number;
   budgetBytes: number;
+  /** The process's memory ceiling (RLIMIT_DATA) and its data segment, which the ceiling bounds; null: none or unknown. */
+  ceilingBytes?: number | null;
+  dataSegmentBytes?: number | null;
 }
 export type MemorySource = () => MemoryFigures | undefined;
 
@@ -188,6 +191,22 @@ export class FlowportMetrics {
       registers,
       collect() {
         this.set(memory()?.budgetBytes ?? NaN);
+      },
+    });
+    new Gauge({
+      name: 'flowport_process_memory_ceiling_bytes',
+      help: "The process's memory ceiling, the limit of its data segment (NaN: none set)",
+      registers,
+      collect() {
+        this.set(memory()?.ceilingBytes ?? NaN);
+      },
+    });
+    new Gauge({
+      name: 'flowport_process_data_bytes',
+      help: "The process's data segment (VmData: its private writable memory), which the memory ceiling bounds",
+      registers,
+      collect() {
+        this.set(memory()?.dataSegmentBytes ?? NaN);
       },
     });
     this.loginFailures = new Counter({

@@ -51,6 +51,14 @@ describe('the memory ceiling of the process', () => {
     expect(dataLimit()).toBe(CEILING_MB * MiB);
     const log = () => readFileSync(path.join(dataDir, 'logs', 'flowport.log'), 'utf8');
     await expect.poll(log, { timeout: 10_000 }).toContain('"ceiling":"3072 MB"');
+    // And on /metrics, beside the data segment it bounds.
+    const metrics = (await call(server.url, admin, 'GET', '/metrics')).text;
+    expect(metrics).toMatch(
+      new RegExp(`^flowport_process_memory_ceiling_bytes(\\{[^}]*\\})? ${CEILING_MB * MiB}$`, 'm'),
+    );
+    const data = Number(/^flowport_process_data_bytes(?:\{[^}]*\})? (\d+)$/m.exec(metrics)?.[1]);
+    expect(data).toBeGreaterThan(0);
+    expect(data).toBeLessThan(CEILING_MB * MiB);
   });
 
   it.each([
