@@ -22,7 +22,7 @@ describe('the memory ceiling', () => {
         import pino from 'pino';
         import { DuckDBInstance } from '@duckdb/node-api';
         import { applyDataLimit, currentDataLimit, dataSegmentBytes } from ${JSON.stringify(new URL('./memory-ceiling.ts', import.meta.url).pathname)};
-        applyDataLimit(${2 * GiB}, pino({ level: 'silent' }));
+        applyDataLimit(${1 * GiB}, pino({ level: 'silent' }));
         const db = await DuckDBInstance.create(':memory:', { threads: '1' });
         const c = await db.connect();
         let error = null;
@@ -36,9 +36,9 @@ describe('the memory ceiling', () => {
       });
       expect(res.status, res.stderr).toBe(0);
       const out = JSON.parse(res.stdout.trim().split('\n').pop()!);
-      expect(out.limit).toBe(2 * GiB);
+      expect(out.limit).toBe(1 * GiB);
       expect(out.segment).toBeGreaterThan(0);
-      expect(out.segment).toBeLessThan(2 * GiB);
+      expect(out.segment).toBeLessThan(1 * GiB);
       expect(out.error).toMatch(/^Out of Memory Error: .*bad allocation/);
       expect(out.after).toBe(42);
     },
