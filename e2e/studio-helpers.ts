@@ -132,3 +132,15 @@ export async function screenshot(page: Page, name: string, testInfo: { outputPat
   await page.mouse.move(0, 0); // no hover tooltip over the picture
   await page.screenshot({ animations: 'disabled', path: testInfo.outputPath(`${name}.png`) });
 }
+
+/**
+ * A dialog once it is shown and its opening zoom has ended. antd holds a dialog still at its small start
+ * size for a frame or two before zooming it in: a click aimed then lands on a button that has moved by
+ * the time the mouse comes up, and no click happens (seen in CI on a loaded machine).
+ */
+export async function settledDialog(page: Page, name: string): Promise<Locator> {
+  const dialog = page.getByRole('dialog', { name });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).not.toHaveClass(/ant-zoom/);
+  return dialog;
+}

@@ -10,6 +10,7 @@ import {
   openStudio,
   screenshot,
   setEditorText,
+  settledDialog,
   storageFile,
 } from './studio-helpers';
 
@@ -47,8 +48,8 @@ test.describe('Studio save conflicts', () => {
     await setEditorText(page, mine);
     await expect(page.getByRole('toolbar', { name: 'Package Conflict mine' })).toBeVisible();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: 'The file changed since you opened it' });
-    await expect(dialog).toBeVisible();
+    const conflictTitle = 'The file changed since you opened it';
+    const dialog = await settledDialog(page, conflictTitle);
     await expect(dialog).toContainText('changed on disk at');
     await expect(dialog.getByRole('button', { name: 'Reload' })).toBeVisible();
     await expect(dialog.getByRole('button', { name: 'Save as…' })).toBeVisible();
@@ -57,22 +58,21 @@ test.describe('Studio save conflicts', () => {
 
     // Save as: the Save as dialog opens, the file stays.
     await dialog.getByRole('button', { name: 'Save as…' }).click();
-    const saveAs = page.getByRole('dialog', { name: 'Save package as' });
-    await expect(saveAs).toBeVisible();
+    const saveAs = await settledDialog(page, 'Save package as');
     await saveAs.getByRole('button', { name: 'Cancel' }).click();
     await expect(saveAs).toBeHidden();
 
     // Overwrite asks first; cancelling that question writes nothing.
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(dialog).toBeVisible();
+    await settledDialog(page, conflictTitle);
     await dialog.getByRole('button', { name: 'Overwrite' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Overwrite the file?' });
-    await expect(confirm).toBeVisible();
+    const confirm = await settledDialog(page, 'Overwrite the file?');
     await screenshot(page, 'studio-save-conflict-overwrite-confirm', test.info());
     await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirm).toBeHidden();
     expect(readFileSync(file, 'utf8')).toBe(onDisk);
     await dialog.getByRole('button', { name: 'Overwrite' }).click();
-    await page.getByRole('dialog', { name: 'Overwrite the file?' }).getByRole('button', { name: 'Overwrite' }).click();
+    await (await settledDialog(page, 'Overwrite the file?')).getByRole('button', { name: 'Overwrite' }).click();
     await expect(dialog).toBeHidden();
     await expect.poll(() => readFileSync(file, 'utf8')).toBe(mine);
     await expect(notice).toBeHidden();
@@ -84,7 +84,7 @@ test.describe('Studio save conflicts', () => {
     await setEditorText(page, mine.replace('name: Conflict mine', 'name: Conflict lost'));
     await expect(page.getByRole('toolbar', { name: 'Package Conflict lost' })).toBeVisible();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await dialog.getByRole('button', { name: 'Reload' }).click();
+    await (await settledDialog(page, conflictTitle)).getByRole('button', { name: 'Reload' }).click();
     await expect(page.getByRole('toolbar', { name: 'Package Conflict disk' })).toBeVisible();
     await expect.poll(() => editorText(page)).toBe(again);
     await expect(notice).toBeHidden();
