@@ -19,7 +19,17 @@ import {
   until,
   userWithRoles,
 } from './manager-helpers';
-import { LONG, SCORING, HELLO, designer, pkgOf, dialog, waitUntilRunning, trackedSessions } from './manager-support';
+import {
+  LONG,
+  SCORING,
+  HELLO,
+  designer,
+  pkgOf,
+  dialog,
+  settled,
+  waitUntilRunning,
+  trackedSessions,
+} from './manager-support';
 
 const session = trackedSessions();
 
@@ -64,7 +74,7 @@ test.describe('Session Manager actions', () => {
     await expect(confirm).toBeVisible();
     await expect(confirm.getByTestId('confirm-list')).toContainText('Long aggregation');
     await screenshot(page, 'stop-confirm', test.info());
-    await confirm.getByRole('button', { name: 'Stop' }).click();
+    await (await settled(confirm)).getByRole('button', { name: 'Stop' }).click();
     await expect(confirm).toBeHidden();
 
     const after = await until('the run to stop', async () => {
@@ -151,7 +161,7 @@ test.describe('Session Manager actions', () => {
     const confirm = dialog(page, 'Close?');
     await expect(confirm.getByTestId('confirm-list').locator('li')).toHaveCount(2);
     await screenshot(page, 'multi-close-confirm', test.info());
-    await confirm.getByRole('button', { name: 'Close' }).click();
+    await (await settled(confirm)).getByRole('button', { name: 'Close' }).click();
     await expect(sessionRow(page, a.id)).toHaveCount(0);
     await expect(sessionRow(page, c.id)).toHaveCount(0);
     await expect(sessionRow(page, b.id)).toBeVisible();
@@ -162,7 +172,7 @@ test.describe('Session Manager actions', () => {
     await expect(sessionRow(page, b.id)).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Delete');
     await expect(dialog(page, 'Close?').getByTestId('confirm-list')).toContainText(b.name);
-    await dialog(page, 'Close?').getByRole('button', { name: 'Cancel' }).click();
+    await (await settled(dialog(page, 'Close?'))).getByRole('button', { name: 'Cancel' }).click();
     await expect(sessionRow(page, b.id)).toBeVisible();
   });
 
@@ -190,7 +200,7 @@ test.describe('Session Manager actions', () => {
     await screenshot(page, 'context-menu', test.info());
     await menu.getByRole('menuitem', { name: /^Close/ }).click();
     await expect(dialog(page, 'Close?')).toContainText(s.name);
-    await dialog(page, 'Close?').getByRole('button', { name: 'Cancel' }).click();
+    await (await settled(dialog(page, 'Close?'))).getByRole('button', { name: 'Cancel' }).click();
 
     await runNode(user, s, s.packages[0], 'totals');
     await expect(cell(sessionRow(page, s.id), 'activity').locator('[data-running="true"]')).toBeVisible();
@@ -202,7 +212,7 @@ test.describe('Session Manager actions', () => {
     );
     await expect(confirm).toContainText(s.name);
     await expect(confirm).toContainText('Long aggregation');
-    await confirm.getByRole('button', { name: 'Stop' }).click();
+    await (await settled(confirm)).getByRole('button', { name: 'Stop' }).click();
     await until('the session to stop', async () => !(await getPackage(user, s, s.packages[0])).running);
     await expect(cell(sessionRow(page, s.id), 'activity').locator('[data-running="true"]')).toHaveCount(0);
 
@@ -268,7 +278,7 @@ test.describe('Session Manager actions', () => {
     );
     await expect(confirm.getByTestId('confirm-list')).toContainText('Hello');
     await screenshot(page, 'clear-pool-confirm', test.info());
-    await confirm.getByRole('button', { name: 'Clear package pool' }).click();
+    await (await settled(confirm)).getByRole('button', { name: 'Clear package pool' }).click();
     await expect(pool).toContainText(`Package pool (0 / ${snap.pool.max})`);
     await expect(item).toHaveCount(0);
     expect((await snapshot(await api.admin())).pool.items).toHaveLength(0);
@@ -292,7 +302,7 @@ test.describe('Session Manager actions', () => {
     await expect(confirm).toContainText('Common transformations');
     await expect(confirm).toContainText(`Still referenced by`);
     await expect(confirm).toContainText(s.name);
-    await confirm.getByRole('button', { name: 'Close' }).click();
+    await (await settled(confirm)).getByRole('button', { name: 'Close' }).click();
 
     const why = page.getByTestId('action-failures');
     await expect(why).toBeVisible();

@@ -21,7 +21,7 @@ import {
 } from './manager-helpers';
 import type { LiveSession } from './manager-helpers';
 import { openLiveSession } from './manager-helpers';
-import { dialog, LONG, HELLO, pkgOf } from './manager-support';
+import { dialog, LONG, HELLO, pkgOf, settled } from './manager-support';
 
 type Node = Awaited<ReturnType<typeof startServer>>;
 let postgres: TestPostgres;
@@ -104,7 +104,7 @@ test('one table for three nodes: the Node column, a filter by node, a Stop acros
   const confirm = dialog(page, 'Stop the execution?');
   await expect(confirm).toBeVisible();
   await screenshot(page, 'cluster-stop-confirm', test.info());
-  await confirm.getByRole('button', { name: 'Stop' }).click();
+  await (await settled(confirm)).getByRole('button', { name: 'Stop' }).click();
   await expect(confirm).toBeHidden();
   const after = await until('the run on node A to stop', async () => {
     const dto = await getPackage(onA, sa, long);

@@ -3,7 +3,7 @@
 // change's audit row with old → new values.
 import { ADMIN_PASSWORD, ADMIN_USER, ApiClient, expect, startServer, stopServer, test } from './fixtures';
 import { openLiveSession, openManager, screenshot, sessionRow, SessionUser } from './manager-helpers';
-import { HELLO, dialog } from './manager-support';
+import { HELLO, dialog, settled } from './manager-support';
 
 test.describe('Session Manager freshness', () => {
   test.describe.configure({ timeout: 150_000 });
@@ -42,7 +42,7 @@ test.describe('Session Manager freshness', () => {
       await expect(confirm).toContainText('Будут закрыты и удалены эти сессии и пакеты');
       await expect(confirm.getByTestId('confirm-list')).toContainText(s.name);
       await screenshot(page, 'manager-close-dialog-ru', test.info());
-      await confirm.getByRole('button', { name: 'Отмена' }).click();
+      await (await settled(confirm)).getByRole('button', { name: 'Отмена' }).click();
       await expect(confirm).toBeHidden();
 
       // The server goes away: rows out of date, greyed, no action possible, the banner in Russian.

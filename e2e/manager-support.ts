@@ -52,6 +52,17 @@ export const header = (page: Page, title: string): Locator =>
 
 export const dialog = (page: Page, name: string) => page.getByRole('dialog', { name });
 
+/**
+ * A dialog once it is shown and its opening zoom has ended. antd holds a dialog still at its small start
+ * size for a frame or two before zooming it in: a click aimed then lands on a button that has moved by
+ * the time the mouse comes up, and no click happens (seen in CI on a loaded machine).
+ */
+export async function settled(d: Locator): Promise<Locator> {
+  await expect(d).toBeVisible();
+  await expect(d).not.toHaveClass(/ant-zoom/);
+  return d;
+}
+
 export async function waitUntilRunning(user: SessionUser, s: LiveSession, pkg: PackageDto) {
   await until(`${pkg.name} to run`, async () => (await getPackage(user, s, pkg)).running);
 }

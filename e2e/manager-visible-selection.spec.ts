@@ -1,7 +1,7 @@
 // The Session Manager acts only on the selected rows it shows: a row hidden by a search is never closed or stopped.
 import { expect, test } from './fixtures';
 import { openManager, screenshot, sessionRow, snapshot, userWithRoles } from './manager-helpers';
-import { HELLO, dialog, trackedSessions } from './manager-support';
+import { HELLO, dialog, settled, trackedSessions } from './manager-support';
 
 const session = trackedSessions();
 
@@ -46,6 +46,6 @@ test.describe('Session Manager selection under a search', () => {
     const confirm = dialog(page, 'Close?');
     await expect(confirm.getByTestId('confirm-list')).toContainText(c.name);
     await expect(confirm.getByTestId('confirm-list')).not.toContainText(v.name);
-    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await (await settled(confirm)).getByRole('button', { name: 'Cancel' }).click();
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { Role } from '@flowport/protocol';
 import { expect, type ApiHelper, type FlowportServer } from './fixtures';
+import { settled } from './manager-support';
 
 export interface StudioUser {
   name: string;
@@ -133,14 +134,7 @@ export async function screenshot(page: Page, name: string, testInfo: { outputPat
   await page.screenshot({ animations: 'disabled', path: testInfo.outputPath(`${name}.png`) });
 }
 
-/**
- * A dialog once it is shown and its opening zoom has ended. antd holds a dialog still at its small start
- * size for a frame or two before zooming it in: a click aimed then lands on a button that has moved by
- * the time the mouse comes up, and no click happens (seen in CI on a loaded machine).
- */
-export async function settledDialog(page: Page, name: string): Promise<Locator> {
-  const dialog = page.getByRole('dialog', { name });
-  await expect(dialog).toBeVisible();
-  await expect(dialog).not.toHaveClass(/ant-zoom/);
-  return dialog;
+/** The dialog named so, once its opening zoom has ended (see `settled`). */
+export function settledDialog(page: Page, name: string): Promise<Locator> {
+  return settled(page.getByRole('dialog', { name }));
 }
