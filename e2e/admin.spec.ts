@@ -1,6 +1,7 @@
 // The Administration page through a real browser: login, server parameters, users and roles,
 // and the page's refusal to non-administrators.
 import { ADMIN_USER, expect, test } from './fixtures';
+import { settledDialog } from './studio-helpers';
 
 test.describe('login page', () => {
   test('an administrator logs in and lands on the Session Manager', async ({ page, adminPassword }) => {
@@ -98,7 +99,7 @@ test.describe('Administration page', () => {
   test('adds a user and changes the roles', async ({ page, api }) => {
     const name = `ann${Date.now().toString(36)}`;
     await page.getByRole('button', { name: 'Add user' }).click();
-    const add = page.getByRole('dialog', { name: 'Add user' });
+    const add = await settledDialog(page, 'Add user');
     await add.getByLabel('User name').fill(name);
     await add.getByLabel('Password', { exact: true }).fill('Ann-secret-123');
     await add.getByRole('checkbox', { name: 'Report viewing' }).check();
@@ -111,7 +112,7 @@ test.describe('Administration page', () => {
     await expect(row).toContainText('Active');
 
     await row.getByRole('button', { name: `Edit roles of ${name}` }).click();
-    const roles = page.getByRole('dialog', { name: `Roles of ${name}` });
+    const roles = await settledDialog(page, `Roles of ${name}`);
     await expect(roles.getByRole('checkbox', { name: 'Report viewing' })).toBeChecked();
     await roles.getByRole('checkbox', { name: 'Workflow design' }).check();
     await roles.getByRole('checkbox', { name: 'Report viewing' }).uncheck();

@@ -16,6 +16,7 @@ import {
   screenshot,
   sessionIdOf,
   setEditorText,
+  settledDialog,
   storageFile,
   storageTree,
   yamlEditor,
@@ -124,7 +125,7 @@ test.describe('Studio', () => {
     await expect(page.getByRole('toolbar', { name: 'Package Hello copy' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Save as' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Save package as' });
+    const dialog = await settledDialog(page, 'Save package as');
     await expect(dialog.getByLabel('File name')).toHaveValue('hello.pkg.yaml');
     await dialog.getByRole('treeitem', { name: 'lib', exact: true }).click();
     await dialog.getByLabel('File name').fill('hello-copy');
@@ -167,7 +168,7 @@ test.describe('Studio', () => {
 
     // Save on a draft asks where to save it.
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: 'Save package as' });
+    const dialog = await settledDialog(page, 'Save package as');
     await expect(dialog.getByLabel('File name')).toHaveValue('first-draft.pkg.yaml');
     await dialog.getByRole('treeitem', { name: 'demo', exact: true }).click();
     await expect(dialog).toContainText('demo/first-draft.pkg.yaml');
@@ -197,14 +198,14 @@ test.describe('Studio', () => {
     await expect(packageTab(page, 'Hello')).toHaveAccessibleName(/unsaved changes/);
 
     await page.getByRole('button', { name: 'Close package' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Close “Hello”?' });
+    const confirm = await settledDialog(page, 'Close “Hello”?');
     await expect(confirm).toContainText('unsaved changes');
     await screenshot(page, 'studio-close-confirm', test.info());
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(packageTab(page, 'Hello')).toBeVisible();
 
     await page.getByRole('button', { name: 'Close package' }).click();
-    await page.getByRole('button', { name: 'Close without saving' }).click();
+    await (await settledDialog(page, 'Close “Hello”?')).getByRole('button', { name: 'Close without saving' }).click();
     await expect(packageTab(page, 'Hello')).toBeHidden();
   });
 
