@@ -69,23 +69,19 @@ export async function runBatchPart(server: BenchServer, o: BatchPartOptions): Pr
         : skipped;
       const flowport = await run(`Integrator, ${n} rows`, server.base + BATCH_URL, bodies.get(n)!, auth);
       measured.push({ n, bare, flowport });
+      if (o.bare) rows.push(rowOf(bare, round, ''));
+      rows.push(rowOf(flowport, round, (flowport.rps / bare.rps).toFixed(3)));
       for (const t of o.threads) {
         await server.setParameters({ poolEngineThreads: t });
         await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
         const label = `Integrator, ${n} rows, poolEngineThreads ${t}`;
         const r = await run(label, server.base + BATCH_URL, bodies.get(n)!, auth);
-        (sideBySide.get(`${n}/${t}`) ?? sideBySide.set(`${n}/${t}`, []).get(`${n}/${t}`)!).push(r);
+        const key = `${n}/${t}`;
+        sideBySide.set(key, [...(sideBySide.get(key) ?? []), r]);
         rows.push(rowOf(r, round, (r.rps / bare.rps).toFixed(3)));
         await server.setParameters({ poolEngineThreads: 1 });
         await run('warm-up', server.base + BATCH_URL, bodies.get(n)!, auth, 3);
       }
-    }
-    for (const m of measured) {
-      const at = rows.findIndex((r) => r.round === round && String(r.scenario).startsWith(`Integrator, ${m.n} rows,`));
-      const own = (o.bare ? [m.bare, m.flowport] : [m.flowport]).map((r) =>
-        rowOf(r, round, r === m.flowport ? (m.flowport.rps / m.bare.rps).toFixed(3) : ''),
-      );
-      rows.splice(at < 0 ? rows.length : at, 0, ...own);
     }
     byRound.push(measured);
   }

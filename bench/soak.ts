@@ -46,6 +46,13 @@ const between = (lo: number, hi: number) => lo + random() * (hi - lo);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The server log's last `lines` lines on stderr, to tell why it died or hung. */
+function printLogTail(dataDir: string, lines: number): void {
+  const log = path.join(dataDir, 'logs', 'flowport.log');
+  if (existsSync(log))
+    process.stderr.write(`last log lines:\n${readFileSync(log, 'utf8').split('\n').slice(-lines).join('\n')}\n`);
+}
+
 /** Set when the bench stops the server itself: an exit before that is a crash, told at once. */
 let stopping = false;
 const ADMIN_PASSWORD = 'soak-admin-password';
@@ -195,9 +202,7 @@ async function startServer(): Promise<Server> {
     process.stderr.write(
       `\nthe server exited during the load: code ${code}, signal ${signal}\n${stderr.slice(-40).join('\n')}\n`,
     );
-    const log = path.join(dataDir, 'logs', 'flowport.log');
-    if (existsSync(log))
-      process.stderr.write(`last log lines:\n${readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}\n`);
+    printLogTail(dataDir, 15);
   });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -929,9 +934,7 @@ async function main(): Promise<void> {
     const code = await Promise.race([exited, sleep(30_000).then(() => 'timeout' as const)]);
     if (code !== 0) {
       counts.error('shutdown', `EXIT_${code}`, `SIGTERM ended the server with ${code}`, false);
-      const log = path.join(server.dataDir, 'logs', 'flowport.log');
-      if (existsSync(log))
-        process.stderr.write(`last log lines:\n${readFileSync(log, 'utf8').split('\n').slice(-25).join('\n')}\n`);
+      printLogTail(server.dataDir, 25);
     }
     const logFile = path.join(server.dataDir, 'logs', 'flowport.log');
     const levels = new Map<number, string[]>();

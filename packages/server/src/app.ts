@@ -189,12 +189,9 @@ export async function build(config: FlowportConfig, options: BuildOptions = {}):
     () => params.get().executionHistoryLimit,
     (err) => logger.warn({ err }, 'recording an execution in the history failed'),
   );
-  metrics.readMemory(() => ({
-    ...workspace.memory.usage(),
-    // What is in effect (set by this server, or by whoever started it), not what was asked for.
-    ceilingBytes: currentDataLimit(),
-    dataSegmentBytes: dataSegmentBytes(),
-  }));
+  metrics.readMemory(() => workspace.memory.usage());
+  // The ceiling in effect (set by this server, or by whoever started it), not what was asked for.
+  metrics.readProcessMemory({ ceilingBytes: currentDataLimit, dataSegmentBytes });
   const stats = new ServerStatsRecorder({
     memory: () => workspace.memory.usage(),
     running: () => {

@@ -178,13 +178,14 @@ describe('FlowportMetrics', () => {
     const { metrics, read } = setUp();
     expect((await read()).value('flowport_duckdb_memory_bytes')).toBeNaN();
     expect((await read()).value('flowport_process_memory_ceiling_bytes')).toBeNaN();
-    metrics.readMemory(() => ({ duckdbBytes: 1234, budgetBytes: 1e9, ceilingBytes: 2e9, dataSegmentBytes: 4e8 }));
+    metrics.readMemory(() => ({ duckdbBytes: 1234, budgetBytes: 1e9 }));
+    metrics.readProcessMemory({ ceilingBytes: () => 2e9, dataSegmentBytes: () => 4e8 });
     const m = await read();
     expect(m.value('flowport_duckdb_memory_bytes')).toBe(1234);
     expect(m.value('flowport_memory_budget_bytes')).toBe(1e9);
     expect(m.value('flowport_process_memory_ceiling_bytes')).toBe(2e9);
     expect(m.value('flowport_process_data_bytes')).toBe(4e8);
-    metrics.readMemory(() => ({ duckdbBytes: 1234, budgetBytes: 1e9, ceilingBytes: null }));
+    metrics.readProcessMemory({ ceilingBytes: () => null, dataSegmentBytes: () => 4e8 });
     expect((await read()).value('flowport_process_memory_ceiling_bytes')).toBeNaN();
   });
 });

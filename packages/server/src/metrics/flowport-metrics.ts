@@ -11,11 +11,14 @@ import { stopCause, type StopCause } from './stop-cause';
 export interface MemoryFigures {
   duckdbBytes: number;
   budgetBytes: number;
-  /** The process's memory ceiling (RLIMIT_DATA) and its data segment, which the ceiling bounds; null: none or unknown. */
-  ceilingBytes?: number | null;
-  dataSegmentBytes?: number | null;
 }
 export type MemorySource = () => MemoryFigures | undefined;
+
+/** The process's memory ceiling (RLIMIT_DATA) and its data segment, which it bounds; null: none or unknown. Each read from /proc by its own gauge. */
+export interface ProcessMemorySource {
+  ceilingBytes(): number | null;
+  dataSegmentBytes(): number | null;
+}
 
 export type FinishedOutcome = 'done' | 'failed' | `stopped_by_${StopCause}`;
 export type EvictionCause = 'capacity' | 'file_changed' | 'cleared';
@@ -46,6 +49,7 @@ export class FlowportMetrics {
   /** Counted once per scrape, for the several gauges that read it. */
   private scraped: CoreCounts | undefined;
   private memory: MemorySource = () => undefined;
+  private processMemory: ProcessMemorySource | undefined;
   private readonly targets = new IntegratorLabels();
   /** Counted here, copied into the counter at each scrape: a labelled inc() hashes its labels, once per call. */
   private readonly finished = new Map<ExecutionKind, Record<FinishedOutcome, number>>(
@@ -65,6 +69,7 @@ export class FlowportMetrics {
     const counts = () => this.scraped ?? this.counts?.();
     const finished = this.finished;
     const memory = () => this.memory();
+    const processMemory = () => this.processMemory;
 
     new Gauge({
       name: 'flowport_build_info',
@@ -198,7 +203,7 @@ export class FlowportMetrics {
       help: "The process's memory ceiling, the limit of its data segment (NaN: none set)",
       registers,
       collect() {
-        this.set(memory()?.ceilingBytes ?? NaN);
+        this.set(processMemory()?.ceilingBytes() ?? NaN);
       },
     });
     new Gauge({
@@ -206,7 +211,7 @@ export class FlowportMetrics {
       help: "The process's data segment (VmData: its private writable memory), which the memory ceiling bounds",
       registers,
       collect() {
-        this.set(memory()?.dataSegmentBytes ?? NaN);
+        this.set(processMemory()?.dataSegmentBytes() ?? NaN);
       },
     });
     this.loginFailures = new Counter({
@@ -228,6 +233,10 @@ export class FlowportMetrics {
 
   readMemory(source: MemorySource): void {
     this.memory = source;
+  }
+
+  readProcessMemory(source: ProcessMemorySource): void {
+    this.processMemory = source;
   }
 
   executionFinished(

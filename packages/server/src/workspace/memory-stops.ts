@@ -17,6 +17,14 @@ const HOW_TO_FIX =
   'Make the query hold less at once (a huge string or list is built in one go), ' +
   'or ask an administrator to raise the server parameter memoryBudgetMB';
 
+/** An engine error for memory refused at `limit` (memory-errors.ts). */
+function isMemoryRefusal(
+  err: unknown,
+  limit: 'instance' | 'process',
+): err is DomainError & { details: Record<string, unknown> } {
+  return isDomainError(err) && err.code === 'MEMORY_LIMIT' && err.details?.limit === limit;
+}
+
 /** What the execution runner asks before and after an execution. */
 export interface ExecutionHooks {
   /** Throws when the server cannot take a new execution now. */
@@ -86,7 +94,7 @@ export class MemoryStops implements ExecutionHooks {
     }
     err = this.blameCeiling(err);
     // DuckDB itself refused memory past the instance's share of the budget: a stop for memory too.
-    if (isDomainError(err) && err.code === 'MEMORY_LIMIT' && err.details?.limit === 'instance') {
+    if (isMemoryRefusal(err, 'instance')) {
       this.record(inst, 'instance', { message: err.message, memoryLimit: err.details.memoryLimit });
       return new DomainError(
         'MEMORY_LIMIT',
@@ -95,7 +103,7 @@ export class MemoryStops implements ExecutionHooks {
       );
     }
     // The kernel refused DuckDB's allocation: one call asked for more than the process's ceiling leaves.
-    if (isDomainError(err) && err.code === 'MEMORY_LIMIT' && err.details?.limit === 'process') {
+    if (isMemoryRefusal(err, 'process')) {
       const ceiling = this.d.ceiling?.() ?? null;
       this.record(inst, 'process', { message: err.message, ceilingBytes: ceiling });
       const which =
@@ -115,7 +123,7 @@ export class MemoryStops implements ExecutionHooks {
    * (56.0 KiB/2.9 GiB used)"): when what it asked for could not fit under the ceiling, the ceiling refused it.
    */
   private blameCeiling(err: unknown): unknown {
-    if (!isDomainError(err) || err.code !== 'MEMORY_LIMIT' || err.details?.limit !== 'instance') return err;
+    if (!isMemoryRefusal(err, 'instance')) return err;
     const ceiling = this.d.ceiling?.() ?? null;
     const requested = err.details.requestedBytes;
     const segment = dataSegmentBytes();

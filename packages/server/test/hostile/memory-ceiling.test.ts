@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlPackage, writePackage } from '../helpers/hostile-helpers';
+import { basicAuth } from '../helpers/integration-helpers';
 import {
   call,
   loginOver,
@@ -21,7 +22,7 @@ const MiB = 1024 * 1024;
 let dataDir: string;
 let server: ServerProcess;
 let admin: HttpLogin;
-const basic = { authorization: `Basic ${Buffer.from(`admin:${PROCESS_ADMIN_PASSWORD}`).toString('base64')}` };
+const basic = { authorization: basicAuth('admin', PROCESS_ADMIN_PASSWORD) };
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowport-ceiling-'));
