@@ -59,7 +59,8 @@ export function declaredColumns(columns: Record<string, ValueType>): ColumnInfo[
 
 /**
  * Creates the table with the rows, typed by the declared columns, in one statement: DuckDB reads
- * the rows' JSON text (one bound value) itself. Values never become SQL text.
+ * the rows' JSON text (one bound value) itself, or a few rows bound value by value. Values never
+ * become SQL text.
  */
 export async function createInputTable(
   conn: LockedConnection,
@@ -69,8 +70,9 @@ export async function createInputTable(
 ): Promise<void> {
   const params: Record<string, BoundValue> = {};
   const relation = rows.parameterized((value) => {
-    params.rows = value;
-    return 'rows';
+    const name = `rows${Object.keys(params).length + 1}`;
+    params[name] = value;
+    return name;
   });
   await conn.run(`CREATE TABLE ${sqlIdent(table)} AS SELECT * FROM ${relation}`, params, opts);
 }

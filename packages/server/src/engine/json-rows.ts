@@ -3,10 +3,18 @@ import { sqlIdent } from './duckdb-runtime';
 import { validateRows } from './input-rows';
 import type { ValueType } from './package-types';
 import type { BoundValue } from './sql-parameters';
-import { sqlText, type LiteralColumn, type RowsRelation } from './sql-literals';
+import { LiteralRows, sqlText, type LiteralColumn, type RowsRelation } from './sql-literals';
 import { DUCKDB_TYPES, parseIsoDate, type CheckedValue } from './typed-values';
 
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Up to this many values (rows × columns) the rows are bound one parameter per value in a VALUES
+ * relation instead: DuckDB's JSON reader and unnest cost a few rows' worth of binding calls per
+ * statement (a 1-row call of two columns took ~75 µs of CPU less, measured side by side; at 8
+ * rows of two columns the two cost the same). The statement's text then depends on the row count.
+ */
+export const BOUND_VALUES = 8;
 
 /**
  * Checked rows of an input as a relation DuckDB builds itself: the values travel as one JSON text
@@ -31,8 +39,16 @@ export class JsonRows implements RowsRelation {
     return (this.literalText ??= this.select(sqlText(this.text)));
   }
 
-  /** The relation with the text bound as one parameter: the statement's text stays the same for any rows. */
+  /**
+   * The relation with the text bound as one parameter: the statement's text stays the same for any
+   * rows. A few rows are bound value by value instead (see BOUND_VALUES), to the same values.
+   */
   parameterized(place: (value: BoundValue) => string): string {
+    if (this.count > 0 && this.count * this.columns.length <= BOUND_VALUES) {
+      const rows: CheckedValue[][] = [];
+      for (let r = 0; r < this.count; r++) rows.push(this.values.map((column) => column[r]));
+      return new LiteralRows(this.columns, rows).parameterized(place);
+    }
     return this.select(`$${place({ type: 'string', value: this.text })}`);
   }
 
