@@ -91,6 +91,14 @@ function keyText(key: string): string {
 }
 const own = Object.prototype.hasOwnProperty;
 
+/** A character JSON.stringify writes escaped: a quote, a backslash, a control character, a surrogate. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** A string as JSON: most of a line's values (ids, names, paths) need no escape, and quoting them is cheaper. */
+function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 /**
  * A line whose values are all strings, numbers, booleans or null (every line the server writes per
  * call: session, package and Integrator lines) as one run of `JSON.stringify` over its values, the
@@ -119,7 +127,7 @@ function flatLine(
     let text: string;
     switch (typeof value) {
       case 'string':
-        text = JSON.stringify(value);
+        text = jsonString(value);
         break;
       case 'number':
         text = Number.isFinite(value) ? String(value) : 'null';
@@ -133,7 +141,7 @@ function flatLine(
     }
     props += keyText(key) + text;
   }
-  const msgText = msg === undefined ? '' : `,${JSON.stringify(this[S.messageKeySym])}:${JSON.stringify(msg)}`;
+  const msgText = msg === undefined ? '' : `,${JSON.stringify(this[S.messageKeySym])}:${jsonString(msg as string)}`;
   const levelPrefix = (this[S.lsCacheSym] as Record<number, string>)[num];
   return `${levelPrefix}${time}${this[S.chindingsSym] as string}${props}${msgText}${this[S.endSym] as string}`;
 }

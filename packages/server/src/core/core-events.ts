@@ -76,6 +76,8 @@ export function mergeAffects(a: Affects, b: Affects): Affects {
 
 export class CoreEventBus {
   private readonly listeners = new Set<CoreListener>();
+  /** The listeners as an array, made again only when one comes or goes: every event is delivered to a copy. */
+  private calling: CoreListener[] = [];
   private queue: CoreEvent[] = [];
   private depth = 0;
   private flushing = false;
@@ -88,7 +90,12 @@ export class CoreEventBus {
 
   on(listener: CoreListener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.calling = [...this.listeners];
+    return () => {
+      const had = this.listeners.delete(listener);
+      if (had) this.calling = [...this.listeners];
+      return had;
+    };
   }
 
   /** Takes ownership of `body` (always a fresh literal): stamping it in place is many times faster than a spread copy. */
@@ -125,7 +132,7 @@ export class CoreEventBus {
       for (let i = 0; i < this.queue.length; i++) {
         const e = this.queue[i];
         // A copy, so a listener may unsubscribe (or subscribe) while being called.
-        for (const l of [...this.listeners]) {
+        for (const l of this.calling) {
           try {
             l(e);
           } catch (err) {

@@ -25,8 +25,13 @@ export interface Execution {
   readonly startedAt: number;
   /** Aborted by stop/close (the reason string is in `signal.reason`) or by `abort`. */
   readonly signal: AbortSignal;
-  setProgress(p: ExecutionProgress): void;
-  /** Ends the execution; later calls are ignored. */
+  /**
+   * Keeps the progress and tells the core's observers (an execution-progress event); `quiet` keeps it
+   * untold, for `tellProgress` (or the execution's end) to report later: views read the kept one.
+   */
+  setProgress(p: ExecutionProgress, quiet?: boolean): void;
+  /** Tells the kept progress now (after quiet updates); nothing once ended. */
+  tellProgress(): void;
   /** Ends the execution (`error`: why it failed); later calls are ignored. */
   end(outcome: ExecutionOutcome, error?: string): void;
   /** Aborts this execution (client gone, timeout) through the same path as a stop. */
@@ -137,7 +142,7 @@ export class ExecutionRecord implements Execution {
     this.stop(reason);
   }
 
-  setProgress(p: ExecutionProgress): void {
+  setProgress(p: ExecutionProgress, quiet = false): void {
     if (this.ended) return;
     // The engine may overshoot or report NaN at the edges; the view wants 0..100.
     const percent = Number.isFinite(p.percent) ? Math.min(100, Math.max(0, p.percent)) : 0;
@@ -149,7 +154,11 @@ export class ExecutionRecord implements Execution {
       nodesTotal: p.nodesTotal,
     };
     if (p.indeterminate) this.progress.indeterminate = true;
-    this.host.progressed(this);
+    if (!quiet) this.host.progressed(this);
+  }
+
+  tellProgress(): void {
+    if (!this.ended && this.progress) this.host.progressed(this);
   }
 
   end(outcome: ExecutionOutcome, error?: string): void {

@@ -91,6 +91,11 @@ export class FlowportCore<H> {
     return this.s.sessions.get(id)?.info();
   }
 
+  /** Whether the session is open, without copying its info (asked on every Integrator call). */
+  hasSession(id: string): boolean {
+    return this.s.sessions.get(id) !== undefined;
+  }
+
   listSessions(): SessionInfo[] {
     return [...this.s.sessions.values()].map((s) => s.info());
   }

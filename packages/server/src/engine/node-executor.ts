@@ -62,19 +62,28 @@ function receivedInline(table: string, data: RowsTable): Described {
   return { table, rows: data.rows, columns: data.columns, head: data.head, literal: data.literal };
 }
 
+/**
+ * An input's result when its rows are kept as their JSON text (no table, nothing to wait for): most
+ * Integrator calls' inputs, which the run then takes at once, with no job to await.
+ */
+export function keptInput(node: InputNodeDef, source: InputSource | undefined, table: string): Described | undefined {
+  const rows =
+    source === undefined ? jsonRowsOf(node.id, node.columns, []) : source.kind === 'rows' ? source.rows : undefined;
+  if (!rows || rows.text.length > JSON_ROWS_CHARS) return undefined;
+  const head = rows.count <= HEAD_ROWS ? keptHead(rows.rowObjects()) : undefined;
+  return { table, rows: rows.count, columns: declaredColumns(node.columns), head, literal: rows };
+}
+
 async function runInput(node: InputNodeDef, ctx: ExecContext) {
-  const source = ctx.inputSource ?? { kind: 'rows', rows: jsonRowsOf(node.id, node.columns, []) };
+  const kept = keptInput(node, ctx.inputSource, ctx.table);
+  if (kept) return kept;
+  const source = ctx.inputSource!;
   if (source.kind === 'rows') {
     const rows = source.rows;
-    const columns = declaredColumns(node.columns);
-    if (rows.text.length <= JSON_ROWS_CHARS) {
-      const head = rows.count <= HEAD_ROWS ? keptHead(rows.rowObjects()) : undefined;
-      return { table: ctx.table, rows: rows.count, columns, head, literal: rows };
-    }
     // The count and columns are known already: no round trip to describe the table.
     return ctx.db.withConnection(async (conn) => {
       await createReplacing(conn, ctx.table, () => createInputTable(conn, ctx.table, rows, { signal: ctx.signal }));
-      return { table: ctx.table, rows: rows.count, columns };
+      return { table: ctx.table, rows: rows.count, columns: declaredColumns(node.columns) };
     }, ctx.signal);
   }
   // The calling package sends the declared columns already cast: they go straight into the table.

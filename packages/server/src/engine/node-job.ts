@@ -50,11 +50,22 @@ export class NodeJob {
   private readonly listeners = new Set<JobListener>();
   readonly promise: Promise<NodeResult>;
 
+  /** A job whose result was there at once (an input kept as its text): done from the start, nothing to await. */
+  static done(node: string, fingerprint: string, result: NodeResult): NodeJob {
+    return new NodeJob(node, fingerprint, result);
+  }
+
   constructor(
     readonly node: string,
     readonly fingerprint: string,
-    work: (job: NodeJob) => Promise<NodeResult>,
+    work: ((job: NodeJob) => Promise<NodeResult>) | NodeResult,
   ) {
+    if (typeof work !== 'function') {
+      this.status = 'done';
+      this.result = work;
+      this.promise = Promise.resolve(work);
+      return;
+    }
     this.promise = work(this).then(
       (r) => {
         this.status = 'done';

@@ -33,6 +33,11 @@ export class ResultStore {
     let byFp = this.jobs.get(id);
     if (!byFp) this.jobs.set(id, (byFp = new Map()));
     byFp.set(job.fingerprint, job);
+    if (job.status === 'done') {
+      this.latest.set(id, job);
+      this.status.set(id, { state: 'done', rows: job.result!.rows, durationMs: job.result!.durationMs });
+      return;
+    }
     this.status.set(id, { state: 'running' });
     job.promise.then(
       (r) => {

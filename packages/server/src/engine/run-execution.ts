@@ -3,7 +3,7 @@ import { DomainError } from '../shared/domain-error';
 import type { FileStorage } from '../storage/file-storage';
 import { DuckDbDatabase, sqlIdent } from './duckdb-runtime';
 import type { CallTarget, ExecContext } from './exec-context';
-import { executeNode } from './node-executor';
+import { executeNode, keptInput } from './node-executor';
 import { NodeJob, type NodeResult } from './node-job';
 import type { Streamed } from './result-stream';
 import type { ResultStore } from './result-store';
@@ -67,10 +67,14 @@ export async function executeSteps<T extends PlannedCallee & CallTarget>(
       }
     }
     const limit = answering?.mode === 'json' ? answering.limit : undefined;
+    job ??= step.node.kind === 'input' ? keptInputJob(run, step) : undefined;
     job ??= startJob(run, step, limit);
     report.started(id, job.startedAt);
     try {
-      let result = await job.await(signal, { progress: (f) => report.progress(id, job!.startedAt, f) });
+      let result =
+        job.status === 'done'
+          ? job.result!
+          : await job.await(signal, { progress: (f) => report.progress(id, job!.startedAt, f) });
       // Another run's answer, with no table, shared by a run that reads it: made again as a table.
       if (!usable(result)) {
         job = startJob(run, step, undefined);
@@ -127,6 +131,16 @@ function context<T extends PlannedCallee & CallTarget>(
     callChain: step.chain,
     answer: answerLimit === undefined ? undefined : { limit: answerLimit },
   };
+}
+
+/** An input step whose rows are kept as their text, done at once; undefined when it needs a table. */
+function keptInputJob<T extends PlannedCallee & CallTarget>(run: RunState, step: Step<T>): NodeJob | undefined {
+  if (step.node.kind !== 'input') return undefined;
+  const kept = keptInput(step.node, step.source, step.table);
+  if (!kept) return undefined;
+  const job = NodeJob.done(step.node.id, step.fp, { ...kept, durationMs: 0 });
+  run.host.results.add(job);
+  return job;
 }
 
 /** Starts computing a step as a job other runs with the same fingerprint can join; its table is dropped if it fails. */

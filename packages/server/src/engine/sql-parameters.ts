@@ -9,10 +9,24 @@ export interface BoundValue {
   value: CheckedValue;
 }
 
+/** The names of a statement's parameters, asked of DuckDB once: a kept statement is bound on every call. */
+const parameterNames = new WeakMap<DuckDBPreparedStatement, string[]>();
+
+function namesOf(stmt: DuckDBPreparedStatement): string[] {
+  let names = parameterNames.get(stmt);
+  if (!names) {
+    names = [];
+    for (let i = 1; i <= stmt.parameterCount; i++) names.push(stmt.parameterName(i));
+    parameterNames.set(stmt, names);
+  }
+  return names;
+}
+
 /** Binds every parameter the statement names; a name with no value is an error that says which. */
 export function bindParameters(stmt: DuckDBPreparedStatement, params: Record<string, BoundValue>): void {
-  for (let i = 1; i <= stmt.parameterCount; i++) {
-    const name = stmt.parameterName(i);
+  const names = namesOf(stmt);
+  for (let i = 1; i <= names.length; i++) {
+    const name = names[i - 1];
     const p = Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
     if (!p) {
       const known = Object.keys(params);

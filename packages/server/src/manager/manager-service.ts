@@ -105,7 +105,7 @@ export class ManagerService {
       open = false;
       unfollow();
       forget();
-      if (this.d.core.getSession(s.id)) this.d.core.closeSession(s.id, 'client');
+      if (this.d.core.hasSession(s.id)) this.d.core.closeSession(s.id, 'client');
     };
     socket.on('close', end);
     socket.on('error', end);
@@ -130,7 +130,7 @@ export class ManagerService {
   /** The other node that owns the row, when it is not here. */
   private remoteOwner(id: string, kind: 'session' | 'package', here: boolean): string | null {
     if (here || !this.cluster) return null;
-    if (kind === 'session') return this.d.core.getSession(id) ? null : this.cluster.ownerOfSession(id);
+    if (kind === 'session') return this.d.core.hasSession(id) ? null : this.cluster.ownerOfSession(id);
     return this.d.core.getInstance(id) ? null : this.cluster.ownerOfPackage(id);
   }
 

@@ -7,6 +7,7 @@ import type { RowSink, RunResult } from '../engine';
 import type { EngineHandle } from './engine-handle';
 import { requireRuntime } from './engine-loader';
 import type { ExecutionHooks } from './memory-stops';
+import { ProgressThrottle } from './progress-throttle';
 
 export interface RunRequestOptions {
   node?: string;
@@ -56,6 +57,7 @@ export class ExecutionRunner {
     const emit = o.onEvent;
     if (debug) log().debug({ node: o.node ?? '(all)' }, 'execution started');
     let lastProgressSent = 0;
+    const told = new ProgressThrottle(exec);
     const done = runtime
       .run({
         node: o.node,
@@ -66,7 +68,7 @@ export class ExecutionRunner {
         sink: o.sink,
         signal: exec.signal,
         onProgress: (p) => {
-          exec.setProgress(p);
+          told.report(p);
           const now = Date.now();
           // The page needs a few updates a second, not one per DuckDB poll.
           if (emit && (now - lastProgressSent >= 200 || p.percent >= 100)) {
@@ -107,6 +109,7 @@ export class ExecutionRunner {
       })
       .then(
         (result) => {
+          told.end();
           exec.end('done');
           emit?.({ type: 'run-finished', packageId: inst.id, outcome: 'done' });
           return result;
@@ -115,6 +118,7 @@ export class ExecutionRunner {
           const err = this.hooks ? this.hooks.explain(failure, exec.signal.reason, inst) : failure;
           const cancelled = exec.signal.aborted || (isDomainError(err) && err.code === 'EXECUTION_CANCELLED');
           const message = (err as Error).message;
+          told.end();
           exec.end(cancelled ? 'cancelled' : 'failed', cancelled ? undefined : message);
           log().info(
             {

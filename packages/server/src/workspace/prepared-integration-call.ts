@@ -72,7 +72,7 @@ export class PreparedIntegrationCall implements PreparedCall {
     const { core } = this.d;
     const { req, session, instance: inst, cancel } = this;
     // The session may have been stopped or closed by an administrator while the package loaded.
-    if (!core.getSession(session.id)) {
+    if (!core.hasSession(session.id)) {
       throw new DomainError('EXECUTION_CANCELLED', `Session ${session.name} was closed before the execution started`);
     }
     const runner = new ExecutionRunner(core, this.d.log, { requestId: req.requestId }, this.d.hooks);
@@ -110,7 +110,7 @@ export class PreparedIntegrationCall implements PreparedCall {
       log.warn({ requestId: req.requestId, session: session.name, err }, 'giving the instance back to the pool failed');
     }
     // An administrator may have closed the session already.
-    if (core.getSession(session.id)) core.closeSession(session.id, cancel.expired ? 'timeout' : 'client');
+    if (core.hasSession(session.id)) core.closeSession(session.id, cancel.expired ? 'timeout' : 'client');
     this.slot?.release();
     // A literal: `{ ...fields, more }` costs about a microsecond per added property on Node 20.
     log.info(
