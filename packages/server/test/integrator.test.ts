@@ -60,38 +60,58 @@ describe('calls', () => {
     ]);
   });
 
-  it('logs the call at info with its request id: session and package lines, and one line with the outcome', async () => {
-    const res = await call(GREETING, { inputs: { names: [{ name: 'logged caller' }] } });
-    expect(res.statusCode).toBe(200);
-    const { requestId } = res.json();
+  /** The lines of the call with this request id, once its session's close line is written (lines go in batches). */
+  async function linesOf(requestId: string) {
     const file = path.join(t.dataDir, 'logs', 'flowport.log');
-    // Lines are written in batches at least every half second; the call's last line is its outcome.
-    const lines = await waitFor("the call's log lines", async () => {
+    return waitFor("the call's log lines", async () => {
       const found = readFileSync(file, 'utf8')
         .split('\n')
         .filter((l) => l.includes(requestId))
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-      return found.some((l) => l.msg === 'integrator call ended') ? found : undefined;
+      return found.some((l) => l.msg === 'session closed') ? found : undefined;
     });
-    expect(lines.map((l) => l.msg)).toEqual(
-      expect.arrayContaining(['session opened', 'package opened', 'session closed', 'integrator call ended']),
-    );
+  }
+
+  it('logs the call at info with its request id: its session opened, the package loaded, and the outcome on the session closed', async () => {
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/manager/pool/clear', headers: admin.headers })).statusCode,
+    ).toBe(200);
+    const res = await call(GREETING, { inputs: { names: [{ name: 'logged caller' }] } });
+    expect(res.statusCode).toBe(200);
+    const lines = await linesOf(res.json().requestId);
+    expect(lines.map((l) => l.msg)).toEqual(['session opened', 'package opened', 'session closed']);
     const session = lines[0].session;
     expect(session).toMatch(/^ian:/);
-    for (const line of lines) expect(line).toMatchObject({ level: 30, requestId, session });
-    expect(lines.filter((l) => l.msg === 'integrator call ended')).toEqual([
-      expect.objectContaining({
-        user: 'ian',
-        kind: 'integrator',
-        path: 'demo/hello.pkg.yaml',
-        node: 'greeting',
-        outcome: 'done',
-        ms: expect.any(Number),
-      }),
-    ]);
+    for (const line of lines) expect(line).toMatchObject({ level: 30, requestId: res.json().requestId, session });
+    expect(lines[2]).toMatchObject({
+      reason: 'client',
+      kind: 'integrator',
+      user: 'ian',
+      path: 'demo/hello.pkg.yaml',
+      node: 'greeting',
+      outcome: 'done',
+      ms: expect.any(Number),
+    });
+    expect(lines[1]).toMatchObject({ package: expect.any(String), path: 'demo/hello.pkg.yaml' });
+
+    // The next call is lent the same instance from the pool, open already: no package line at info.
+    const warm = await call(GREETING, { inputs: { names: [{ name: 'again' }] } });
+    const again = await linesOf(warm.json().requestId);
+    expect(again.map((l) => l.msg)).toEqual(['session opened', 'session closed']);
+    expect(again[1]).toMatchObject({ outcome: 'done', node: 'greeting', user: 'ian' });
+  });
+
+  it('logs a failed call’s outcome on its session’s close line, with the request id', async () => {
+    const res = await call(GREETING, { inputs: { names: [{ nom: 'no such column' }] } });
+    expect(res.statusCode).toBe(400);
+    const { code, details } = res.json().error;
+    const lines = await linesOf(details.requestId);
+    expect(lines.at(-1)).toMatchObject({ msg: 'session closed', outcome: String(code).toLowerCase(), user: 'ian' });
   });
 
   it('applies variables and reuses the warm pooled instance', async () => {
+    // Warm: the pool holds an idle instance of the package.
+    expect((await call(SCORED, { inputs: { applicants: APPLICANTS } })).statusCode).toBe(200);
     const before = (await snapshot(t.app, admin)).pool;
     const one = (await call(SCORED, { inputs: { applicants: APPLICANTS } })).json();
     const two = (await call(SCORED, { variables: { threshold: 1 }, inputs: { applicants: APPLICANTS } })).json();

@@ -20,7 +20,8 @@ export type CoreEventBody =
   /** Last activity touched (packages' own changes come as package events). */
   | { type: 'session-changed'; sessionId: string }
   | { type: 'session-closed'; sessionId: string; reason: SessionCloseReason; by?: string }
-  | { type: 'package-opened'; instanceId: string; sessionId: string }
+  /** `reused`: an instance lent from the pool's idle ones (it was open already), not one loaded for this session. */
+  | { type: 'package-opened'; instanceId: string; sessionId: string; reused?: true }
   /** Dirty flag, metadata, path or references changed. */
   | { type: 'package-changed'; instanceId: string; sessionId: string | null }
   | { type: 'package-closed'; instanceId: string; sessionId: string | null; reason: PackageCloseReason }

@@ -40,7 +40,7 @@ export class PoolLending<H> {
         if (!rec) return undefined;
         this.s.pool.hits++;
         rec.hits++;
-        this.lend(rec, s.id);
+        this.lend(rec, s.id, true);
         return rec;
       });
       if (hit) return hit.info();
@@ -99,14 +99,19 @@ export class PoolLending<H> {
     });
   }
 
-  lend(rec: InstanceRecord<H>, sessionId: string): void {
+  lend(rec: InstanceRecord<H>, sessionId: string, reused = false): void {
     const s = this.s.requireSession(sessionId);
     this.s.pool.lend(rec);
     rec.sessionId = sessionId;
     rec.lastUsedAt = this.s.now();
     s.packages.add(rec);
     this.s.touch(rec, rec.lastUsedAt);
-    this.s.emit({ type: 'package-opened', instanceId: rec.id, sessionId }, this.s.affectsOf(rec));
+    this.s.emit(
+      reused
+        ? { type: 'package-opened', instanceId: rec.id, sessionId, reused: true }
+        : { type: 'package-opened', instanceId: rec.id, sessionId },
+      this.s.affectsOf(rec),
+    );
     this.s.emit({ type: 'pool-changed', change: 'checkout', instanceIds: [rec.id] }, this.s.affectsOf(rec));
   }
 

@@ -40,6 +40,7 @@ export async function batchRoutes(app: FastifyInstance, { services }: { services
     core: services.workspace.core,
     log: services.logger,
     hooks: services.workspace.executionHooks,
+    sessionLog: services.workspace.sessionLog,
     inFlight: services.inFlight,
   });
 

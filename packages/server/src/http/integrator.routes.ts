@@ -104,6 +104,7 @@ export async function integratorRoutes(app: FastifyInstance, { services }: { ser
     log: logger,
     limiter: new CallLimiter(() => concurrentCalls(params.get().packagePoolSize)),
     hooks: workspace.executionHooks,
+    sessionLog: workspace.sessionLog,
     inFlight: services.inFlight,
     onResultColumns: (path, fileVersion, node, columns) => catalog.learn(path, fileVersion, node, columns),
   });

@@ -11,6 +11,7 @@ import { requireRuntime } from './engine-loader';
 import { ExecutionRunner } from './execution-runner';
 import type { CallKind, CallRequest, PreparedCall } from './integration-call';
 import type { ExecutionHooks } from './memory-stops';
+import type { SessionLog } from './session-log';
 
 /** What a prepared call needs of the server to execute and end. */
 export interface CallExecutionDeps {
@@ -20,6 +21,8 @@ export interface CallExecutionDeps {
   hooks?: ExecutionHooks;
   /** Told the result columns of each successful node call (the OpenAPI document learns from them). */
   onResultColumns?: (path: string, fileVersion: string | null, node: string, columns: ColumnInfo[]) => void;
+  /** Writes the call's outcome on its session's close line (workspace.sessionLog); absent: a line of its own. */
+  sessionLog?: Pick<SessionLog, 'callEnded'>;
 }
 
 export class PreparedIntegrationCall implements PreparedCall {
@@ -109,21 +112,33 @@ export class PreparedIntegrationCall implements PreparedCall {
     } catch (err) {
       log.warn({ requestId: req.requestId, session: session.name, err }, 'giving the instance back to the pool failed');
     }
-    // An administrator may have closed the session already.
-    if (core.hasSession(session.id)) core.closeSession(session.id, cancel.expired ? 'timeout' : 'client');
+    const outcome = {
+      kind: req.kind,
+      user: req.user,
+      host: req.host,
+      path: req.path,
+      node: req.node ?? '(all)',
+      outcome: this.outcome,
+      ms: Date.now() - this.started,
+    };
+    // An administrator may have closed the session already: the outcome then gets a line of its own.
+    const open = core.hasSession(session.id);
+    const noted = open && this.d.sessionLog?.callEnded(session.id, outcome) === true;
+    if (open) core.closeSession(session.id, cancel.expired ? 'timeout' : 'client');
     this.slot?.release();
+    if (noted) return;
     // A literal: `{ ...fields, more }` costs about a microsecond per added property on Node 20.
     log.info(
       {
         requestId: req.requestId,
         session: session.name,
-        kind: req.kind,
-        user: req.user,
-        host: req.host,
-        path: req.path,
-        node: req.node ?? '(all)',
-        outcome: this.outcome,
-        ms: Date.now() - this.started,
+        kind: outcome.kind,
+        user: outcome.user,
+        host: outcome.host,
+        path: outcome.path,
+        node: outcome.node,
+        outcome: outcome.outcome,
+        ms: outcome.ms,
       },
       `${req.kind} call ended`,
     );

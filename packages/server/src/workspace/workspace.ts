@@ -27,6 +27,7 @@ import { applyDataLimit, ceilingBytes, currentDataLimit } from './memory-ceiling
 import { MemoryStops, type ExecutionHooks } from './memory-stops';
 import { MemoryWatchdog } from './memory-watchdog';
 import { runningLimitError, RunningWatchdog, WATCH_KEYS, watchOf } from '../manager/running-watchdog';
+import { SessionLog } from './session-log';
 import { StudioService } from './studio-service';
 
 export interface WorkspaceOptions {
@@ -74,6 +75,8 @@ export interface Workspace {
   memory: MemoryAccounting;
   /** For every execution runner: refusals while the server recovers memory, its stops explained. */
   executionHooks: ExecutionHooks;
+  /** The session and package lines of the log; an Integrator or batch call's outcome goes on its session's close line. */
+  sessionLog: SessionLog;
   /** Stops executions, backs up unsaved work, closes sessions and engines. */
   shutdown(): Promise<void>;
 }
@@ -132,47 +135,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
   o.params.onChange((next, prev) => {
     if (WATCH_KEYS.some((k) => next[k] !== prev[k])) feed.watchChanged();
   });
-  // Names (and an Integrator call's request id) outlive their sessions by one event, so the close is
-  // logged with them: session and package opens and closes are info lines, each naming its session.
-  const sessionNames = new Map<string, { session: string; requestId?: string }>();
-  core.on((e) => {
-    switch (e.type) {
-      case 'session-opened': {
-        const sess = core.getSession(e.sessionId);
-        if (sess) sessionNames.set(sess.id, { session: sess.name, requestId: sess.requestId });
-        log.info(
-          { session: sess?.name, host: sess?.host, kind: sess?.kind, requestId: sess?.requestId },
-          'session opened',
-        );
-        break;
-      }
-      case 'session-closed': {
-        // Lines are object literals, never `{ ...known, more }`: on Node 20 a spread followed by more
-        // properties costs about a microsecond per property, and each Integrator call writes four lines.
-        const known = sessionNames.get(e.sessionId);
-        log.info(
-          { session: known?.session ?? e.sessionId, requestId: known?.requestId, reason: e.reason, by: e.by },
-          'session closed',
-        );
-        sessionNames.delete(e.sessionId);
-        break;
-      }
-      case 'package-opened':
-      case 'package-closed': {
-        const inst = e.type === 'package-opened' ? core.getInstance(e.instanceId) : undefined;
-        const known = e.sessionId ? sessionNames.get(e.sessionId) : undefined;
-        const session = known?.session;
-        const requestId = known?.requestId;
-        if (e.type === 'package-opened')
-          log.info(
-            { session, requestId, package: inst?.name, path: inst?.path, version: inst?.version },
-            'package opened',
-          );
-        else log.info({ session, requestId, instance: e.instanceId, reason: e.reason }, 'package closed');
-        break;
-      }
-    }
-  });
+  const sessionLog = new SessionLog(core, log);
   o.params.onChange((next, prev) => {
     if (next.packagePoolSize !== prev.packagePoolSize) core.setPoolSize(next.packagePoolSize);
     // Pooled instances keep the threads they were made with: they go, so the next calls load anew.
@@ -307,6 +270,7 @@ export async function createWorkspace(o: WorkspaceOptions): Promise<Workspace> {
     },
     memory,
     executionHooks: hooks,
+    sessionLog,
     async shutdown() {
       watchdog.stop();
       running.stop();
