@@ -67,7 +67,7 @@ export async function executeSteps<T extends PlannedCallee & CallTarget>(
       }
     }
     const limit = answering?.mode === 'json' ? answering.limit : undefined;
-    job ??= step.node.kind === 'input' ? keptInputJob(run, step) : undefined;
+    job ??= keptInputJob(run, step);
     job ??= startJob(run, step, limit);
     report.started(id, job.startedAt);
     try {
