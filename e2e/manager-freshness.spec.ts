@@ -24,6 +24,8 @@ test.describe('Session Manager freshness', () => {
       await page.getByLabel('User name').fill(ADMIN_USER);
       await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
       await page.getByRole('button', { name: 'Log in' }).click();
+      // The login's cookie is set when the page leaves /login; a goto before that lands on the login page.
+      await expect(page).not.toHaveURL(/\/login/);
       await page.goto(`${own.baseURL}/manager`);
       const status = page.getByTestId('connection-status');
       await expect(status).toHaveAttribute('data-state', 'live');
